@@ -1,0 +1,10 @@
+import { m001 } from './001-library.ts';
+import type { Migration } from './types.ts';
+
+export type { Migration } from './types.ts';
+
+/** Every schema version the app knows, in order. Append one line per new migration file. */
+// prettier-ignore
+export const migrations: Migration[] = [
+  m001,
+];
