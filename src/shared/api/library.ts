@@ -1,0 +1,263 @@
+import { z } from 'zod';
+import { defineMethod } from '../rpc.ts';
+
+/** Limits the main process enforces too; here so the page can refuse early with the same numbers. */
+export const libraryLimits = {
+  /** Largest image accepted for import or as a generated output. */
+  maxImageBytes: 40 * 1024 * 1024,
+  /** Remix sources are sent on to Segmind, which takes smaller files. */
+  maxSourceBytes: 10 * 1024 * 1024,
+  /** Files per importFiles call: the browser transport carries them as base64 JSON. */
+  maxImportFiles: 20,
+  /** All files of one importFiles call together, decoded. */
+  maxImportBatchBytes: 100 * 1024 * 1024,
+  maxBulkIds: 10_000,
+  maxPageSize: 500,
+  maxTagsPerCall: 20,
+} as const;
+
+const base64Length = (bytes: number) => Math.ceil(bytes / 3) * 4;
+
+/** Sortable text id (26 characters of Crockford base32, time first). */
+export const ImageId = z.string().regex(/^[0-9A-HJKMNP-TV-Z]{26}$/, 'not an image id');
+export type ImageId = z.infer<typeof ImageId>;
+export const ImageIds = z.array(ImageId).min(1).max(libraryLimits.maxBulkIds);
+
+export const Sha256 = z.string().regex(/^[0-9a-f]{64}$/, 'not a sha256 hex digest');
+export const CollectionId = z.number().int().positive();
+export const TagName = z.string().trim().min(1).max(64);
+export const CollectionName = z.string().trim().min(1).max(100);
+const FilePath = z.string().min(1).max(4096);
+const FileName = z.string().min(1).max(255);
+
+export const ImageFormat = z.enum(['png', 'jpeg', 'webp']);
+export type ImageFormat = z.infer<typeof ImageFormat>;
+export const ImageSource = z.enum(['generated', 'imported']);
+export const Orientation = z.enum(['landscape', 'portrait', 'square']);
+export const ImageVariant = z.enum(['original', 'thumb', 'preview']);
+export type ImageVariant = z.infer<typeof ImageVariant>;
+
+/** A search snippet as plain pieces, so the page can highlight without rendering HTML. */
+export const Snippet = z.array(z.object({ text: z.string(), match: z.boolean() }));
+export type Snippet = z.infer<typeof Snippet>;
+
+/** What a grid cell needs: everything cheap, nothing that grows with the recipe. */
+export const ImageSummary = z.object({
+  id: ImageId,
+  sha256: Sha256,
+  format: ImageFormat,
+  width: z.number().int(),
+  height: z.number().int(),
+  bytes: z.number().int(),
+  orientation: Orientation,
+  model: z.string(),
+  prompt: z.string(),
+  createdAt: z.number().int(),
+  favorite: z.boolean(),
+  rating: z.number().int().min(0).max(5),
+  trashedAt: z.number().int().nullable(),
+  /** Present only when the query searched: the best matching passage. */
+  snippet: Snippet.nullable(),
+});
+export type ImageSummary = z.infer<typeof ImageSummary>;
+
+export const CollectionRef = z.object({ id: CollectionId, name: z.string() });
+
+/** One image with its full recipe: enough to run it again. */
+export const ImageRecord = ImageSummary.omit({ snippet: true }).extend({
+  expandedPrompt: z.string().nullable(),
+  negativePrompt: z.string().nullable(),
+  params: z.record(z.string(), z.unknown()),
+  seed: z.number().int().nullable(),
+  jobId: z.string().nullable(),
+  outputIndex: z.number().int().nullable(),
+  source: ImageSource,
+  tags: z.array(z.string()),
+  collections: z.array(CollectionRef),
+});
+export type ImageRecord = z.infer<typeof ImageRecord>;
+
+export const LibrarySort = z.enum(['newest', 'oldest', 'rating']);
+export type LibrarySort = z.infer<typeof LibrarySort>;
+
+export const LibraryQuery = z
+  .object({
+    /** Words are matched as prefixes ("fo" finds "fox"); quotes and operators are taken literally. */
+    search: z.string().max(500).optional(),
+    model: z.string().max(100).optional(),
+    /** Creation time range, ms since the epoch, both ends inclusive. */
+    from: z.number().int().nonnegative().optional(),
+    to: z.number().int().nonnegative().optional(),
+    favorite: z.boolean().optional(),
+    minRating: z.number().int().min(1).max(5).optional(),
+    collectionId: CollectionId.optional(),
+    tag: TagName.optional(),
+    orientation: Orientation.optional(),
+    /** true lists the trash (most recently trashed first) instead of the library. */
+    trashed: z.boolean().default(false),
+    sort: LibrarySort.default('newest'),
+    /** The nextCursor of the previous page, opaque; only valid with the same filters and sort. */
+    cursor: z.string().max(500).optional(),
+    limit: z.number().int().min(1).max(libraryLimits.maxPageSize).default(100),
+  })
+  .strict();
+export type LibraryQuery = z.input<typeof LibraryQuery>;
+
+export const LibraryPage = z.object({
+  items: z.array(ImageSummary),
+  nextCursor: z.string().nullable(),
+  /** Counted on the first page only (no cursor), so scrolling stays cheap. */
+  total: z.number().int().optional(),
+});
+export type LibraryPage = z.infer<typeof LibraryPage>;
+
+export const Collection = z.object({
+  id: CollectionId,
+  name: z.string(),
+  createdAt: z.number().int(),
+  count: z.number().int(),
+  /** The newest live image in it, for a cover thumbnail. */
+  coverId: ImageId.nullable(),
+});
+export type Collection = z.infer<typeof Collection>;
+
+export const UploadedFile = z
+  .object({
+    name: FileName,
+    dataBase64: z.string().min(1).max(base64Length(libraryLimits.maxImageBytes)),
+  })
+  .strict();
+
+export const ImportResult = z.object({
+  /** Ids of images now in the library, including ones that were already there (deduplicated). */
+  imported: z.array(ImageId),
+  duplicates: z.number().int(),
+  refused: z.array(z.object({ name: z.string(), reason: z.string() })),
+});
+export type ImportResult = z.infer<typeof ImportResult>;
+
+export const SourceInfo = z.object({
+  sha256: Sha256,
+  /** How a remix source is named in job params; the Segmind client resolves it with readBlob. */
+  ref: z.string().regex(/^local:[0-9a-f]{64}$/),
+  mime: z.enum(['image/png', 'image/jpeg', 'image/webp']),
+  width: z.number().int(),
+  height: z.number().int(),
+  bytes: z.number().int(),
+});
+export type SourceInfo = z.infer<typeof SourceInfo>;
+
+export const LibraryStats = z.object({
+  images: z.number().int(),
+  trashed: z.number().int(),
+  favorites: z.number().int(),
+  /** Bytes of originals referenced by live and trashed images. */
+  bytes: z.number().int(),
+  models: z.array(z.object({ model: z.string(), count: z.number().int() })),
+  tags: z.array(z.object({ name: z.string(), count: z.number().int() })),
+});
+export type LibraryStats = z.infer<typeof LibraryStats>;
+
+export const IntegrityReport = z.object({
+  /** What SQLite's quick_check found; empty when the database is healthy. */
+  database: z.array(z.string()),
+  /** Images whose original file is gone from disk. */
+  missingFiles: z.array(ImageId),
+  checkedAt: z.number().int(),
+});
+export type IntegrityReport = z.infer<typeof IntegrityReport>;
+
+const Updated = z.object({ updated: z.number().int() });
+const NoInput = z.object({}).strict().optional();
+const Ids = z.object({ ids: ImageIds }).strict();
+const TagEdit = z
+  .object({ ids: ImageIds, tags: z.array(TagName).min(1).max(libraryLimits.maxTagsPerCall) })
+  .strict();
+const CollectionEdit = z.object({ id: CollectionId, ids: ImageIds }).strict();
+
+export const libraryApi = {
+  'library:list': defineMethod(LibraryQuery, LibraryPage),
+  'library:get': defineMethod(z.object({ id: ImageId }).strict(), ImageRecord),
+  'library:setFavorite': defineMethod(z.object({ ids: ImageIds, favorite: z.boolean() }).strict(), Updated),
+  'library:setRating': defineMethod(
+    z.object({ ids: ImageIds, rating: z.number().int().min(0).max(5) }).strict(),
+    Updated,
+  ),
+  'library:tag': defineMethod(TagEdit, Updated),
+  'library:untag': defineMethod(TagEdit, Updated),
+  'library:trash': defineMethod(Ids, Updated),
+  'library:restore': defineMethod(Ids, Updated),
+  /** Without ids, the whole trash. Files go when no image or source still needs them. */
+  'library:emptyTrash': defineMethod(
+    z.object({ ids: ImageIds.optional() }).strict().optional(),
+    z.object({ removed: z.number().int(), filesRemoved: z.number().int() }),
+  ),
+  'library:importFiles': defineMethod(
+    z
+      .object({
+        files: z
+          .array(UploadedFile)
+          .min(1)
+          .max(libraryLimits.maxImportFiles)
+          .refine(
+            (files) =>
+              files.reduce((sum, f) => sum + f.dataBase64.length, 0) <=
+              base64Length(libraryLimits.maxImportBatchBytes),
+            `at most ${libraryLimits.maxImportBatchBytes / 1024 / 1024} MB per import; send the rest in another call`,
+          ),
+      })
+      .strict(),
+    ImportResult,
+  ),
+  /** Electron only: files or folders (read recursively) on this machine. */
+  'library:importPaths': defineMethod(
+    z.object({ paths: z.array(FilePath).min(1).max(1000) }).strict(),
+    ImportResult,
+  ),
+  'library:addSource': defineMethod(
+    z
+      .object({
+        name: FileName,
+        dataBase64: z.string().min(1).max(base64Length(libraryLimits.maxSourceBytes)),
+      })
+      .strict(),
+    SourceInfo,
+  ),
+  'library:export': defineMethod(
+    z.object({ ids: ImageIds, destination: FilePath, as: z.enum(['folder', 'zip']) }).strict(),
+    z.object({ path: z.string(), count: z.number().int() }),
+  ),
+  'library:backup': defineMethod(
+    z.object({ destination: FilePath }).strict(),
+    z.object({ path: z.string(), images: z.number().int(), files: z.number().int() }),
+  ),
+  /** Merges a backup in: images it holds that the library lacks come back; nothing current is lost. */
+  'library:restoreBackup': defineMethod(
+    z.object({ source: FilePath }).strict(),
+    z.object({ restored: z.number().int(), files: z.number().int() }),
+  ),
+  'library:listCollections': defineMethod(NoInput, z.array(Collection)),
+  'library:createCollection': defineMethod(z.object({ name: CollectionName }).strict(), Collection),
+  'library:renameCollection': defineMethod(
+    z.object({ id: CollectionId, name: CollectionName }).strict(),
+    Collection,
+  ),
+  'library:deleteCollection': defineMethod(
+    z.object({ id: CollectionId }).strict(),
+    z.object({ deleted: z.boolean() }),
+  ),
+  'library:addToCollection': defineMethod(CollectionEdit, Updated),
+  'library:removeFromCollection': defineMethod(CollectionEdit, Updated),
+  'library:stats': defineMethod(NoInput, LibraryStats),
+  'library:checkIntegrity': defineMethod(NoInput, IntegrityReport),
+};
+
+export const LibraryChange = z.object({
+  kind: z.enum(['added', 'updated', 'removed']),
+  ids: z.array(ImageId),
+});
+export type LibraryChange = z.infer<typeof LibraryChange>;
+
+export const libraryEvents = {
+  'library:changed': LibraryChange,
+};
