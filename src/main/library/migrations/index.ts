@@ -1,4 +1,5 @@
 import { m001 } from './001-library.ts';
+import { m002 } from './002-jobs.ts';
 import type { Migration } from './types.ts';
 
 export type { Migration } from './types.ts';
@@ -7,4 +8,5 @@ export type { Migration } from './types.ts';
 // prettier-ignore
 export const migrations: Migration[] = [
   m001,
+  m002,
 ];

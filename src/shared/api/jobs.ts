@@ -1,0 +1,195 @@
+import { z } from 'zod';
+import { ModelIdSchema } from '../models/index.ts';
+import { defineMethod } from '../rpc.ts';
+
+/**
+ * queued -> submitting -> submitted (remote QUEUED / PROCESSING) -> downloading -> completed, or one of
+ * the other end states. `interrupted` means the app lost track of a request that may have reached
+ * Segmind (and may be charged); it is only ever sent again when the user says so.
+ */
+export const jobStates = [
+  'queued',
+  'submitting',
+  'submitted',
+  'downloading',
+  'completed',
+  'failed',
+  'canceled',
+  'expired',
+  'interrupted',
+] as const;
+export const JobState = z.enum(jobStates);
+export type JobState = z.infer<typeof JobState>;
+
+export const activeJobStates = [
+  'queued',
+  'submitting',
+  'submitted',
+  'downloading',
+] as const satisfies JobState[];
+export const finishedJobStates = [
+  'completed',
+  'failed',
+  'canceled',
+  'expired',
+  'interrupted',
+] as const satisfies JobState[];
+
+export function isActiveJobState(state: JobState): boolean {
+  return (activeJobStates as readonly JobState[]).includes(state);
+}
+
+export const RemoteStatus = z.enum(['QUEUED', 'PROCESSING']);
+export type RemoteStatus = z.infer<typeof RemoteStatus>;
+
+/** Why a job stopped; the page picks icons and wording from the kind, and shows `action` as the way out. */
+export const JobErrorKind = z.enum([
+  'bad_request',
+  'unauthorized',
+  'forbidden',
+  'insufficient_credits',
+  'failed',
+  'rate_limited',
+  'server',
+  'network',
+  'timeout',
+  'bad_response',
+  'not_found',
+  'expired',
+  'interrupted',
+  'invalid_output',
+  'storage',
+]);
+export type JobErrorKind = z.infer<typeof JobErrorKind>;
+
+export const JobError = z.object({
+  kind: JobErrorKind,
+  message: z.string(),
+  /** What the user can do about it, in one sentence. */
+  action: z.string(),
+});
+export type JobError = z.infer<typeof JobError>;
+
+export const JobId = z.string().min(1).max(64);
+
+export const Job = z.object({
+  id: JobId,
+  model: ModelIdSchema,
+  params: z.record(z.string(), z.unknown()),
+  prompt: z.string(),
+  state: JobState,
+  remoteStatus: RemoteStatus.nullable(),
+  requestId: z.string().nullable(),
+  createdAt: z.number().int(),
+  submittedAt: z.number().int().nullable(),
+  finishedAt: z.number().int().nullable(),
+  updatedAt: z.number().int(),
+  /** Time since creation (or submission, once submitted) when this snapshot was taken. */
+  elapsedMs: z.number().int(),
+  /** How long Segmind should take from submission, learned from past jobs of the same kind. */
+  expectedMs: z.number().int().nullable(),
+  /** Times the request was sent to Segmind. */
+  attempts: z.number().int(),
+  error: JobError.nullable(),
+  imageIds: z.array(z.string()),
+  creditsSpent: z.number().nullable(),
+  /** The job a variation was made from, when there is one. */
+  parentId: JobId.nullable(),
+  /** Jobs made together (variations share one; a single job is a batch of its own). */
+  batchId: JobId,
+});
+export type Job = z.infer<typeof Job>;
+
+export const PauseReason = z.enum([
+  'offline',
+  'no_key',
+  'unauthorized',
+  'forbidden',
+  'out_of_credits',
+  'rate_limited',
+]);
+export type PauseReason = z.infer<typeof PauseReason>;
+
+export const JobProgress = z.object({
+  active: z.number().int(),
+  done: z.number().int(),
+  /** 0..1 over the jobs of the current run of work, for a taskbar bar. */
+  fraction: z.number().min(0).max(1),
+});
+export type JobProgress = z.infer<typeof JobProgress>;
+
+export const QueueStatus = z.object({
+  state: z.enum(['running', 'paused']),
+  reason: PauseReason.nullable(),
+  message: z.string(),
+  /** When a timed pause (rate limit, offline probe) ends by itself. */
+  resumeAt: z.number().int().nullable(),
+  counts: z.record(JobState, z.number().int()),
+  maxInFlight: z.number().int(),
+  progress: JobProgress,
+});
+export type QueueStatus = z.infer<typeof QueueStatus>;
+
+export const jobLimits = {
+  minVariations: 2,
+  maxVariations: 8,
+  maxListLimit: 1000,
+  minInFlight: 1,
+  maxInFlight: 32,
+} as const;
+
+const Params = z.record(z.string(), z.unknown());
+const ById = z.object({ id: JobId }).strict();
+
+export const CancelResult = z.object({
+  job: Job,
+  /** Segmind may already have taken the request: it can still be charged even though the app drops it. */
+  mayBeCharged: z.boolean(),
+});
+
+export const jobsApi = {
+  'jobs:create': defineMethod(z.object({ model: ModelIdSchema, params: Params }).strict(), Job),
+  'jobs:list': defineMethod(
+    z
+      .object({
+        states: z.array(JobState).min(1).optional(),
+        limit: z.number().int().min(1).max(jobLimits.maxListLimit).default(200),
+      })
+      .strict(),
+    z.array(Job),
+  ),
+  'jobs:get': defineMethod(ById, Job),
+  'jobs:cancel': defineMethod(ById, CancelResult),
+  'jobs:retry': defineMethod(ById, Job),
+  'jobs:remove': defineMethod(ById, z.object({ id: JobId })),
+  'jobs:variations': defineMethod(
+    z
+      .object({
+        model: ModelIdSchema,
+        params: Params,
+        count: z.number().int().min(jobLimits.minVariations).max(jobLimits.maxVariations),
+        parentId: JobId.optional(),
+      })
+      .strict(),
+    z.array(Job),
+  ),
+  'queue:status': defineMethod(z.object({}).strict(), QueueStatus),
+  'queue:resume': defineMethod(z.object({}).strict(), QueueStatus),
+};
+
+export const BatchFinished = z.object({
+  batchId: JobId,
+  jobIds: z.array(JobId),
+  completed: z.number().int(),
+  failed: z.number().int(),
+  imageIds: z.array(z.string()),
+  /** No other work is waiting: the moment for a "all done" notification. */
+  queueIdle: z.boolean(),
+});
+export type BatchFinished = z.infer<typeof BatchFinished>;
+
+export const jobsEvents = {
+  'jobs:changed': Job,
+  'queue:status': QueueStatus,
+  'jobs:batchFinished': BatchFinished,
+};
