@@ -1,0 +1,106 @@
+import { spawn, type ChildProcess } from 'node:child_process';
+import { existsSync, mkdirSync, mkdtempSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { dirname, join, resolve } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { chromium, type Browser, type Page } from 'playwright-core';
+
+export const projectRoot = resolve(dirname(fileURLToPath(import.meta.url)), '..');
+export const screenshotDir = join(projectRoot, 'e2e', 'screenshots');
+
+export interface StudioProcess {
+  openUrl: string;
+  origin: string;
+  dataDir: string;
+  output: () => string;
+  stop(): Promise<void>;
+}
+
+/**
+ * Starts the real browser-mode host (`src/main/web/start-web.ts`) as a child process on a free port,
+ * with a fresh data folder, the way a user's `npm run start:web` does (minus the build, done once by
+ * `npm run test:e2e`).
+ */
+export async function startStudio(
+  options: { dataDir?: string; simTimeScale?: number; env?: Record<string, string> } = {},
+): Promise<StudioProcess> {
+  const dataDir = options.dataDir ?? mkdtempSync(join(tmpdir(), 'studio-e2e-'));
+  const env = { ...process.env, ...options.env };
+  delete env.SEGMIND_API_KEY;
+  Object.assign(env, options.env);
+  const child: ChildProcess = spawn(
+    process.execPath,
+    [
+      join(projectRoot, 'src/main/web/start-web.ts'),
+      '--port',
+      '0',
+      '--data-dir',
+      dataDir,
+      '--sim-time-scale',
+      String(options.simTimeScale ?? 0.05),
+    ],
+    { cwd: projectRoot, env, stdio: ['ignore', 'pipe', 'pipe'] },
+  );
+  let output = '';
+  const openUrl = await new Promise<string>((resolveUrl, reject) => {
+    const timer = setTimeout(() => reject(new Error(`browser mode did not start:\n${output}`)), 30_000);
+    const onData = (chunk: Buffer) => {
+      output += chunk.toString();
+      const match = /Open (http:\/\/127\.0\.0\.1:\d+\/\?token=\S+)/.exec(output);
+      if (match?.[1]) {
+        clearTimeout(timer);
+        resolveUrl(match[1]);
+      }
+    };
+    child.stdout?.on('data', onData);
+    child.stderr?.on('data', onData);
+    child.once('exit', (code) => {
+      clearTimeout(timer);
+      reject(new Error(`browser mode exited with ${code}:\n${output}`));
+    });
+  });
+  return {
+    openUrl,
+    origin: new URL(openUrl).origin,
+    dataDir,
+    output: () => output,
+    async stop() {
+      if (child.exitCode !== null) return;
+      const exited = new Promise((done) => child.once('exit', done));
+      child.kill('SIGTERM');
+      await exited;
+    },
+  };
+}
+
+export function chromiumPath(): string {
+  const candidates = [process.env.CHROMIUM_PATH, '/usr/bin/chromium', '/usr/bin/chromium-browser'];
+  const found = candidates.find((path): path is string => !!path && existsSync(path));
+  if (!found)
+    throw new Error('No Chromium found: install it (apt-get install chromium) or set CHROMIUM_PATH.');
+  return found;
+}
+
+/** Debian's Chromium, headless, with the flags that keep it off a network these machines do not have. */
+export function launchBrowser(): Promise<Browser> {
+  return chromium.launch({
+    executablePath: chromiumPath(),
+    args: [
+      '--headless',
+      '--no-sandbox',
+      '--disable-gpu',
+      '--disable-quic',
+      '--disable-background-networking',
+      '--disable-component-update',
+      '--disable-sync',
+      '--no-first-run',
+    ],
+  });
+}
+
+export async function screenshot(page: Page, name: string): Promise<string> {
+  mkdirSync(screenshotDir, { recursive: true });
+  const path = join(screenshotDir, `${name}.png`);
+  await page.screenshot({ path, fullPage: true });
+  return path;
+}

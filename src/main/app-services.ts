@@ -1,0 +1,181 @@
+import { mkdirSync } from 'node:fs';
+import { join } from 'node:path';
+import { platform } from 'node:os';
+import type { AppInfo, Settings } from '../shared/api/app.ts';
+import type { osApi } from '../shared/api/os.ts';
+import { createAppHandlers } from './app-handlers.ts';
+import { createJobEngine, type JobEngine } from './jobs/job-engine.ts';
+import { createJobHandlers } from './jobs/handlers.ts';
+import { openDatabase } from './library/database.ts';
+import { createLibraryHandlers } from './library/handlers.ts';
+import { createLibrary, type Library } from './library/library.ts';
+import { resolveMediaRequest } from './library/media-route.ts';
+import type { HandlerMap } from './rpc/handler-map.ts';
+import { methods, type Methods } from '../shared/contract.ts';
+import { createDispatcher, type Dispatch } from './rpc/dispatcher.ts';
+import { createEventBus, type EventBus } from './rpc/event-bus.ts';
+import { createSegmindClient, type SegmindClient } from './segmind/client.ts';
+import { SegmindError } from './segmind/errors.ts';
+import { createKeyManager, type KeyManager, type KeyStore } from './settings/key-store.ts';
+import type { SettingsStore } from './settings/settings-store.ts';
+import { startSimulator, type Simulator } from './simulator/server.ts';
+import type { MediaFile } from './web/web-host.ts';
+
+export const defaultApiOrigin = 'https://api.segmind.com';
+
+export interface AppServicesOptions {
+  dataDir: string;
+  settings: SettingsStore;
+  keyStore: KeyStore;
+  transport: AppInfo['transport'];
+  version: string;
+  env?: NodeJS.ProcessEnv;
+  /** Simulator speed in demo mode: 1 is as slow as Segmind's pages say, tests use far less. */
+  simulatorTimeScale?: number;
+  /** The OS's online state (Electron's net.isOnline); without it the engine learns from errors alone. */
+  network?: { isOnline(): boolean; onChange(listener: () => void): () => void };
+  /** Reveal, copy, drag out: the Electron adapters, or browser mode's refusals. */
+  osHandlers: (library: Library) => HandlerMap<typeof osApi>;
+}
+
+export interface AppServices {
+  dispatch: Dispatch;
+  bus: EventBus;
+  library: Library;
+  engine: JobEngine;
+  keys: KeyManager;
+  info(): AppInfo;
+  resolveMedia(path: string): Promise<MediaFile>;
+  close(): Promise<void>;
+}
+
+/**
+ * Builds every main-process service from plain parts. Electron and browser mode both call this, so the
+ * desktop app and the tested browser app run the same code behind the same contract.
+ */
+export async function createAppServices(options: AppServicesOptions): Promise<AppServices> {
+  const env = options.env ?? process.env;
+  const userAgent = `IdeogramStudio/${options.version}`;
+  mkdirSync(options.dataDir, { recursive: true });
+  const db = openDatabase(join(options.dataDir, 'library.sqlite3'));
+  const library = createLibrary({ db, dataDir: options.dataDir });
+  const bus = createEventBus();
+  const keys = createKeyManager(options.keyStore, env.SEGMIND_API_KEY);
+  const liveOrigin = (env.SEGMIND_BASE_URL?.trim() || defaultApiOrigin).replace(/\/+$/, '');
+
+  let simulator: Simulator | null = null;
+  let client: SegmindClient | null = null;
+  let mode: AppInfo['mode'] = 'simulator';
+
+  const engine = createJobEngine({
+    db,
+    library,
+    getClient: () => client,
+    emit: (event, payload) => bus.emit(event, payload),
+    maxInFlight: options.settings.get().concurrency,
+    network: options.network,
+  });
+
+  function info(): AppInfo {
+    return {
+      name: 'Ideogram Studio',
+      version: options.version,
+      mode,
+      apiOrigin: mode === 'live' ? liveOrigin : 'built-in simulator',
+      dataDir: options.dataDir,
+      transport: options.transport,
+      platform: platform(),
+    };
+  }
+
+  // Switching between live and simulator is serialised: a key set twice quickly must not start two simulators.
+  let switching: Promise<void> = Promise.resolve();
+  function connect(): Promise<void> {
+    switching = switching.then(async () => {
+      const key = keys.current();
+      const useSimulator = !key || options.settings.get().simulator === 'always';
+      if (useSimulator) {
+        simulator ??= await startSimulator({ timeScale: options.simulatorTimeScale ?? 1 });
+        client = createSegmindClient({
+          baseUrl: simulator.url,
+          apiKey: 'demo-key',
+          userAgent,
+          resolveLocalImage: (sha) => library.readBlob(sha),
+        });
+        mode = 'simulator';
+      } else {
+        client = createSegmindClient({
+          baseUrl: liveOrigin,
+          apiKey: key,
+          userAgent,
+          resolveLocalImage: (sha) => library.readBlob(sha),
+        });
+        mode = 'live';
+        if (simulator) {
+          await simulator.close();
+          simulator = null;
+        }
+      }
+      engine.clientChanged();
+      bus.emit('app:info', info());
+    });
+    return switching;
+  }
+
+  async function testKey(): Promise<{ ok: boolean; message: string }> {
+    const key = keys.current();
+    if (!key) return { ok: false, message: 'No key is set.' };
+    const probe = createSegmindClient({ baseUrl: liveOrigin, apiKey: key, userAgent, timeoutMs: 15_000 });
+    try {
+      // Segmind has no "who am I" call; an unknown request id answers 404 to a valid key and 401 otherwise.
+      await probe.status(`${liveOrigin}/v2/requests/00000000-0000-0000-0000-000000000000/status`);
+      return { ok: true, message: 'Segmind accepted the key.' };
+    } catch (error) {
+      if (error instanceof SegmindError) {
+        if (error.kind === 'not_found') return { ok: true, message: 'Segmind accepted the key.' };
+        if (error.kind === 'unauthorized') return { ok: false, message: 'Segmind refused this key (401).' };
+        if (error.kind === 'network' || error.kind === 'timeout') {
+          return { ok: false, message: `Could not reach ${liveOrigin}: check the network.` };
+        }
+        return { ok: false, message: `Segmind answered: ${error.message}` };
+      }
+      throw error;
+    }
+  }
+
+  const handlers: HandlerMap<Methods> = {
+    ...createAppHandlers({
+      info,
+      settings: options.settings,
+      keys,
+      onConnectionChanged: () => void connect(),
+      onSettingsChanged: (settings: Settings) => {
+        engine.setMaxInFlight(settings.concurrency);
+        bus.emit('settings:changed', settings);
+      },
+      testKey,
+    }),
+    ...createJobHandlers(engine),
+    ...createLibraryHandlers(library),
+    ...options.osHandlers(library),
+  };
+
+  await connect();
+  engine.start();
+
+  return {
+    dispatch: createDispatcher(methods, handlers),
+    bus,
+    library,
+    engine,
+    keys,
+    info,
+    resolveMedia: (path) => resolveMediaRequest(library, path),
+    async close() {
+      await switching;
+      await engine.stop();
+      await simulator?.close();
+      db.close();
+    },
+  };
+}

@@ -1,0 +1,57 @@
+import { z } from 'zod';
+import { defineMethod } from '../rpc.ts';
+
+export const Theme = z.enum(['system', 'light', 'dark']);
+
+/** The settings the page may read and change. Window bounds and the key are main's alone. */
+export const Settings = z.object({
+  concurrency: z.number().int().min(1).max(8),
+  theme: Theme,
+  /** 'auto' uses the simulator only while no key is set; 'always' keeps it on even with a key. */
+  simulator: z.enum(['auto', 'always']),
+  /** Last parameters per model, so the form comes back as the user left it. */
+  lastParams: z.record(z.string().max(64), z.record(z.string(), z.unknown())),
+  promptHistory: z.array(z.string().max(10_000)).max(100),
+});
+export type Settings = z.infer<typeof Settings>;
+
+export const SettingsPatch = Settings.partial().strict();
+
+export const KeyStatus = z.object({
+  set: z.boolean(),
+  /** Only ever the last four characters: the key itself never leaves main. */
+  last4: z.string().max(4).nullable(),
+  source: z.enum(['env', 'stored', 'session']).nullable(),
+  /** False when the OS offers no encryption: the key then lives for this session only. */
+  encryptionAvailable: z.boolean(),
+});
+export type KeyStatus = z.infer<typeof KeyStatus>;
+
+export const AppInfo = z.object({
+  name: z.string(),
+  version: z.string(),
+  /** 'simulator' means every image is made by the built-in stand-in for Segmind. */
+  mode: z.enum(['live', 'simulator']),
+  apiOrigin: z.string(),
+  dataDir: z.string(),
+  transport: z.enum(['electron', 'web']),
+  platform: z.string(),
+});
+export type AppInfo = z.infer<typeof AppInfo>;
+
+const NoInput = z.object({}).strict().optional();
+
+export const appApi = {
+  'app:info': defineMethod(NoInput, AppInfo),
+  'settings:get': defineMethod(NoInput, Settings),
+  'settings:update': defineMethod(SettingsPatch, Settings),
+  'key:status': defineMethod(NoInput, KeyStatus),
+  'key:set': defineMethod(z.object({ key: z.string().trim().min(8).max(512) }).strict(), KeyStatus),
+  'key:clear': defineMethod(NoInput, KeyStatus),
+  'key:test': defineMethod(NoInput, z.object({ ok: z.boolean(), message: z.string() })),
+};
+
+export const appEvents = {
+  'app:info': AppInfo,
+  'settings:changed': Settings,
+};
