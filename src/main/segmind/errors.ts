@@ -1,0 +1,123 @@
+export const segmindErrorKinds = [
+  'bad_request',
+  'unauthorized',
+  'forbidden',
+  'not_found',
+  'insufficient_credits',
+  'failed',
+  'rate_limited',
+  'server',
+  'network',
+  'timeout',
+  'bad_response',
+  'aborted',
+] as const;
+export type SegmindErrorKind = (typeof segmindErrorKinds)[number];
+
+/** Worth sending again later: the request itself was fine, the moment was not. */
+const retryableKinds: ReadonlySet<SegmindErrorKind> = new Set([
+  'rate_limited',
+  'server',
+  'network',
+  'timeout',
+]);
+
+export interface SegmindErrorInit {
+  httpStatus?: number;
+  retryAfterMs?: number;
+  field?: string;
+  serverMessage?: string;
+  /**
+   * Set on a submit whose answer was lost (dropped connection, timeout, unreadable 2xx): the server
+   * may have queued it, so resending risks a second paid job.
+   */
+  maybeAccepted?: boolean;
+  cause?: unknown;
+}
+
+export class SegmindError extends Error {
+  readonly kind: SegmindErrorKind;
+  readonly httpStatus: number | undefined;
+  readonly retryAfterMs: number | undefined;
+  readonly field: string | undefined;
+  readonly serverMessage: string | undefined;
+  readonly maybeAccepted: boolean;
+
+  constructor(kind: SegmindErrorKind, message: string, init: SegmindErrorInit = {}) {
+    super(message, init.cause === undefined ? undefined : { cause: init.cause });
+    this.name = 'SegmindError';
+    this.kind = kind;
+    this.httpStatus = init.httpStatus;
+    this.retryAfterMs = init.retryAfterMs;
+    this.field = init.field;
+    this.serverMessage = init.serverMessage;
+    this.maybeAccepted = init.maybeAccepted ?? false;
+  }
+
+  get retryable(): boolean {
+    return retryableKinds.has(this.kind);
+  }
+}
+
+export function kindForStatus(status: number): SegmindErrorKind {
+  if (status === 401) return 'unauthorized';
+  if (status === 402 || status === 406) return 'insufficient_credits';
+  if (status === 403) return 'forbidden';
+  if (status === 404 || status === 410) return 'not_found';
+  if (status === 408) return 'timeout';
+  if (status === 422) return 'failed';
+  if (status === 429) return 'rate_limited';
+  if (status >= 500) return 'server';
+  return 'bad_request';
+}
+
+const defaultMessages: Record<SegmindErrorKind, string> = {
+  bad_request: 'Segmind refused the parameters',
+  unauthorized: 'Segmind refused the API key',
+  forbidden: 'Segmind does not allow this request',
+  not_found: 'Segmind does not know this model or request (results expire after 1 hour)',
+  insufficient_credits: 'The Segmind account has run out of credits',
+  failed: 'The generation failed',
+  rate_limited: 'Segmind is rate limiting requests',
+  server: 'Segmind had a server error',
+  network: 'Could not reach Segmind',
+  timeout: 'Segmind did not answer in time',
+  bad_response: 'Segmind sent an answer the app cannot read',
+  aborted: 'The request was cancelled',
+};
+
+/** Retry-After is seconds or an HTTP date. */
+export function parseRetryAfter(value: string | null, now = Date.now()): number | undefined {
+  if (!value) return undefined;
+  const seconds = Number(value);
+  if (Number.isFinite(seconds)) return Math.max(0, Math.round(seconds * 1000));
+  const date = Date.parse(value);
+  return Number.isNaN(date) ? undefined : Math.max(0, date - now);
+}
+
+/** A 400 message like "seed: must be ..." names the field; the form shows it there. */
+export function fieldFromMessage(message: string | undefined): string | undefined {
+  const match = message === undefined ? null : /^([a-z_][a-z0-9_]*)(?:\.[\w.]+)?\s*:/i.exec(message);
+  return match?.[1];
+}
+
+export function errorFromHttp(
+  status: number,
+  serverMessage: string | undefined,
+  retryAfter: string | null,
+): SegmindError {
+  const kind = kindForStatus(status);
+  const message = serverMessage
+    ? `${defaultMessages[kind]} (HTTP ${status}): ${serverMessage}`
+    : `${defaultMessages[kind]} (HTTP ${status})`;
+  return new SegmindError(kind, message, {
+    httpStatus: status,
+    serverMessage,
+    retryAfterMs: parseRetryAfter(retryAfter),
+    field: kind === 'bad_request' ? fieldFromMessage(serverMessage) : undefined,
+  });
+}
+
+export function segmindError(kind: SegmindErrorKind, detail?: string, init?: SegmindErrorInit): SegmindError {
+  return new SegmindError(kind, detail ? `${defaultMessages[kind]}: ${detail}` : defaultMessages[kind], init);
+}

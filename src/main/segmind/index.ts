@@ -1,0 +1,19 @@
+export { createSegmindClient, usageFromHeaders } from './client.ts';
+export type {
+  CallOptions,
+  DownloadOptions,
+  DownloadResult,
+  RequestStatus,
+  ResultBody,
+  SegmindClient,
+  SegmindClientOptions,
+  StatusResult,
+  SubmitResult,
+  SyncResult,
+  UsageHeaders,
+} from './client.ts';
+export { SegmindError, segmindErrorKinds } from './errors.ts';
+export type { SegmindErrorKind } from './errors.ts';
+export { normaliseOutputs } from './output-normalizer.ts';
+export type { OutputSource } from './output-normalizer.ts';
+export type { ResolveLocalImage } from './local-images.ts';

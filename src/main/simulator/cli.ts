@@ -1,0 +1,96 @@
+import { parseArgs } from 'node:util';
+import { faultStatuses } from './faults.ts';
+import type { Faults, FaultStatus } from './faults.ts';
+import { outputShapes } from './output-shapes.ts';
+import type { OutputShape } from './output-shapes.ts';
+import { startSimulator } from './simulator.ts';
+
+const usage = `Usage: npm run simulator -- [--port N] [--host H] [--time-scale X] [--key K] [--credits N]
+  [--shape ${outputShapes.join('|')}] [--rate N/ms] [--retention-ms N]
+  [--fault-400 .. --fault-504 P] [--drop P] [--truncate P] [--slow-body-ms N] [--malformed-json P]`;
+
+function number(value: string | undefined, name: string): number | undefined {
+  if (value === undefined) return undefined;
+  const n = Number(value);
+  if (!Number.isFinite(n) && value !== 'Infinity') throw new Error(`--${name} must be a number`);
+  return n;
+}
+
+const faultOptions = Object.fromEntries(
+  faultStatuses.map((code) => [`fault-${code}`, { type: 'string' as const }]),
+);
+const { values } = parseArgs({
+  options: {
+    port: { type: 'string', default: '0' },
+    host: { type: 'string', default: '127.0.0.1' },
+    'time-scale': { type: 'string' },
+    key: { type: 'string' },
+    credits: { type: 'string' },
+    shape: { type: 'string' },
+    rate: { type: 'string' },
+    'retention-ms': { type: 'string' },
+    drop: { type: 'string' },
+    truncate: { type: 'string' },
+    'slow-body-ms': { type: 'string' },
+    'malformed-json': { type: 'string' },
+    help: { type: 'boolean', short: 'h' },
+    ...faultOptions,
+  },
+});
+const args = values as Record<string, string | boolean | undefined>;
+const text = (name: string): string | undefined =>
+  typeof args[name] === 'string' ? (args[name] as string) : undefined;
+
+if (args.help) {
+  process.stdout.write(`${usage}\n`);
+  process.exit(0);
+}
+
+const statusRates: Partial<Record<FaultStatus, number>> = {};
+for (const code of faultStatuses) {
+  const rate = number(text(`fault-${code}`), `fault-${code}`);
+  if (rate !== undefined) statusRates[code] = rate;
+}
+const faults: Faults = { statusRates };
+const drop = number(text('drop'), 'drop');
+const truncate = number(text('truncate'), 'truncate');
+const slow = number(text('slow-body-ms'), 'slow-body-ms');
+const malformed = number(text('malformed-json'), 'malformed-json');
+if (drop !== undefined) faults.dropRate = drop;
+if (truncate !== undefined) faults.truncateRate = truncate;
+if (slow !== undefined) faults.slowBodyMs = slow;
+if (malformed !== undefined) faults.malformedJsonRate = malformed;
+
+const shape = text('shape');
+if (shape !== undefined && !(outputShapes as readonly string[]).includes(shape)) {
+  process.stderr.write(`--shape must be one of ${outputShapes.join(', ')}\n${usage}\n`);
+  process.exit(2);
+}
+const rate = text('rate');
+const rateMatch = rate === undefined ? null : /^(\d+)\/(\d+)$/.exec(rate);
+if (rate !== undefined && !rateMatch) {
+  process.stderr.write(`--rate must look like 10/60000 (requests per window in ms)\n${usage}\n`);
+  process.exit(2);
+}
+
+const simulator = await startSimulator({
+  port: number(text('port'), 'port') ?? 0,
+  host: text('host') ?? '127.0.0.1',
+  apiKey: text('key') ?? null,
+  timeScale: number(text('time-scale'), 'time-scale') ?? 1,
+  credits: number(text('credits'), 'credits') ?? Number.POSITIVE_INFINITY,
+  rateLimit: rateMatch ? { requests: Number(rateMatch[1]), windowMs: Number(rateMatch[2]) } : null,
+  retentionMs: number(text('retention-ms'), 'retention-ms') ?? 3_600_000,
+  outputShape: (shape as OutputShape | undefined) ?? 'url',
+  faults,
+});
+process.stdout.write(`${simulator.url}\n`);
+
+const stop = () => {
+  simulator.close().then(
+    () => process.exit(0),
+    () => process.exit(1),
+  );
+};
+process.once('SIGINT', stop);
+process.once('SIGTERM', stop);
