@@ -19,7 +19,9 @@ function electronBinary(): string | null {
 
 const binary = electronBinary();
 if (!binary) {
-  console.warn('[electron-smoke] skipped: the Electron binary is not installed here (node_modules/electron/path.txt is missing).');
+  console.warn(
+    '[electron-smoke] skipped: the Electron binary is not installed here (node_modules/electron/path.txt is missing).',
+  );
 }
 
 describe.skipIf(!binary)('Electron shell (needs the Electron binary)', () => {
@@ -27,7 +29,11 @@ describe.skipIf(!binary)('Electron shell (needs the Electron binary)', () => {
     const app = await electron.launch({
       executablePath: binary!,
       args: [projectRoot],
-      env: { ...process.env, XDG_CONFIG_HOME: mkdtempSync(join(tmpdir(), 'studio-electron-')), SEGMIND_API_KEY: '' },
+      env: {
+        ...process.env,
+        XDG_CONFIG_HOME: mkdtempSync(join(tmpdir(), 'studio-electron-')),
+        SEGMIND_API_KEY: '',
+      },
     });
     try {
       const page = await app.firstWindow();

@@ -36,7 +36,14 @@ describe('first image, no key, empty data folder', () => {
     await page.goto(studio.openUrl);
     // The token has been traded for a cookie and dropped from the address bar.
     expect(page.url()).toBe(`${studio.origin}/`);
-    await expect.poll(() => page.getByText(/simulat/i).first().isVisible()).toBe(true);
+    await expect
+      .poll(() =>
+        page
+          .getByText(/simulat/i)
+          .first()
+          .isVisible(),
+      )
+      .toBe(true);
 
     const prompt = 'A lighthouse poster with the words "FIRST LIGHT"';
     await page.getByLabel('Prompt').fill(prompt);
@@ -44,7 +51,9 @@ describe('first image, no key, empty data folder', () => {
 
     const image = page.getByLabel('Library').getByRole('img', { name: prompt }).first();
     await image.waitFor({ state: 'visible', timeout: 60_000 });
-    await expect.poll(() => image.evaluate((img: HTMLImageElement) => img.complete && img.naturalWidth > 0)).toBe(true);
+    await expect
+      .poll(() => image.evaluate((img: HTMLImageElement) => img.complete && img.naturalWidth > 0))
+      .toBe(true);
     await screenshot(page, 'first-image');
 
     const db = new Database(join(studio.dataDir, 'library.sqlite3'), { readonly: true });
@@ -70,12 +79,19 @@ describe('first image, no key, empty data folder', () => {
     await page.goto(studio.openUrl);
     const answers = await page.evaluate(async () => {
       const post = async (method: string, body: string) => {
-        const response = await fetch(`/rpc/${method}`, { method: 'POST', headers: { 'Content-Type': 'application/json' }, body });
+        const response = await fetch(`/rpc/${method}`, {
+          method: 'POST',
+          headers: { 'Content-Type': 'application/json' },
+          body,
+        });
         return { status: response.status, body: await response.json() };
       };
       return [
         await post('jobs:create', JSON.stringify({ model: 'ideogram-9', params: {} })),
-        await post('jobs:create', JSON.stringify({ model: 'ideogram-3', params: { prompt: 'x', seed: 'forty' } })),
+        await post(
+          'jobs:create',
+          JSON.stringify({ model: 'ideogram-3', params: { prompt: 'x', seed: 'forty' } }),
+        ),
         await post('jobs:create', '{"model": '),
         await post('settings:get', '{}'),
       ];

@@ -14,11 +14,10 @@ import type { HandlerMap } from './rpc/handler-map.ts';
 import { methods, type Methods } from '../shared/contract.ts';
 import { createDispatcher, type Dispatch } from './rpc/dispatcher.ts';
 import { createEventBus, type EventBus } from './rpc/event-bus.ts';
-import { createSegmindClient, type SegmindClient } from './segmind/client.ts';
-import { SegmindError } from './segmind/errors.ts';
+import { createSegmindClient, SegmindError, type SegmindClient } from './segmind/index.ts';
 import { createKeyManager, type KeyManager, type KeyStore } from './settings/key-store.ts';
 import type { SettingsStore } from './settings/settings-store.ts';
-import { startSimulator, type Simulator } from './simulator/server.ts';
+import { startSimulator, type Simulator } from './simulator/index.ts';
 import type { MediaFile } from './web/web-host.ts';
 
 export const defaultApiOrigin = 'https://api.segmind.com';
