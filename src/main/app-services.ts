@@ -22,6 +22,23 @@ import type { MediaFile } from './web/web-host.ts';
 
 export const defaultApiOrigin = 'https://api.segmind.com';
 
+/**
+ * Budgets for the calls that make main decode, copy or spend: a page in a loop (or a hostile one)
+ * gets 'rate_limited' instead of a frozen app or a queue of paid jobs.
+ */
+const rateLimits = {
+  'library:importFiles': { burst: 20, perSecond: 5 },
+  'library:importPaths': { burst: 10, perSecond: 2 },
+  'library:addSource': { burst: 20, perSecond: 5 },
+  'library:export': { burst: 5, perSecond: 1 },
+  'library:backup': { burst: 2, perSecond: 0.2 },
+  'library:restoreBackup': { burst: 2, perSecond: 0.2 },
+  'library:checkIntegrity': { burst: 3, perSecond: 0.5 },
+  'jobs:create': { burst: 50, perSecond: 10 },
+  'jobs:variations': { burst: 10, perSecond: 2 },
+  'key:test': { burst: 3, perSecond: 0.5 },
+};
+
 export interface AppServicesOptions {
   dataDir: string;
   settings: SettingsStore;
@@ -163,7 +180,7 @@ export async function createAppServices(options: AppServicesOptions): Promise<Ap
   engine.start();
 
   return {
-    dispatch: createDispatcher(methods, handlers),
+    dispatch: createDispatcher(methods, handlers, { rateLimits }),
     bus,
     library,
     engine,

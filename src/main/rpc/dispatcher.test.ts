@@ -61,3 +61,30 @@ describe('dispatcher', () => {
     expect(logged).toHaveLength(1);
   });
 });
+
+describe('dispatcher rate limits', () => {
+  it('refuses a flood of an expensive method and lets it through again after a pause', async () => {
+    const api = { 'test:import': defineMethod(z.object({}), z.null()) };
+    let time = 0;
+    let ran = 0;
+    const dispatch = createDispatcher(
+      api,
+      {
+        'test:import': () => {
+          ran++;
+          return null;
+        },
+      },
+      { rateLimits: { 'test:import': { burst: 3, perSecond: 1 } }, now: () => time },
+    );
+    const codes = [];
+    for (let i = 0; i < 5; i++) {
+      const answer = await dispatch('test:import', {}, ctx);
+      codes.push(answer.ok ? 'ok' : answer.error.code);
+    }
+    expect(codes).toEqual(['ok', 'ok', 'ok', 'rate_limited', 'rate_limited']);
+    expect(ran).toBe(3);
+    time += 2000;
+    expect(await dispatch('test:import', {}, ctx)).toMatchObject({ ok: true });
+  });
+});

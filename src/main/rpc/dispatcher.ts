@@ -1,11 +1,15 @@
 import { AppError, describeIssues, issuesFromZod, type Envelope, type MethodDef } from '../../shared/rpc.ts';
 import type { CallContext, HandlerMap } from './handler-map.ts';
+import { createRateLimiter, type RateLimit } from './rate-limiter.ts';
 
 export type Dispatch = (method: string, input: unknown, ctx: CallContext) => Promise<Envelope>;
 
 export interface DispatcherOptions {
   /** Unexpected failures are logged here; the page only sees a generic 'internal' error. */
   logError?: (method: string, error: unknown) => void;
+  /** Per-method call budgets for calls that are expensive for main. */
+  rateLimits?: Record<string, RateLimit>;
+  now?: () => number;
 }
 
 /**
@@ -18,10 +22,20 @@ export function createDispatcher<A extends Record<string, MethodDef>>(
   options: DispatcherOptions = {},
 ): Dispatch {
   const logError = options.logError ?? ((method, error) => console.error(`[rpc] ${method} failed:`, error));
+  const limiter = createRateLimiter(options.rateLimits ?? {}, options.now);
   return async (method, input, ctx) => {
     if (typeof method !== 'string' || !Object.hasOwn(api, method)) {
       const shown = String(method).slice(0, 80);
       return { ok: false, error: { code: 'unknown_method', message: `Unknown method "${shown}".` } };
+    }
+    if (!limiter.take(method)) {
+      return {
+        ok: false,
+        error: {
+          code: 'rate_limited',
+          message: 'Too many requests of this kind: wait a moment and try again.',
+        },
+      };
     }
     const parsed = api[method]!.input.safeParse(input);
     if (!parsed.success) {
