@@ -29,7 +29,6 @@ export const m002: Migration = {
         submitted_at INTEGER,
         finished_at INTEGER,
         updated_at INTEGER NOT NULL,
-        last_pending_at INTEGER,
         estimate_key TEXT NOT NULL,
         expected_ms INTEGER,
         attempts INTEGER NOT NULL DEFAULT 0 CHECK (attempts >= 0),

@@ -1,0 +1,190 @@
+import type Database from 'better-sqlite3';
+import {
+  jobStates,
+  type Job,
+  type JobError,
+  type JobState,
+  type RemoteStatus,
+} from '../../shared/api/jobs.ts';
+import type { ModelId } from '../../shared/models/index.ts';
+
+/** One row of `jobs` as SQLite returns it. */
+export interface JobRow {
+  id: string;
+  model: ModelId;
+  params: string;
+  prompt: string;
+  state: JobState;
+  remote_status: RemoteStatus | null;
+  request_id: string | null;
+  status_url: string | null;
+  response_url: string | null;
+  created_at: number;
+  submitted_at: number | null;
+  finished_at: number | null;
+  updated_at: number;
+  estimate_key: string;
+  expected_ms: number | null;
+  attempts: number;
+  error_kind: JobError['kind'] | null;
+  error_message: string | null;
+  error_action: string | null;
+  image_ids: string;
+  credits_spent: number | null;
+  parent_id: string | null;
+  batch_id: string;
+}
+
+/** Columns a transition may set; the only identifiers that ever reach SQL text. */
+const patchable = [
+  'state',
+  'remote_status',
+  'request_id',
+  'status_url',
+  'response_url',
+  'submitted_at',
+  'finished_at',
+  'expected_ms',
+  'attempts',
+  'error_kind',
+  'error_message',
+  'error_action',
+  'image_ids',
+  'credits_spent',
+] as const;
+type PatchColumn = (typeof patchable)[number];
+export type JobPatch = Partial<Pick<JobRow, PatchColumn>>;
+
+export type AttemptStep = 'submit' | 'status' | 'result' | 'download' | 'store';
+
+export interface JobStore {
+  insert(row: Omit<JobRow, 'updated_at'>): void;
+  get(id: string): JobRow | undefined;
+  /** Newest first. */
+  list(states: readonly JobState[] | undefined, limit: number): JobRow[];
+  /** Oldest first: the order work is done in. */
+  inStates(states: readonly JobState[]): JobRow[];
+  inBatch(batchId: string): JobRow[];
+  countInStates(states: readonly JobState[]): number;
+  counts(): Record<JobState, number>;
+  /**
+   * Moves a job only if it is still in one of `from`: the check and the write are one statement, so
+   * two paths racing for the same job (a cancel and a finished poll) cannot both win.
+   */
+  transition(id: string, from: readonly JobState[], patch: JobPatch, at: number): boolean;
+  remove(id: string, from: readonly JobState[]): boolean;
+  logAttempt(
+    jobId: string,
+    step: AttemptStep,
+    outcome: string,
+    at: number,
+    httpStatus?: number,
+    message?: string,
+  ): void;
+}
+
+export function createJobStore(db: Database.Database): JobStore {
+  const insert = db.prepare(
+    `INSERT INTO jobs (id, model, params, prompt, state, remote_status, request_id, status_url, response_url, created_at,
+       submitted_at, finished_at, updated_at, estimate_key, expected_ms, attempts, error_kind, error_message,
+       error_action, image_ids, credits_spent, parent_id, batch_id)
+     VALUES (@id, @model, @params, @prompt, @state, @remote_status, @request_id, @status_url, @response_url, @created_at,
+       @submitted_at, @finished_at, @created_at, @estimate_key, @expected_ms, @attempts, @error_kind, @error_message,
+       @error_action, @image_ids, @credits_spent, @parent_id, @batch_id)`,
+  );
+  const getOne = db.prepare('SELECT * FROM jobs WHERE id = ?');
+  const listAll = db.prepare('SELECT * FROM jobs ORDER BY created_at DESC, id DESC LIMIT ?');
+  const listStates = db.prepare(
+    'SELECT * FROM jobs WHERE state IN (SELECT value FROM json_each(?)) ORDER BY created_at DESC, id DESC LIMIT ?',
+  );
+  const oldestInStates = db.prepare(
+    'SELECT * FROM jobs WHERE state IN (SELECT value FROM json_each(?)) ORDER BY created_at, id',
+  );
+  const countStates = db
+    .prepare('SELECT count(*) FROM jobs WHERE state IN (SELECT value FROM json_each(?))')
+    .pluck();
+  const countAll = db.prepare('SELECT state, count(*) AS n FROM jobs GROUP BY state');
+  const batch = db.prepare('SELECT * FROM jobs WHERE batch_id = ? ORDER BY created_at, id');
+  const removeOne = db.prepare('DELETE FROM jobs WHERE id = ? AND state IN (SELECT value FROM json_each(?))');
+  const attempt = db.prepare(
+    'INSERT INTO job_attempts (job_id, at, step, outcome, http_status, message) VALUES (?, ?, ?, ?, ?, ?)',
+  );
+  const updates = new Map<string, Database.Statement>();
+
+  function updateFor(columns: PatchColumn[]): Database.Statement {
+    const signature = columns.join(',');
+    let statement = updates.get(signature);
+    if (!statement) {
+      const sets = columns.map((column) => `${column} = @${column}`).join(', ');
+      statement = db.prepare(
+        `UPDATE jobs SET ${sets}, updated_at = @updated_at WHERE id = @id AND state IN (SELECT value FROM json_each(@from))`,
+      );
+      updates.set(signature, statement);
+    }
+    return statement;
+  }
+
+  return {
+    insert: (row) => void insert.run(row),
+    get: (id) => getOne.get(id) as JobRow | undefined,
+    list: (states, limit) =>
+      (states ? listStates.all(JSON.stringify(states), limit) : listAll.all(limit)) as JobRow[],
+    inStates: (states) => oldestInStates.all(JSON.stringify(states)) as JobRow[],
+    inBatch: (batchId) => batch.all(batchId) as JobRow[],
+    countInStates: (states) => countStates.get(JSON.stringify(states)) as number,
+    counts() {
+      const counts = Object.fromEntries(jobStates.map((state) => [state, 0])) as Record<JobState, number>;
+      for (const { state, n } of countAll.all() as { state: JobState; n: number }[]) counts[state] = n;
+      return counts;
+    },
+    transition(id, from, patch, at) {
+      const columns = patchable.filter((column) => column in patch);
+      const values = Object.fromEntries(columns.map((column) => [column, patch[column] ?? null]));
+      return (
+        updateFor(columns).run({ ...values, id, from: JSON.stringify(from), updated_at: at }).changes === 1
+      );
+    },
+    remove: (id, from) => removeOne.run(id, JSON.stringify(from)).changes === 1,
+    logAttempt(jobId, step, outcome, at, httpStatus, message) {
+      attempt.run(jobId, at, step, outcome, httpStatus ?? null, message ?? null);
+    },
+  };
+}
+
+function parseJson<T>(text: string, fallback: T): T {
+  try {
+    return JSON.parse(text) as T;
+  } catch {
+    return fallback;
+  }
+}
+
+/** The page's view of a row at time `now`. */
+export function jobFromRow(row: JobRow, now: number): Job {
+  const error: JobError | null =
+    row.error_kind && row.error_message
+      ? { kind: row.error_kind, message: row.error_message, action: row.error_action ?? '' }
+      : null;
+  const since = row.submitted_at ?? row.created_at;
+  return {
+    id: row.id,
+    model: row.model,
+    params: parseJson<Record<string, unknown>>(row.params, {}),
+    prompt: row.prompt,
+    state: row.state,
+    remoteStatus: row.remote_status,
+    requestId: row.request_id,
+    createdAt: row.created_at,
+    submittedAt: row.submitted_at,
+    finishedAt: row.finished_at,
+    updatedAt: row.updated_at,
+    elapsedMs: Math.max(0, Math.round((row.finished_at ?? now) - since)),
+    expectedMs: row.expected_ms,
+    attempts: row.attempts,
+    error,
+    imageIds: parseJson<string[]>(row.image_ids, []),
+    creditsSpent: row.credits_spent,
+    parentId: row.parent_id,
+    batchId: row.batch_id,
+  };
+}
