@@ -281,7 +281,10 @@ export function createSegmindClient(options: SegmindClientOptions): SegmindClien
       }
       if (res.status < 200 || res.status > 299) throw httpError(res, json, text);
       if (!parsed)
-        throw segmindError('bad_response', 'the status answer is not JSON', { httpStatus: res.status });
+        throw segmindError('bad_response', 'the status answer is not JSON', {
+          httpStatus: res.status,
+          retryable: true,
+        });
       if (!status)
         throw segmindError('bad_response', 'the status answer names no known state', {
           httpStatus: res.status,
@@ -298,7 +301,12 @@ export function createSegmindClient(options: SegmindClientOptions): SegmindClien
         throw segmindError('failed', message, { httpStatus: res.status, serverMessage: message });
       }
       if (res.status < 200 || res.status > 299) throw httpError(res, json, text);
-      if (!parsed) throw segmindError('bad_response', 'the result is not JSON', { httpStatus: res.status });
+      if (!parsed) {
+        throw segmindError('bad_response', 'the result is not JSON', {
+          httpStatus: res.status,
+          retryable: true,
+        });
+      }
       if (status === 'QUEUED' || status === 'PROCESSING') {
         throw segmindError('bad_response', `the result is not ready (status ${status})`, {
           httpStatus: res.status,

@@ -32,6 +32,8 @@ export interface SegmindErrorInit {
    * may have queued it, so resending risks a second paid job.
    */
   maybeAccepted?: boolean;
+  /** Overrides the kind's default, e.g. an unreadable status answer is worth asking again. */
+  retryable?: boolean;
   cause?: unknown;
 }
 
@@ -42,6 +44,7 @@ export class SegmindError extends Error {
   readonly field: string | undefined;
   readonly serverMessage: string | undefined;
   readonly maybeAccepted: boolean;
+  readonly #retryable: boolean | undefined;
 
   constructor(kind: SegmindErrorKind, message: string, init: SegmindErrorInit = {}) {
     super(message, init.cause === undefined ? undefined : { cause: init.cause });
@@ -52,10 +55,13 @@ export class SegmindError extends Error {
     this.field = init.field;
     this.serverMessage = init.serverMessage;
     this.maybeAccepted = init.maybeAccepted ?? false;
+    this.#retryable = init.retryable;
   }
 
+  /** Never true when the request may have been accepted: sending it again could pay twice. */
   get retryable(): boolean {
-    return retryableKinds.has(this.kind);
+    if (this.maybeAccepted) return false;
+    return this.#retryable ?? retryableKinds.has(this.kind);
   }
 }
 

@@ -1,5 +1,16 @@
 import { segmindError, SegmindError } from './errors.ts';
 
+/** Failures that happen before a byte is sent: a submit that hit one of these was surely not accepted. */
+const neverConnected = new Set(['ECONNREFUSED', 'ENOTFOUND', 'EAI_AGAIN', 'EHOSTUNREACH', 'ENETUNREACH']);
+
+function errorCode(error: unknown): string | undefined {
+  for (let e = error, depth = 0; e instanceof Error && depth < 4; e = e.cause, depth++) {
+    const code = (e as { code?: unknown }).code;
+    if (typeof code === 'string') return code;
+  }
+  return undefined;
+}
+
 export interface ExchangeOptions {
   fetch: typeof fetch;
   /** Longest silence allowed: before the headers, and between two chunks of the body. */
@@ -39,7 +50,8 @@ export async function exchange(url: string, init: RequestInit, options: Exchange
   const failure = (cause: unknown, stage: string): SegmindError => {
     if (cause instanceof SegmindError) return cause;
     if (outer?.aborted) return segmindError('aborted', undefined, { cause });
-    const maybeAccepted = options.unsafe === true;
+    const code = errorCode(cause);
+    const maybeAccepted = options.unsafe === true && !(code !== undefined && neverConnected.has(code));
     if (timedOut)
       return segmindError('timeout', `no answer for ${options.timeoutMs} ms ${stage}`, { maybeAccepted });
     const detail =

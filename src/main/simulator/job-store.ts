@@ -114,8 +114,12 @@ export class JobStore {
     const elapsed = this.options.now() - job.createdAt;
     if (elapsed < job.queuedMs) return 'QUEUED';
     if (elapsed < job.durationMs) return 'PROCESSING';
-    if (job.blockedBy !== undefined || job.renderError !== undefined) return 'FAILED';
+    if (this.failed(job)) return 'FAILED';
     return job.images ? 'COMPLETED' : 'PROCESSING';
+  }
+
+  failed(job: SimJob): boolean {
+    return job.blockedBy !== undefined || job.renderError !== undefined;
   }
 
   /** For v1: hold the connection as long as the generation takes. */

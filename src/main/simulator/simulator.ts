@@ -276,7 +276,7 @@ export async function startSimulator(options: SimulatorOptions = {}): Promise<Si
         return;
       }
       const done = await jobs.waitUntilDone(job).catch(() => []);
-      if (jobs.stateOf(job) === 'FAILED') {
+      if (jobs.failed(job)) {
         send(res, 422, { status: 'FAILED', error: jobs.failureMessage(job) }, usageHeaders(accepted.cost));
         return;
       }

@@ -1,0 +1,200 @@
+import { spawn } from 'node:child_process';
+import { once } from 'node:events';
+import { fileURLToPath } from 'node:url';
+import { afterEach, describe, expect, it } from 'vitest';
+import sharp from 'sharp';
+import { startSimulator } from './index.ts';
+import type { Simulator, SimulatorOptions } from './index.ts';
+
+const KEY = 'sim-key';
+let sim: Simulator | undefined;
+
+afterEach(async () => {
+  await sim?.close();
+  sim = undefined;
+});
+
+async function start(options: SimulatorOptions = {}): Promise<Simulator> {
+  sim = await startSimulator({ apiKey: KEY, timeScale: 0.002, ...options });
+  return sim;
+}
+
+async function call(s: Simulator, path: string, body?: unknown) {
+  const res = await fetch(`${s.url}${path}`, {
+    method: body === undefined ? 'GET' : 'POST',
+    headers: { 'x-api-key': KEY, 'content-type': 'application/json' },
+    ...(body === undefined ? {} : { body: JSON.stringify(body) }),
+  });
+  const type = res.headers.get('content-type') ?? '';
+  return {
+    res,
+    body: type.includes('json')
+      ? ((await res.json()) as Record<string, unknown>)
+      : Buffer.from(await res.arrayBuffer()),
+  };
+}
+
+async function untilDone(s: Simulator, id: string): Promise<Record<string, unknown>> {
+  for (;;) {
+    const { body } = await call(s, `/v2/requests/${id}/status`);
+    const status = (body as Record<string, unknown>).status;
+    if (status === 'COMPLETED' || status === 'FAILED')
+      return (await call(s, `/v2/requests/${id}`)).body as Record<string, unknown>;
+    await new Promise((resolve) => setTimeout(resolve, 10));
+  }
+}
+
+async function image(s: Simulator, url: unknown): Promise<Buffer> {
+  expect(String(url).startsWith(`${s.url}/media/`)).toBe(true);
+  return Buffer.from(await (await fetch(String(url))).arrayBuffer());
+}
+
+describe('simulator', () => {
+  it('walks QUEUED -> PROCESSING -> COMPLETED on the seed pages timings, per model and speed', async () => {
+    let t = 1_000_000;
+    const s = await start({ timeScale: 1, now: () => t });
+    const submit = async (model: string, params: Record<string, unknown>) =>
+      String(((await call(s, `/v2/${model}`, params)).body as Record<string, unknown>).request_id);
+    const state = async (id: string) =>
+      ((await call(s, `/v2/requests/${id}/status`)).body as Record<string, unknown>).status;
+    const v3 = await submit('ideogram-3', { prompt: 'x', resolution: '512x1536' });
+    const v4 = await submit('ideogram-4', { prompt: 'x', image_size: 'square' });
+    const v4turbo = await submit('ideogram-4', {
+      prompt: 'x',
+      image_size: 'square',
+      rendering_speed: 'TURBO',
+    });
+    expect(await state(v3)).toBe('QUEUED');
+    t += 5_000;
+    expect(await state(v3)).toBe('PROCESSING');
+    t += 7_000;
+    // ~10.3 s for ideogram-3 (+-15 %), ~16.9 s for ideogram-4 at QUALITY, less than half that at TURBO.
+    for (;;) {
+      if ((await state(v3)) === 'COMPLETED' && (await state(v4turbo)) === 'COMPLETED') break;
+      await new Promise((resolve) => setTimeout(resolve, 10));
+    }
+    expect(await state(v4)).toBe('PROCESSING');
+    const result = (await call(s, `/v2/requests/${v3}`)).body as Record<string, unknown>;
+    expect((result.metrics as { inference_time: number }).inference_time).toBeGreaterThan(8.7);
+    expect((result.metrics as { inference_time: number }).inference_time).toBeLessThan(11.9);
+  });
+
+  it('renders distinct images per prompt and per num_images, PNG or JPEG as asked', async () => {
+    const s = await start();
+    const a = await call(s, '/v2/ideogram-4', {
+      prompt: 'Say "ONE"',
+      num_images: 3,
+      image_size: 'landscape_4_3',
+      output_format: 'png',
+    });
+    const done = await untilDone(s, String((a.body as Record<string, unknown>).request_id));
+    const urls = done.output as string[];
+    expect(urls).toHaveLength(3);
+    const files = await Promise.all(urls.map((url) => image(s, url)));
+    expect(new Set(files.map((f) => f.toString('base64'))).size).toBe(3);
+    for (const file of files)
+      expect(await sharp(file).metadata()).toMatchObject({ format: 'png', width: 2048, height: 1536 });
+
+    const b = await call(s, '/v2/ideogram-4', { prompt: 'Say "TWO"', image_size: 'landscape_4_3' });
+    const jpeg = await image(
+      s,
+      (await untilDone(s, String((b.body as Record<string, unknown>).request_id))).output,
+    );
+    expect((await sharp(jpeg).metadata()).format).toBe('jpeg');
+    const statsA = await sharp(files[0]).stats();
+    const statsB = await sharp(jpeg).stats();
+    expect(statsA.channels.map((c) => Math.round(c.mean))).not.toEqual(
+      statsB.channels.map((c) => Math.round(c.mean)),
+    );
+  });
+
+  it('derives remix outputs from the source image', async () => {
+    const s = await start();
+    // Dark left half, light right half: the remix must keep that layout.
+    const left = await sharp({ create: { width: 50, height: 100, channels: 3, background: '#000000' } })
+      .png()
+      .toBuffer();
+    const source = await sharp({ create: { width: 100, height: 100, channels: 3, background: '#ffffff' } })
+      .composite([{ input: left, left: 0, top: 0 }])
+      .png()
+      .toBuffer();
+    const submitted = await call(s, '/v2/ideogram-3-remix', {
+      prompt: 'remix',
+      image: `data:image/png;base64,${source.toString('base64')}`,
+      image_weight: 100,
+      resolution: '1024x1024',
+    });
+    const output = await image(
+      s,
+      (await untilDone(s, String((submitted.body as Record<string, unknown>).request_id))).output,
+    );
+    const brightness = async (left: number) => {
+      const area = await sharp(output)
+        .extract({ left, top: 0, width: 400, height: 300 })
+        .greyscale()
+        .toBuffer();
+      return (await sharp(area).stats()).channels[0]?.mean ?? 0;
+    };
+    const [leftMean, rightMean] = [await brightness(0), await brightness(624)];
+    expect(rightMean - leftMean).toBeGreaterThan(60);
+  });
+
+  it('answers routes, keys, validation and rate limits like Segmind', async () => {
+    let t = 5_000_000;
+    const s = await start({ rateLimit: { requests: 2, windowMs: 10_000 }, now: () => t });
+    expect((await call(s, '/v2/ideogram-9', { prompt: 'x' })).res.status).toBe(404);
+    expect((await call(s, '/v2/requests/nope')).res.status).toBe(404);
+    expect((await call(s, '/v1/ideogram-3')).res.status).toBe(405);
+    const wrongKey = await fetch(`${s.url}/v2/ideogram-3`, {
+      method: 'POST',
+      headers: { 'x-api-key': 'nope' },
+      body: '{}',
+    });
+    expect(wrongKey.status).toBe(401);
+    const noKey = await fetch(`${s.url}/v2/requests/x/status`);
+    expect(noKey.status).toBe(401);
+    const bad = await call(s, '/v2/ideogram-3', { prompt: 'x', style_type: 'FANCY' });
+    expect(bad.res.status).toBe(400);
+    expect((bad.body as { error: string }).error).toMatch(
+      /^style_type: must be one of AUTO, GENERAL, REALISTIC, DESIGN/,
+    );
+    const notJson = await fetch(`${s.url}/v2/ideogram-3`, {
+      method: 'POST',
+      headers: { 'x-api-key': KEY },
+      body: '{',
+    });
+    expect(notJson.status).toBe(400);
+    expect((await call(s, '/v2/ideogram-3', { prompt: 'a' })).res.status).toBe(200);
+    expect((await call(s, '/v2/ideogram-3', { prompt: 'b' })).res.status).toBe(200);
+    const limited = await call(s, '/v2/ideogram-3', { prompt: 'c' });
+    expect(limited.res.status).toBe(429);
+    expect(limited.res.headers.get('retry-after')).toBe('10');
+    t += 10_001;
+    expect((await call(s, '/v2/ideogram-3', { prompt: 'c' })).res.status).toBe(200);
+    expect(s.stats()).toMatchObject({ submits: 3, submitsByPrompt: { a: 1, b: 1, c: 1 } });
+    expect(s.requestLog().map((entry) => entry.status)).toContain(429);
+  });
+
+  it('runs alone from the command line and stops on SIGTERM', async () => {
+    const cli = fileURLToPath(new URL('./cli.ts', import.meta.url));
+    const child = spawn(
+      process.execPath,
+      [cli, '--port', '0', '--time-scale', '0.01', '--key', KEY, '--shape', 'urls', '--fault-502', '0'],
+      {
+        stdio: ['ignore', 'pipe', 'inherit'],
+      },
+    );
+    const [chunk] = (await once(child.stdout, 'data')) as [Buffer];
+    const url = chunk.toString().trim();
+    expect(url).toMatch(/^http:\/\/127\.0\.0\.1:\d+$/);
+    const res = await fetch(`${url}/v2/ideogram-3`, {
+      method: 'POST',
+      headers: { 'x-api-key': KEY, 'content-type': 'application/json' },
+      body: JSON.stringify({ prompt: 'cli' }),
+    });
+    expect(res.status).toBe(200);
+    child.kill('SIGTERM');
+    const [code] = (await once(child, 'exit')) as [number | null];
+    expect(code).toBe(0);
+  });
+});
