@@ -1,0 +1,178 @@
+import fs from 'node:fs/promises';
+import os from 'node:os';
+import path from 'node:path';
+import type Database from 'better-sqlite3';
+import { z } from 'zod';
+import { AppError } from '../../shared/rpc.ts';
+import { openDatabase, schemaVersion } from './database.ts';
+import { type FileStore, createFileStore, sha256Of } from './file-store.ts';
+
+/**
+ * A backup is a folder: library.db (an online copy made by SQLite's backup API, consistent while the
+ * app keeps writing), files/ (every original, same sharded layout) and manifest.json, written last
+ * and under a temp name so a half-made backup never looks complete.
+ */
+const Manifest = z.object({
+  app: z.literal('ideogram-studio'),
+  kind: z.literal('library-backup'),
+  version: z.literal(1),
+  schemaVersion: z.number().int(),
+  createdAt: z.number().int(),
+  images: z.number().int(),
+  files: z.number().int(),
+});
+const manifestName = 'manifest.json';
+
+function allBlobs(db: Database.Database, schema = 'main'): string[] {
+  return db
+    .prepare<[], string>(`SELECT sha256 FROM ${schema}.images UNION SELECT sha256 FROM ${schema}.blobs`)
+    .pluck()
+    .all();
+}
+
+export async function createBackup(
+  db: Database.Database,
+  store: FileStore,
+  destination: string,
+  now: number,
+) {
+  if (!path.isAbsolute(destination))
+    throw new AppError('validation', 'The backup destination must be a full path.');
+  const name = `ideogram-studio-backup-${new Date(now).toISOString().replace(/[:.]/g, '-')}`;
+  const target = path.join(destination, name);
+  const partial = `${target}.partial`;
+  await fs.mkdir(partial, { recursive: true });
+  try {
+    await db.backup(path.join(partial, 'library.db'));
+    const files = createFileStore(path.join(partial, 'files'));
+    let copied = 0;
+    for (const sha256 of allBlobs(db)) {
+      const to = files.pathFor(sha256);
+      await fs.mkdir(path.dirname(to), { recursive: true });
+      try {
+        await fs.copyFile(store.pathFor(sha256), to, fs.constants.COPYFILE_FICLONE);
+        copied++;
+      } catch (error) {
+        // A missing original is already lost; the backup still saves everything else.
+        if ((error as NodeJS.ErrnoException).code !== 'ENOENT') throw error;
+      }
+    }
+    const images = db.prepare<[], number>('SELECT count(*) FROM images').pluck().get()!;
+    const manifest = {
+      app: 'ideogram-studio',
+      kind: 'library-backup',
+      version: 1,
+      schemaVersion: schemaVersion(db),
+      createdAt: now,
+      images,
+      files: copied,
+    } satisfies z.infer<typeof Manifest>;
+    await fs.writeFile(path.join(partial, manifestName), JSON.stringify(manifest, null, 2));
+    await fs.rename(partial, target);
+    return { path: target, images, files: copied };
+  } catch (error) {
+    await fs.rm(partial, { recursive: true, force: true });
+    throw error;
+  }
+}
+
+const imageColumns =
+  'id, sha256, format, bytes, width, height, model, prompt, expanded_prompt, negative_prompt, params, style_codes, seed, job_id, output_index, source, created_at, favorite, rating, trashed_at';
+
+/**
+ * Merges a backup into the open library: images it has that the library lacks come back with their
+ * tags and collections; nothing in the library is changed or removed. The backup's database is first
+ * copied and migrated to this app's schema, so older backups restore too; the backup stays untouched.
+ */
+export async function restoreBackup(db: Database.Database, store: FileStore, source: string) {
+  if (!path.isAbsolute(source)) throw new AppError('validation', 'The backup location must be a full path.');
+  const manifestText = await fs.readFile(path.join(source, manifestName), 'utf8').catch(() => null);
+  const manifest = manifestText === null ? null : Manifest.safeParse(JSON.parse(manifestText));
+  if (!manifest?.success)
+    throw new AppError('not_found', 'That folder is not a library backup (no valid manifest.json).');
+
+  const work = await fs.mkdtemp(path.join(os.tmpdir(), 'ideogram-restore-'));
+  try {
+    const copy = path.join(work, 'library.db');
+    await fs.copyFile(path.join(source, 'library.db'), copy);
+    try {
+      openDatabase(copy).close();
+    } catch (error) {
+      throw new AppError('unsupported_file', `The backup cannot be opened: ${(error as Error).message}`);
+    }
+
+    db.prepare('ATTACH DATABASE ? AS backup').run(copy);
+    try {
+      const files = createFileStore(path.join(source, 'files'));
+      let restoredFiles = 0;
+      const available = new Set<string>();
+      for (const sha256 of allBlobs(db, 'backup')) {
+        if (await store.has(sha256)) {
+          available.add(sha256);
+          continue;
+        }
+        const bytes = await fs.readFile(files.pathFor(sha256)).catch(() => null);
+        // A file that does not hash to its name is damaged: leave its rows out rather than restore garbage.
+        if (bytes === null || sha256Of(bytes) !== sha256) continue;
+        await store.put(bytes, sha256);
+        available.add(sha256);
+        restoredFiles++;
+      }
+      const restored = mergeRows(db, [...available]);
+      return { restored, files: restoredFiles };
+    } finally {
+      db.prepare('DETACH DATABASE backup').run();
+    }
+  } finally {
+    await fs.rm(work, { recursive: true, force: true });
+  }
+}
+
+function mergeRows(db: Database.Database, available: string[]): string[] {
+  return db.transaction(() => {
+    const shas = JSON.stringify(available);
+    const restored = db
+      .prepare<[string], string>(
+        `INSERT INTO main.images (${imageColumns})
+         SELECT ${imageColumns} FROM backup.images b
+         WHERE b.sha256 IN (SELECT value FROM json_each(?)) AND b.id NOT IN (SELECT id FROM main.images)
+         ORDER BY b.pk
+         ON CONFLICT DO NOTHING
+         RETURNING id`,
+      )
+      .pluck()
+      .all(shas);
+    const ids = JSON.stringify(restored);
+    db.prepare(
+      `INSERT INTO main.blobs SELECT * FROM backup.blobs WHERE sha256 IN (SELECT value FROM json_each(?)) ON CONFLICT DO NOTHING`,
+    ).run(shas);
+    db.prepare(
+      `INSERT INTO main.tags (name)
+       SELECT DISTINCT bt.name FROM backup.tags bt
+       JOIN backup.image_tags bit ON bit.tag_id = bt.id JOIN backup.images bi ON bi.pk = bit.image_pk
+       WHERE bi.id IN (SELECT value FROM json_each(?))
+       ON CONFLICT DO NOTHING`,
+    ).run(ids);
+    db.prepare(
+      `INSERT INTO main.image_tags (image_pk, tag_id)
+       SELECT mi.pk, mt.id FROM backup.image_tags bit
+       JOIN backup.images bi ON bi.pk = bit.image_pk JOIN backup.tags bt ON bt.id = bit.tag_id
+       JOIN main.images mi ON mi.id = bi.id JOIN main.tags mt ON mt.name = bt.name
+       WHERE bi.id IN (SELECT value FROM json_each(?))
+       ON CONFLICT DO NOTHING`,
+    ).run(ids);
+    db.prepare(
+      `INSERT INTO main.collections (name, created_at) SELECT name, created_at FROM backup.collections WHERE true
+       ON CONFLICT DO NOTHING`,
+    ).run();
+    db.prepare(
+      `INSERT INTO main.collection_images (collection_id, image_pk, added_at)
+       SELECT mc.id, mi.pk, bci.added_at FROM backup.collection_images bci
+       JOIN backup.images bi ON bi.pk = bci.image_pk JOIN backup.collections bc ON bc.id = bci.collection_id
+       JOIN main.images mi ON mi.id = bi.id JOIN main.collections mc ON mc.name = bc.name
+       WHERE bi.id IN (SELECT value FROM json_each(?))
+       ON CONFLICT DO NOTHING`,
+    ).run(ids);
+    return restored;
+  })();
+}

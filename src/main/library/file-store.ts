@@ -1,0 +1,70 @@
+import { createHash } from 'node:crypto';
+import fs from 'node:fs/promises';
+import path from 'node:path';
+import { writeFileAtomic } from './atomic-write.ts';
+
+export interface StoredFile {
+  sha256: string;
+  path: string;
+  bytes: number;
+}
+
+export interface FileStore {
+  readonly root: string;
+  /** Stores bytes under their sha256; storing the same bytes again writes nothing. */
+  put(bytes: Uint8Array, sha256?: string): Promise<StoredFile>;
+  pathFor(sha256: string): string;
+  has(sha256: string): Promise<boolean>;
+  /** True when a file was removed. */
+  remove(sha256: string): Promise<boolean>;
+}
+
+const SHA256 = /^[0-9a-f]{64}$/;
+
+export function sha256Of(bytes: Uint8Array): string {
+  return createHash('sha256').update(bytes).digest('hex');
+}
+
+/** Two levels of 256 folders keep any one folder small at hundreds of thousands of files. */
+export function shardedPath(root: string, sha256: string, suffix = ''): string {
+  if (!SHA256.test(sha256)) throw new Error(`not a sha256 digest: ${sha256.slice(0, 80)}`);
+  return path.join(root, sha256.slice(0, 2), sha256.slice(2, 4), sha256 + suffix);
+}
+
+export function createFileStore(rootDir: string): FileStore {
+  const root = path.resolve(rootDir);
+  const pathFor = (sha256: string) => shardedPath(root, sha256);
+
+  async function sizeOf(file: string): Promise<number | null> {
+    try {
+      return (await fs.stat(file)).size;
+    } catch (error) {
+      if ((error as NodeJS.ErrnoException).code === 'ENOENT') return null;
+      throw error;
+    }
+  }
+
+  return {
+    root,
+    pathFor,
+    async put(bytes, knownSha256) {
+      const sha256 = knownSha256 ?? sha256Of(bytes);
+      const file = pathFor(sha256);
+      // Same name means same content; a size mismatch can only be damage from outside, so heal it.
+      if ((await sizeOf(file)) !== bytes.byteLength) await writeFileAtomic(file, bytes);
+      return { sha256, path: file, bytes: bytes.byteLength };
+    },
+    async has(sha256) {
+      return (await sizeOf(pathFor(sha256))) !== null;
+    },
+    async remove(sha256) {
+      try {
+        await fs.unlink(pathFor(sha256));
+        return true;
+      } catch (error) {
+        if ((error as NodeJS.ErrnoException).code === 'ENOENT') return false;
+        throw error;
+      }
+    },
+  };
+}

@@ -1,0 +1,159 @@
+import type Database from 'better-sqlite3';
+import type { ImageFormat, ImageRecord, ImageSummary } from '../../shared/api/library.ts';
+import { AppError } from '../../shared/rpc.ts';
+import { newImageId } from './image-id.ts';
+import type { PreparedImage } from './prepare-image.ts';
+
+/** How a generation (or an imported file's embedded recipe) describes an image. */
+export interface Recipe {
+  model: string;
+  prompt: string;
+  expandedPrompt?: string | null;
+  negativePrompt?: string | null;
+  params: Record<string, unknown>;
+  seed?: number | null;
+  jobId?: string | null;
+  outputIndex?: number;
+  createdAt?: number;
+}
+
+export interface SummaryRow {
+  pk: number;
+  id: string;
+  sha256: string;
+  format: ImageFormat;
+  bytes: number;
+  width: number;
+  height: number;
+  orientation: 'landscape' | 'portrait' | 'square';
+  model: string;
+  prompt: string;
+  created_at: number;
+  favorite: number;
+  rating: number;
+  trashed_at: number | null;
+}
+
+interface RecordRow extends SummaryRow {
+  expanded_prompt: string | null;
+  negative_prompt: string | null;
+  params: string;
+  seed: number | null;
+  job_id: string | null;
+  output_index: number | null;
+  source: 'generated' | 'imported';
+}
+
+export const summaryColumns =
+  'i.pk, i.id, i.sha256, i.format, i.bytes, i.width, i.height, i.orientation, i.model, i.prompt, i.created_at, i.favorite, i.rating, i.trashed_at';
+
+export function toSummary(row: SummaryRow, snippet: ImageSummary['snippet'] = null): ImageSummary {
+  return {
+    id: row.id,
+    sha256: row.sha256,
+    format: row.format,
+    bytes: row.bytes,
+    width: row.width,
+    height: row.height,
+    orientation: row.orientation,
+    model: row.model,
+    prompt: row.prompt,
+    createdAt: row.created_at,
+    favorite: row.favorite === 1,
+    rating: row.rating,
+    trashedAt: row.trashed_at,
+    snippet,
+  };
+}
+
+/** Style codes are searchable words of their own, wherever a model's params keep them. */
+function styleCodesOf(params: Record<string, unknown>): string {
+  const value = params['style_codes'] ?? params['styleCodes'];
+  if (typeof value === 'string') return value;
+  if (Array.isArray(value)) return value.filter((v) => typeof v === 'string').join(' ');
+  return '';
+}
+
+export function getRecord(db: Database.Database, id: string): ImageRecord {
+  const row = db
+    .prepare<[string], RecordRow>(
+      `SELECT ${summaryColumns}, i.expanded_prompt, i.negative_prompt, i.params, i.seed, i.job_id, i.output_index, i.source
+       FROM images i WHERE i.id = ?`,
+    )
+    .get(id);
+  if (!row) throw new AppError('not_found', 'That image is no longer in the library.');
+  const tags = db
+    .prepare<[number], string>(
+      'SELECT t.name FROM image_tags it JOIN tags t ON t.id = it.tag_id WHERE it.image_pk = ? ORDER BY t.name',
+    )
+    .pluck()
+    .all(row.pk);
+  const collections = db
+    .prepare<[number], { id: number; name: string }>(
+      'SELECT c.id, c.name FROM collection_images ci JOIN collections c ON c.id = ci.collection_id WHERE ci.image_pk = ? ORDER BY c.name',
+    )
+    .all(row.pk);
+  const { snippet: _snippet, ...summary } = toSummary(row);
+  return {
+    ...summary,
+    expandedPrompt: row.expanded_prompt,
+    negativePrompt: row.negative_prompt,
+    params: JSON.parse(row.params) as Record<string, unknown>,
+    seed: row.seed,
+    jobId: row.job_id,
+    outputIndex: row.output_index,
+    source: row.source,
+    tags,
+    collections,
+  };
+}
+
+/**
+ * Synchronous on purpose: the job engine calls it inside the transaction that completes the job.
+ * A job output already stored (same job_id and output_index, e.g. after a crash mid-completion)
+ * returns the existing id instead of a second row.
+ */
+export function insertImageRow(
+  db: Database.Database,
+  prepared: PreparedImage,
+  recipe: Recipe,
+  source: 'generated' | 'imported',
+  now: number,
+): { id: string; inserted: boolean } {
+  const jobId = recipe.jobId ?? null;
+  const outputIndex = jobId === null ? null : (recipe.outputIndex ?? 0);
+  if (jobId !== null) {
+    const existing = db
+      .prepare<[string, number], string>('SELECT id FROM images WHERE job_id = ? AND output_index = ?')
+      .pluck()
+      .get(jobId, outputIndex!);
+    if (existing) return { id: existing, inserted: false };
+  }
+  const createdAt = recipe.createdAt ?? now;
+  const id = newImageId(createdAt);
+  db.prepare(
+    `INSERT INTO images (id, sha256, format, bytes, width, height, model, prompt, expanded_prompt, negative_prompt,
+       params, style_codes, seed, job_id, output_index, source, created_at)
+     VALUES (@id, @sha256, @format, @bytes, @width, @height, @model, @prompt, @expandedPrompt, @negativePrompt,
+       @params, @styleCodes, @seed, @jobId, @outputIndex, @source, @createdAt)`,
+  ).run({
+    id,
+    sha256: prepared.sha256,
+    format: prepared.format,
+    bytes: prepared.bytes,
+    width: prepared.width,
+    height: prepared.height,
+    model: recipe.model,
+    prompt: recipe.prompt,
+    expandedPrompt: recipe.expandedPrompt ?? null,
+    negativePrompt: recipe.negativePrompt ?? null,
+    params: JSON.stringify(recipe.params),
+    styleCodes: styleCodesOf(recipe.params),
+    seed: Number.isSafeInteger(recipe.seed) ? recipe.seed : null,
+    jobId,
+    outputIndex,
+    source,
+    createdAt,
+  });
+  return { id, inserted: true };
+}

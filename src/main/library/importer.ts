@@ -1,0 +1,189 @@
+import fs from 'node:fs/promises';
+import os from 'node:os';
+import path from 'node:path';
+import type Database from 'better-sqlite3';
+import { libraryLimits, type ImportResult } from '../../shared/api/library.ts';
+import { AppError } from '../../shared/rpc.ts';
+import { sidecarNames } from './export-sidecars.ts';
+import { type FileStore, sha256Of } from './file-store.ts';
+import { insertImageRow, type Recipe } from './image-rows.ts';
+import { prepareImage } from './prepare-image.ts';
+import type { Thumbnails } from './thumbnails.ts';
+
+export interface ImportDeps {
+  db: Database.Database;
+  store: FileStore;
+  thumbnails: Thumbnails;
+  now: () => number;
+  /** Called as images arrive (in batches), so the grid can grow while a big folder imports. */
+  onAdded: (ids: string[]) => void;
+  onRestored: (ids: string[]) => void;
+}
+
+/**
+ * One file to import; `read` is called only when a worker gets to it, keeping memory flat. Its
+ * createdAt (a file's modification time) dates the image when the file carries no recipe of ours.
+ */
+export interface ImportItem {
+  name: string;
+  read: () => Promise<{ bytes: Uint8Array; createdAt?: number }>;
+}
+
+export const maxFilesPerImport = 100_000;
+const imageExtensions = new Set(['.png', '.jpg', '.jpeg', '.webp']);
+const notAnImage = 'Only PNG, JPEG and WebP images can be added; this file is something else.';
+const eventBatch = 50;
+
+type Outcome = { id: string; duplicate: boolean; restored?: boolean } | { refused: string };
+
+function existingBySha(db: Database.Database, sha256: string) {
+  return db
+    .prepare<[string], { id: string; trashed: number }>(
+      'SELECT id, trashed_at IS NOT NULL AS trashed FROM images WHERE sha256 = ? ORDER BY trashed_at IS NOT NULL LIMIT 1',
+    )
+    .get(sha256);
+}
+
+async function importOne(deps: ImportDeps, item: ImportItem): Promise<Outcome> {
+  const { bytes, createdAt } = await item.read();
+  const sha256 = sha256Of(bytes);
+  // Same bytes as an image we have: report it (back from the trash if it was there), decode nothing.
+  const before = existingBySha(deps.db, sha256);
+  if (before) return { id: before.id, duplicate: true, ...(before.trashed ? { restored: true } : {}) };
+
+  const prepared = await prepareImage(deps, bytes, libraryLimits.maxImageBytes, sha256);
+  const embedded = prepared.embedded;
+  const recipe: Recipe = embedded
+    ? {
+        model: embedded.model,
+        prompt: embedded.prompt,
+        expandedPrompt: embedded.expandedPrompt,
+        negativePrompt: embedded.negativePrompt,
+        params: embedded.params,
+        seed: embedded.seed,
+        jobId: embedded.jobId,
+        ...(embedded.outputIndex === null ? {} : { outputIndex: embedded.outputIndex }),
+        createdAt: embedded.createdAt,
+      }
+    : { model: '', prompt: '', params: {}, ...(createdAt === undefined ? {} : { createdAt }) };
+  return deps.db.transaction((): Outcome => {
+    // Another worker may have stored the same bytes while this one was decoding.
+    const raced = existingBySha(deps.db, sha256);
+    if (raced) return { id: raced.id, duplicate: true };
+    const { id, inserted } = insertImageRow(deps.db, prepared, recipe, 'imported', deps.now());
+    return { id, duplicate: !inserted };
+  })();
+}
+
+function reasonOf(error: unknown): string {
+  if (error instanceof AppError) return error.message;
+  const code = (error as NodeJS.ErrnoException | undefined)?.code;
+  if (code === 'ENOENT') return 'The file is gone.';
+  if (code === 'EACCES' || code === 'EPERM') return 'The file cannot be read (permission denied).';
+  if (code === 'EISDIR') return 'That is a folder, not a file.';
+  return `The file could not be imported: ${error instanceof Error ? error.message : String(error)}`;
+}
+
+/** Imports with a small worker pool: sharp does the decoding on libuv's threads, one image per worker. */
+export async function importItems(
+  deps: ImportDeps,
+  items: ImportItem[],
+  refusedEarly: ImportResult['refused'] = [],
+): Promise<ImportResult> {
+  const outcomes: Outcome[] = [];
+  let pendingAdded: string[] = [];
+  const restored: string[] = [];
+  const flush = () => {
+    if (pendingAdded.length > 0) deps.onAdded(pendingAdded);
+    pendingAdded = [];
+  };
+  let next = 0;
+  const worker = async () => {
+    while (next < items.length) {
+      const index = next++;
+      const item = items[index]!;
+      try {
+        const outcome = await importOne(deps, item);
+        outcomes[index] = outcome;
+        if ('id' in outcome && outcome.restored) restored.push(outcome.id);
+        else if ('id' in outcome && !outcome.duplicate) pendingAdded.push(outcome.id);
+        if (pendingAdded.length >= eventBatch) flush();
+      } catch (error) {
+        outcomes[index] = { refused: reasonOf(error) };
+      }
+    }
+  };
+  const workers = Math.max(2, Math.min(4, os.availableParallelism()));
+  await Promise.all(Array.from({ length: workers }, worker));
+  flush();
+  if (restored.length > 0) {
+    deps.db
+      .prepare('UPDATE images SET trashed_at = NULL WHERE id IN (SELECT value FROM json_each(?))')
+      .run(JSON.stringify(restored));
+    deps.onRestored(restored);
+  }
+  const result: ImportResult = { imported: [], duplicates: 0, refused: [...refusedEarly] };
+  outcomes.forEach((outcome, i) => {
+    if ('refused' in outcome) result.refused.push({ name: items[i]!.name, reason: outcome.refused });
+    else {
+      result.imported.push(outcome.id);
+      if (outcome.duplicate) result.duplicates++;
+    }
+  });
+  return result;
+}
+
+/**
+ * Files and folders (walked recursively; hidden entries, symlinks and our own export sidecars are
+ * skipped) become import items. Anything that is plainly not an image is refused by name here.
+ */
+export async function itemsFromPaths(
+  paths: string[],
+): Promise<{ items: ImportItem[]; refused: ImportResult['refused'] }> {
+  const items: ImportItem[] = [];
+  const refused: ImportResult['refused'] = [];
+  const addFile = (file: string, explicit: boolean) => {
+    if (items.length >= maxFilesPerImport) {
+      refused.push({ name: file, reason: `Only ${maxFilesPerImport} files can be imported at once.` });
+      return;
+    }
+    if (!explicit && !imageExtensions.has(path.extname(file).toLowerCase())) {
+      refused.push({ name: file, reason: notAnImage });
+      return;
+    }
+    items.push({
+      name: file,
+      read: async () => {
+        const stat = await fs.stat(file);
+        if (stat.size > libraryLimits.maxImageBytes) {
+          throw new AppError(
+            'too_large',
+            `The file is larger than ${libraryLimits.maxImageBytes / 1024 / 1024} MB.`,
+          );
+        }
+        return { bytes: await fs.readFile(file), createdAt: Math.round(stat.mtimeMs) };
+      },
+    });
+  };
+  for (const given of paths) {
+    if (!path.isAbsolute(given)) {
+      refused.push({ name: given, reason: 'Not a full path.' });
+      continue;
+    }
+    const stat = await fs.stat(given).catch(() => null);
+    if (!stat) refused.push({ name: given, reason: 'The file or folder does not exist.' });
+    else if (stat.isFile()) addFile(given, true);
+    else if (stat.isDirectory()) {
+      const entries = await fs.readdir(given, { withFileTypes: true, recursive: true });
+      for (const entry of entries) {
+        if (!entry.isFile()) continue;
+        const full = path.join(entry.parentPath, entry.name);
+        const relative = path.relative(given, full);
+        if (relative.split(path.sep).some((part) => part.startsWith('.'))) continue;
+        if (entry.name === sidecarNames.json || entry.name === sidecarNames.csv) continue;
+        addFile(full, false);
+      }
+    } else refused.push({ name: given, reason: 'Not a file or folder.' });
+  }
+  return { items, refused };
+}

@@ -1,0 +1,291 @@
+import fs from 'node:fs';
+import { afterEach, describe, expect, it } from 'vitest';
+import type { LibraryChange } from '../../shared/api/library.ts';
+import { AppError } from '../../shared/rpc.ts';
+import { makeImage, makeTempLibrary } from './test-support/fixtures.ts';
+
+const libs: ReturnType<typeof makeTempLibrary>[] = [];
+afterEach(() => {
+  for (const l of libs.splice(0)) l.cleanup();
+});
+function setup(options: { now?: () => number } = {}) {
+  const l = makeTempLibrary(options);
+  libs.push(l);
+  return l;
+}
+
+const recipe = (jobId: string, outputIndex = 0) => ({
+  model: 'ideogram-3',
+  prompt: 'A red fox in fresh snow',
+  expandedPrompt: 'A photo of a red fox standing in fresh powder snow at dawn',
+  negativePrompt: 'blurry',
+  params: { aspect_ratio: '1:1', style_codes: ['AB12CD34'] },
+  seed: 42,
+  jobId,
+  outputIndex,
+});
+
+async function expectAppError(promise: Promise<unknown>, code: string, message: RegExp) {
+  const error = await promise.then(
+    () => null,
+    (e: unknown) => e,
+  );
+  expect(error).toBeInstanceOf(AppError);
+  expect((error as AppError).code).toBe(code);
+  expect((error as AppError).message).toMatch(message);
+}
+
+describe('prepareImage + insertGenerated', () => {
+  it('stores the original and two thumbnails once and keeps the full recipe', async () => {
+    const { library, db } = setup();
+    const prepared = await library.prepareImage(await makeImage('png', 1, 640, 480));
+    expect(prepared).toMatchObject({
+      format: 'png',
+      mime: 'image/png',
+      width: 640,
+      height: 480,
+      embedded: null,
+    });
+    const record = db.transaction(() => library.insertGenerated(prepared, recipe('job-1')))();
+    expect(record).toMatchObject({
+      model: 'ideogram-3',
+      expandedPrompt: 'A photo of a red fox standing in fresh powder snow at dawn',
+      negativePrompt: 'blurry',
+      params: { aspect_ratio: '1:1', style_codes: ['AB12CD34'] },
+      seed: 42,
+      jobId: 'job-1',
+      outputIndex: 0,
+      source: 'generated',
+      orientation: 'landscape',
+      tags: [],
+    });
+    expect(library.get(record.id)).toEqual(record);
+    const thumb = await library.fileFor(record.id, 'thumb');
+    const preview = await library.fileFor(record.id, 'preview');
+    expect(thumb.contentType).toBe('image/webp');
+    expect(fs.readFileSync(thumb.path).subarray(8, 12).toString()).toBe('WEBP');
+    expect(preview.bytes).toBeGreaterThan(0);
+    const original = await library.fileFor(record.id, 'original');
+    expect(original).toMatchObject({ contentType: 'image/png', bytes: prepared.bytes });
+  });
+
+  it('stores a job output exactly once, even when a crashed job stores it again', async () => {
+    const { library, db } = setup();
+    const bytes = await makeImage('png', 2);
+    const first = library.insertGenerated(await library.prepareImage(bytes), recipe('job-2', 1));
+    const again = library.insertGenerated(await library.prepareImage(bytes), recipe('job-2', 1));
+    expect(again.id).toBe(first.id);
+    expect(db.prepare('SELECT count(*) AS n FROM images').get()).toEqual({ n: 1 });
+  });
+
+  it('refuses files that are not PNG, JPEG or WebP, and damaged ones, with a clear error', async () => {
+    const { library } = setup();
+    await expectAppError(
+      library.prepareImage(Buffer.from('GIF89a....')),
+      'unsupported_file',
+      /Only PNG, JPEG and WebP/,
+    );
+    await expectAppError(library.prepareImage(Buffer.alloc(0)), 'unsupported_file', /empty/);
+    const png = await makeImage('png', 3, 300, 300);
+    await expectAppError(
+      library.prepareImage(png.subarray(0, 120)),
+      'unsupported_file',
+      /PNG file is damaged/,
+    );
+    const jpeg = await makeImage('jpeg', 3, 300, 300);
+    const garbled = Buffer.concat([jpeg.subarray(0, 40), Buffer.alloc(200, 0x55)]);
+    await expectAppError(library.prepareImage(garbled), 'unsupported_file', /JPEG file is damaged/);
+  });
+
+  it('keeps remix sources out of the library but serves their bytes by hash', async () => {
+    const { library } = setup();
+    const bytes = await makeImage('jpeg', 4);
+    const source = await library.addSource(bytes);
+    expect(source).toMatchObject({
+      ref: `local:${source.sha256}`,
+      mime: 'image/jpeg',
+      width: 64,
+      height: 48,
+    });
+    expect(library.list({}).items).toEqual([]);
+    expect(await library.readBlob(source.sha256)).toEqual({ bytes, mime: 'image/jpeg' });
+    await expectAppError(library.readBlob('f'.repeat(64)), 'not_found', /not stored here/);
+    await expectAppError(
+      library.addSource(Buffer.alloc(11 * 1024 * 1024, 1)),
+      'too_large',
+      /limit is 10.0 MB/,
+    );
+  });
+});
+
+describe('list', () => {
+  async function seed(library: ReturnType<typeof setup>['library']) {
+    const specs = [
+      { prompt: 'A red fox in snow', model: 'ideogram-3', w: 64, h: 48, at: 1_000 },
+      { prompt: 'Foxglove flowers on a wall', model: 'ideogram-2a', w: 48, h: 64, at: 2_000 },
+      { prompt: 'Lighthouse at night', model: 'ideogram-3', w: 50, h: 50, at: 3_000 },
+      { prompt: 'A fox cub sleeping', model: 'ideogram-3', w: 64, h: 48, at: 4_000 },
+      { prompt: 'Mountain lake', model: 'ideogram-2a', w: 64, h: 48, at: 5_000 },
+    ];
+    const ids: string[] = [];
+    for (const [i, s] of specs.entries()) {
+      const prepared = await library.prepareImage(await makeImage('png', 10 + i, s.w, s.h));
+      ids.push(
+        library.insertGenerated(prepared, {
+          model: s.model,
+          prompt: s.prompt,
+          params: {},
+          jobId: `j${i}`,
+          createdAt: s.at,
+        }).id,
+      );
+    }
+    return ids;
+  }
+
+  it('pages newest first with a keyset cursor and counts on the first page', async () => {
+    const { library } = setup();
+    const ids = await seed(library);
+    const first = library.list({ limit: 2 });
+    expect(first.total).toBe(5);
+    expect(first.items.map((i) => i.id)).toEqual([ids[4], ids[3]]);
+    const second = library.list({ limit: 2, cursor: first.nextCursor! });
+    expect(second.total).toBeUndefined();
+    expect(second.items.map((i) => i.id)).toEqual([ids[2], ids[1]]);
+    const third = library.list({ limit: 2, cursor: second.nextCursor! });
+    expect(third.items.map((i) => i.id)).toEqual([ids[0]]);
+    expect(third.nextCursor).toBeNull();
+    expect(library.list({ sort: 'oldest', limit: 1 }).items[0]!.id).toBe(ids[0]);
+    expect(() => library.list({ cursor: 'garbage' })).toThrow(/cursor does not fit/);
+    expect(() => library.list({ sort: 'rating', cursor: first.nextCursor! })).toThrow(/cursor does not fit/);
+  });
+
+  it('filters by model, dates, favourite, rating, orientation, collection and tag', async () => {
+    const { library } = setup();
+    const ids = await seed(library);
+    const idsOf = (q: Parameters<typeof library.list>[0]) => library.list(q).items.map((i) => i.id);
+    expect(idsOf({ model: 'ideogram-2a' })).toEqual([ids[4], ids[1]]);
+    expect(idsOf({ from: 2_000, to: 4_000 })).toEqual([ids[3], ids[2], ids[1]]);
+    library.setFavorite([ids[0]!, ids[2]!], true);
+    expect(idsOf({ favorite: true })).toEqual([ids[2], ids[0]]);
+    library.setRating([ids[1]!], 4);
+    library.setRating([ids[3]!], 2);
+    expect(idsOf({ minRating: 2 })).toEqual([ids[3], ids[1]]);
+    expect(idsOf({ sort: 'rating', limit: 3 })).toEqual([ids[1], ids[3], ids[4]]);
+    expect(idsOf({ orientation: 'portrait' })).toEqual([ids[1]]);
+    expect(idsOf({ orientation: 'square' })).toEqual([ids[2]]);
+    const album = library.createCollection('Animals');
+    library.addToCollection(album.id, [ids[0]!, ids[3]!]);
+    expect(idsOf({ collectionId: album.id })).toEqual([ids[3], ids[0]]);
+    library.tag([ids[2]!], ['night']);
+    expect(idsOf({ tag: 'night' })).toEqual([ids[2]]);
+  });
+
+  it('searches prompts, tags and style codes by word prefix with highlighted snippets', async () => {
+    const { library } = setup();
+    const ids = await seed(library);
+    const found = library.list({ search: 'fox' });
+    expect(found.items.map((i) => i.id)).toEqual([ids[3], ids[1], ids[0]]);
+    expect(found.total).toBe(3);
+    expect(found.items[0]!.snippet).toEqual([
+      { text: 'A ', match: false },
+      { text: 'fox', match: true },
+      { text: ' cub sleeping', match: false },
+    ]);
+    expect(library.list({ search: 'fox sle' }).items.map((i) => i.id)).toEqual([ids[3]]);
+    // Operators and quotes are plain text, never FTS syntax errors.
+    expect(library.list({ search: 'fox" OR NEAR(' }).items).toEqual([]);
+    expect(library.list({ search: '  ***  ' }).items).toHaveLength(5);
+    library.tag([ids[4]!], ['vacation']);
+    expect(library.list({ search: 'vaca' }).items.map((i) => i.id)).toEqual([ids[4]]);
+  });
+});
+
+describe('actions', () => {
+  it('trashes, restores and empties the trash, removing files nothing else uses', async () => {
+    const { library } = setup();
+    const changes: LibraryChange[] = [];
+    library.onChange((c) => changes.push(c));
+    const shared = await makeImage('png', 20);
+    const a = library.insertGenerated(await library.prepareImage(shared), recipe('t1'));
+    const b = library.insertGenerated(await library.prepareImage(shared), recipe('t2'));
+    const c = library.insertGenerated(await library.prepareImage(await makeImage('png', 21)), recipe('t3'));
+    const cFile = (await library.fileFor(c.id, 'original')).path;
+    const cThumb = (await library.fileFor(c.id, 'thumb')).path;
+
+    expect(library.trash([a.id, c.id])).toEqual({ updated: 2 });
+    expect(library.trash([a.id])).toEqual({ updated: 0 });
+    expect(library.list({}).items.map((i) => i.id)).toEqual([b.id]);
+    expect(
+      library
+        .list({ trashed: true })
+        .items.map((i) => i.id)
+        .sort(),
+    ).toEqual([a.id, c.id].sort());
+    expect(library.restore([c.id])).toEqual({ updated: 1 });
+    library.trash([c.id]);
+
+    expect(await library.emptyTrash()).toEqual({ removed: 2, filesRemoved: 1 });
+    expect(fs.existsSync(cFile)).toBe(false);
+    expect(fs.existsSync(cThumb)).toBe(false);
+    // b still shows the bytes it shared with a.
+    expect(fs.existsSync((await library.fileFor(b.id, 'original')).path)).toBe(true);
+    await expect(library.fileFor(a.id, 'original')).rejects.toMatchObject({ code: 'not_found' });
+    await Promise.resolve();
+    expect(changes.some((ch) => ch.kind === 'removed' && ch.ids.includes(a.id))).toBe(true);
+  });
+
+  it('never deletes a file a remix source still needs', async () => {
+    const { library } = setup();
+    const bytes = await makeImage('png', 22);
+    const image = library.insertGenerated(await library.prepareImage(bytes), recipe('s1'));
+    const source = await library.addSource(bytes);
+    library.trash([image.id]);
+    expect(await library.emptyTrash([image.id])).toEqual({ removed: 1, filesRemoved: 0 });
+    expect((await library.readBlob(source.sha256)).bytes).toEqual(bytes);
+  });
+
+  it('tags and untags in bulk and keeps collections in step', async () => {
+    const { library } = setup();
+    const a = library.insertGenerated(await library.prepareImage(await makeImage('png', 30)), recipe('c1'));
+    const b = library.insertGenerated(await library.prepareImage(await makeImage('png', 31)), recipe('c2'));
+    expect(library.tag([a.id, b.id], ['winter', 'Animals'])).toEqual({ updated: 2 });
+    expect(library.get(a.id).tags).toEqual(['Animals', 'winter']);
+    expect(library.untag([a.id], ['WINTER'])).toEqual({ updated: 1 });
+    expect(library.get(a.id).tags).toEqual(['Animals']);
+    expect(library.stats().tags).toEqual([
+      { name: 'Animals', count: 2 },
+      { name: 'winter', count: 1 },
+    ]);
+
+    const album = library.createCollection('Favourites');
+    expect(() => library.createCollection('favourites')).toThrow(/already exists/);
+    expect(library.addToCollection(album.id, [a.id, b.id])).toEqual({ updated: 2 });
+    expect(library.addToCollection(album.id, [a.id])).toEqual({ updated: 0 });
+    library.trash([b.id]);
+    expect(library.listCollections()).toEqual([{ ...album, count: 1, coverId: a.id }]);
+    expect(library.renameCollection(album.id, 'Best').name).toBe('Best');
+    expect(library.get(a.id).collections).toEqual([{ id: album.id, name: 'Best' }]);
+    expect(library.removeFromCollection(album.id, [a.id])).toEqual({ updated: 1 });
+    expect(library.deleteCollection(album.id)).toBe(true);
+    expect(library.listCollections()).toEqual([]);
+    expect(() => library.renameCollection(album.id, 'x')).toThrow(/no longer exists/);
+  });
+
+  it('rebuilds a missing thumbnail on demand and flags missing originals', async () => {
+    const { library } = setup();
+    const image = library.insertGenerated(
+      await library.prepareImage(await makeImage('png', 40)),
+      recipe('i1'),
+    );
+    const thumb = await library.fileFor(image.id, 'thumb');
+    fs.rmSync(thumb.path);
+    expect((await library.fileFor(image.id, 'thumb')).bytes).toBeGreaterThan(0);
+    expect(await library.checkIntegrity()).toMatchObject({ database: [], missingFiles: [] });
+    fs.rmSync((await library.fileFor(image.id, 'original')).path);
+    expect((await library.checkIntegrity()).missingFiles).toEqual([image.id]);
+    fs.rmSync(thumb.path);
+    await expect(library.fileFor(image.id, 'thumb')).rejects.toMatchObject({ code: 'not_found' });
+    await expect(library.fileFor('0'.repeat(26), 'original')).rejects.toMatchObject({ code: 'not_found' });
+  });
+});

@@ -1,0 +1,255 @@
+import fs from 'node:fs/promises';
+import path from 'node:path';
+import type Database from 'better-sqlite3';
+import {
+  libraryLimits,
+  type Collection,
+  type ImageRecord,
+  type ImageVariant,
+  type ImportResult,
+  type IntegrityReport,
+  type LibraryChange,
+  type LibraryPage,
+  type LibraryQuery,
+  type LibraryStats,
+  type SourceInfo,
+} from '../../shared/api/library.ts';
+import { AppError } from '../../shared/rpc.ts';
+import * as actions from './library-actions.ts';
+import { createBackup, restoreBackup } from './backup.ts';
+import * as collections from './collections.ts';
+import { exportToFolder, exportToZip } from './exporter.ts';
+import { createFileStore } from './file-store.ts';
+import { mimeOf } from './image-format.ts';
+import { getRecord, insertImageRow, type Recipe } from './image-rows.ts';
+import { importItems, itemsFromPaths } from './importer.ts';
+import { checkIntegrity } from './integrity.ts';
+import { listImages } from './library-query.ts';
+import { libraryStats } from './library-stats.ts';
+import { prepareImage, type PreparedImage } from './prepare-image.ts';
+import { createThumbnails } from './thumbnails.ts';
+
+export type { Recipe } from './image-rows.ts';
+export type { PreparedImage } from './prepare-image.ts';
+
+export interface LibraryFile {
+  path: string;
+  contentType: string;
+  bytes: number;
+}
+
+export interface LibraryOptions {
+  db: Database.Database;
+  /** The app's data folder; originals go to <dataDir>/images, thumbnails to <dataDir>/thumbnails. */
+  dataDir: string;
+  now?: () => number;
+}
+
+export type Library = ReturnType<typeof createLibrary>;
+
+export function createLibrary({ db, dataDir, now = Date.now }: LibraryOptions) {
+  const store = createFileStore(path.join(dataDir, 'images'));
+  const thumbnails = createThumbnails(path.join(dataDir, 'thumbnails'));
+  const listeners = new Set<(change: LibraryChange) => void>();
+  /**
+   * Blobs prepared in this session but not yet in a row: emptyTrash must not delete them between a
+   * job's prepareImage and its insertGenerated.
+   */
+  const pending = new Set<string>();
+
+  function emit(kind: LibraryChange['kind'], ids: string[]): void {
+    if (ids.length === 0) return;
+    for (const listener of listeners) {
+      try {
+        listener({ kind, ids });
+      } catch {
+        // One broken listener (a closed window) must not stop the others or fail the action.
+      }
+    }
+  }
+
+  function updated(ids: string[]): { updated: number } {
+    emit('updated', ids);
+    return { updated: ids.length };
+  }
+
+  async function sizeOf(file: string): Promise<number | null> {
+    const stat = await fs.stat(file).catch(() => null);
+    return stat && stat.size > 0 ? stat.size : null;
+  }
+
+  function imageBlob(id: string) {
+    const row = db
+      .prepare<[string], { sha256: string; format: 'png' | 'jpeg' | 'webp' }>(
+        'SELECT sha256, format FROM images WHERE id = ?',
+      )
+      .get(id);
+    if (!row) throw new AppError('not_found', 'That image is no longer in the library.');
+    return row;
+  }
+
+  function knownBlob(sha256: string) {
+    const row = db
+      .prepare<[string, string], { format: 'png' | 'jpeg' | 'webp' }>(
+        'SELECT format FROM blobs WHERE sha256 = ? UNION ALL SELECT format FROM images WHERE sha256 = ? LIMIT 1',
+      )
+      .get(sha256, sha256);
+    if (!row) throw new AppError('not_found', 'That image is not stored here.');
+    return row;
+  }
+
+  async function blobFileFor(sha256: string): Promise<LibraryFile> {
+    const { format } = knownBlob(sha256);
+    const file = store.pathFor(sha256);
+    const bytes = await sizeOf(file);
+    if (bytes === null) throw new AppError('not_found', 'The image file is missing from disk.');
+    return { path: file, contentType: mimeOf[format], bytes };
+  }
+
+  async function removeOrphans(shas: string[]): Promise<number> {
+    let removed = 0;
+    for (const sha256 of shas) {
+      // Checked again right before deleting: an import may have claimed the same bytes meanwhile.
+      if (pending.has(sha256) || actions.isBlobReferenced(db, sha256)) continue;
+      if (await store.remove(sha256)) removed++;
+      await Promise.all(
+        (['thumb', 'preview'] as const).map((kind) =>
+          fs.rm(thumbnails.pathFor(sha256, kind), { force: true }),
+        ),
+      );
+    }
+    return removed;
+  }
+
+  const importDeps = {
+    db,
+    store,
+    thumbnails,
+    now,
+    onAdded: (ids: string[]) => emit('added', ids),
+    onRestored: (ids: string[]) => emit('updated', ids),
+  };
+
+  return {
+    dataDir,
+
+    async prepareImage(bytes: Uint8Array): Promise<PreparedImage> {
+      const prepared = await prepareImage({ store, thumbnails }, bytes);
+      pending.add(prepared.sha256);
+      return prepared;
+    },
+
+    /** Synchronous: call it inside your own db.transaction; idempotent on (jobId, outputIndex). */
+    insertGenerated(prepared: PreparedImage, recipe: Recipe): ImageRecord {
+      const { id, inserted } = insertImageRow(db, prepared, recipe, 'generated', now());
+      pending.delete(prepared.sha256);
+      // Emitted after the caller's transaction could still roll back; listeners only refresh views.
+      if (inserted) queueMicrotask(() => emit('added', [id]));
+      return getRecord(db, id);
+    },
+
+    async addSource(bytes: Uint8Array): Promise<SourceInfo> {
+      const prepared = await prepareImage({ store, thumbnails }, bytes, libraryLimits.maxSourceBytes);
+      db.prepare(
+        `INSERT INTO blobs (sha256, format, bytes, width, height, created_at) VALUES (?, ?, ?, ?, ?, ?)
+         ON CONFLICT DO NOTHING`,
+      ).run(prepared.sha256, prepared.format, prepared.bytes, prepared.width, prepared.height, now());
+      return {
+        sha256: prepared.sha256,
+        ref: `local:${prepared.sha256}`,
+        mime: prepared.mime,
+        width: prepared.width,
+        height: prepared.height,
+        bytes: prepared.bytes,
+      };
+    },
+
+    async readBlob(sha256: string): Promise<{ bytes: Buffer; mime: string }> {
+      const file = await blobFileFor(sha256);
+      return { bytes: await fs.readFile(file.path), mime: file.contentType };
+    },
+
+    list: (query: LibraryQuery): LibraryPage => listImages(db, query),
+    get: (id: string): ImageRecord => getRecord(db, id),
+
+    async fileFor(id: string, variant: ImageVariant): Promise<LibraryFile> {
+      const { sha256, format } = imageBlob(id);
+      const original = store.pathFor(sha256);
+      if (variant === 'original') {
+        const bytes = await sizeOf(original);
+        if (bytes === null)
+          throw new AppError('not_found', 'The original file of this image is missing from disk.');
+        return { path: original, contentType: mimeOf[format], bytes };
+      }
+      const file = thumbnails.pathFor(sha256, variant);
+      let bytes = await sizeOf(file);
+      if (bytes === null) {
+        if ((await sizeOf(original)) === null) {
+          throw new AppError('not_found', 'The original file of this image is missing from disk.');
+        }
+        await thumbnails.ensure(sha256, original, { force: true });
+        bytes = (await sizeOf(file)) ?? 0;
+      }
+      return { path: file, contentType: 'image/webp', bytes };
+    },
+    blobFileFor,
+
+    setFavorite: (ids: string[], favorite: boolean) => updated(actions.setFavorite(db, ids, favorite)),
+    setRating: (ids: string[], rating: number) => updated(actions.setRating(db, ids, rating)),
+    tag: (ids: string[], tags: string[]) => updated(unique(actions.addTags(db, ids, tags))),
+    untag: (ids: string[], tags: string[]) => updated(unique(actions.removeTags(db, ids, tags))),
+    trash: (ids: string[]) => updated(actions.trash(db, ids, now())),
+    restore: (ids: string[]) => updated(actions.restore(db, ids)),
+
+    async emptyTrash(ids?: string[]): Promise<{ removed: number; filesRemoved: number }> {
+      const emptied = actions.deleteTrashed(db, ids);
+      emit('removed', emptied.ids);
+      return { removed: emptied.ids.length, filesRemoved: await removeOrphans(emptied.orphanedSha256) };
+    },
+
+    listCollections: (): Collection[] => collections.listCollections(db),
+    createCollection: (name: string) => collections.createCollection(db, name, now()),
+    renameCollection: (id: number, name: string) => collections.renameCollection(db, id, name),
+    deleteCollection: (id: number) => collections.deleteCollection(db, id),
+    addToCollection: (id: number, ids: string[]) => updated(collections.addToCollection(db, id, ids, now())),
+    removeFromCollection: (id: number, ids: string[]) =>
+      updated(collections.removeFromCollection(db, id, ids)),
+
+    importFiles(files: { name: string; bytes: Uint8Array }[]): Promise<ImportResult> {
+      return importItems(
+        importDeps,
+        files.map((f) => ({ name: f.name, read: async () => ({ bytes: f.bytes }) })),
+      );
+    },
+
+    async importPaths(paths: string[]): Promise<ImportResult> {
+      const { items, refused } = await itemsFromPaths(paths);
+      return importItems(importDeps, items, refused);
+    },
+
+    export(ids: string[], destination: string, as: 'folder' | 'zip') {
+      const deps = { store, now, records: (wanted: string[]) => wanted.map((id) => getRecord(db, id)) };
+      return as === 'zip' ? exportToZip(deps, ids, destination) : exportToFolder(deps, ids, destination);
+    },
+
+    backup: (destination: string) => createBackup(db, store, destination, now()),
+
+    async restoreBackup(source: string) {
+      const { restored, files } = await restoreBackup(db, store, source);
+      emit('added', restored);
+      return { restored: restored.length, files };
+    },
+
+    checkIntegrity: (): Promise<IntegrityReport> => checkIntegrity(db, store, now()),
+    stats: (): LibraryStats => libraryStats(db),
+
+    onChange(listener: (change: LibraryChange) => void): () => void {
+      listeners.add(listener);
+      return () => listeners.delete(listener);
+    },
+  };
+}
+
+function unique(ids: string[]): string[] {
+  return [...new Set(ids)];
+}

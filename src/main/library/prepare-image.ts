@@ -1,0 +1,82 @@
+import sharp from 'sharp';
+import { libraryLimits, type ImageFormat } from '../../shared/api/library.ts';
+import { AppError } from '../../shared/rpc.ts';
+import { extractRecipe, type EmbeddedRecipe } from './embedded-recipe.ts';
+import { type FileStore, sha256Of } from './file-store.ts';
+import { mimeOf, sniffFormat } from './image-format.ts';
+import type { Thumbnails } from './thumbnails.ts';
+
+/** An image checked, stored and thumbnailed, ready to become a row (or to stay a remix source). */
+export interface PreparedImage {
+  sha256: string;
+  format: ImageFormat;
+  mime: 'image/png' | 'image/jpeg' | 'image/webp';
+  bytes: number;
+  /** As displayed, i.e. after the EXIF orientation is applied. */
+  width: number;
+  height: number;
+  /** Our own recipe if the file carries one (an image exported by this app). */
+  embedded: EmbeddedRecipe | null;
+}
+
+const refusedFormat = 'Only PNG, JPEG and WebP images can be added; this file is something else.';
+
+/** Reads the header only: cheap, and the full decode for thumbnails catches damaged pixel data. */
+export async function probeImage(bytes: Uint8Array, maxBytes: number) {
+  if (bytes.byteLength === 0) throw new AppError('unsupported_file', 'The file is empty.');
+  if (bytes.byteLength > maxBytes) {
+    throw new AppError('too_large', `The file is ${mb(bytes.byteLength)}; the limit is ${mb(maxBytes)}.`);
+  }
+  const format = sniffFormat(bytes);
+  if (!format) throw new AppError('unsupported_file', refusedFormat);
+  const metadata = await sharp(bytes)
+    .metadata()
+    .catch(() => {
+      throw new AppError(
+        'unsupported_file',
+        `The ${format.toUpperCase()} file is damaged and cannot be read.`,
+      );
+    });
+  const size = metadata.autoOrient ?? metadata;
+  if (!size.width || !size.height) {
+    throw new AppError('unsupported_file', `The ${format.toUpperCase()} file has no readable size.`);
+  }
+  return { format, width: size.width, height: size.height };
+}
+
+export async function prepareImage(
+  deps: { store: FileStore; thumbnails: Thumbnails },
+  bytes: Uint8Array,
+  maxBytes: number = libraryLimits.maxImageBytes,
+  knownSha256?: string,
+): Promise<PreparedImage> {
+  const { format, width, height } = await probeImage(bytes, maxBytes);
+  const sha256 = knownSha256 ?? sha256Of(bytes);
+  try {
+    await deps.thumbnails.ensure(sha256, bytes);
+  } catch (error) {
+    if (isSystemError(error)) throw error;
+    throw new AppError(
+      'unsupported_file',
+      `The ${format.toUpperCase()} file is damaged: its pixels cannot be decoded.`,
+    );
+  }
+  await deps.store.put(bytes, sha256);
+  return {
+    sha256,
+    format,
+    mime: mimeOf[format],
+    bytes: bytes.byteLength,
+    width,
+    height,
+    embedded: extractRecipe(bytes, format),
+  };
+}
+
+function isSystemError(error: unknown): boolean {
+  return error instanceof Error && typeof (error as NodeJS.ErrnoException).code === 'string';
+}
+
+function mb(bytes: number): string {
+  return `${(bytes / 1024 / 1024).toFixed(1)} MB`;
+}
