@@ -253,6 +253,7 @@ describe('client against the simulator: one test per row of the error table', ()
     const error = await caught(client.submit('ideogram-3', { prompt: 'second' }));
     expect(error).toMatchObject({ kind: 'insufficient_credits', httpStatus: 406, retryable: false });
     expect(error.serverMessage).toContain('0.04');
+    expect(error.usage?.remainingCredits).toBe(0.04);
     sim.setCredits(5);
     await expect(client.submit('ideogram-3', { prompt: 'third' })).resolves.toBeTruthy();
   });

@@ -6,6 +6,8 @@ import type { Exchange } from './http-exchange.ts';
 import { expandedPromptOf, normaliseOutputs, seedOf, sniffImageType } from './output-normalizer.ts';
 import type { OutputSource } from './output-normalizer.ts';
 import { resolveLocalRefs } from './local-images.ts';
+import { usageFromHeaders } from './usage-headers.ts';
+import type { UsageHeaders } from './usage-headers.ts';
 import type { ResolveLocalImage } from './local-images.ts';
 
 export interface SegmindClientOptions {
@@ -21,12 +23,7 @@ export interface SegmindClientOptions {
   resolveLocalImage?: ResolveLocalImage;
 }
 
-export interface UsageHeaders {
-  remainingCredits?: number;
-  creditsConsumed?: number;
-  rateLimitRemaining?: number;
-  rateLimitResetAt?: string;
-}
+export type { UsageHeaders };
 
 export type RequestStatus = 'QUEUED' | 'PROCESSING' | 'COMPLETED' | 'FAILED';
 
@@ -81,6 +78,7 @@ export interface SegmindClient {
 }
 
 const DEFAULT_TIMEOUT_MS = 30_000;
+const MIN_SECRET_LENGTH = 8;
 const DEFAULT_SYNC_TIMEOUT_MS = 180_000;
 const MAX_API_BODY_BYTES = 200 * 1024 * 1024;
 const DEFAULT_MAX_DOWNLOAD_BYTES = 100 * 1024 * 1024;
@@ -109,26 +107,6 @@ function apiRoot(baseUrl: string): URL {
   url.search = '';
   url.hash = '';
   return url;
-}
-
-function numberHeader(headers: Headers, name: string): number | undefined {
-  const value = headers.get(name);
-  if (value === null || value.trim() === '') return undefined;
-  const n = Number(value);
-  return Number.isFinite(n) ? n : undefined;
-}
-
-export function usageFromHeaders(headers: Headers): UsageHeaders {
-  const usage: UsageHeaders = {};
-  const remaining = numberHeader(headers, 'x-remaining-credits');
-  const consumed = numberHeader(headers, 'x-credits-consumed');
-  const rate = numberHeader(headers, 'x-rate-limit-remaining');
-  const reset = headers.get('x-rate-limit-reset-at-utc');
-  if (remaining !== undefined) usage.remainingCredits = remaining;
-  if (consumed !== undefined) usage.creditsConsumed = consumed;
-  if (rate !== undefined) usage.rateLimitRemaining = rate;
-  if (reset) usage.rateLimitResetAt = reset;
-  return usage;
 }
 
 function messageOf(body: unknown): string | undefined {
@@ -162,7 +140,9 @@ export function createSegmindClient(options: SegmindClientOptions): SegmindClien
   const apiKey = options.apiKey;
 
   // The key must not leak through a server that echoes it back into a body or an error.
-  const redact = (text: string): string => (apiKey ? text.split(apiKey).join('[redacted]') : text);
+  // Shorter strings are placeholders, not secrets, and would mangle unrelated text.
+  const redact = (text: string): string =>
+    apiKey.length >= MIN_SECRET_LENGTH ? text.split(apiKey).join('[redacted]') : text;
 
   function headersFor(url: string, json: boolean): Record<string, string> {
     const headers: Record<string, string> = {
@@ -198,7 +178,12 @@ export function createSegmindClient(options: SegmindClientOptions): SegmindClien
   }
 
   function httpError(res: Exchange, json: unknown, text: string): SegmindError {
-    return errorFromHttp(res.status, messageOf(json ?? text), res.headers.get('retry-after'));
+    return errorFromHttp(
+      res.status,
+      messageOf(json ?? text),
+      res.headers.get('retry-after'),
+      usageFromHeaders(res.headers),
+    );
   }
 
   async function prepare(model: ModelId, params: unknown, signal: AbortSignal | undefined) {

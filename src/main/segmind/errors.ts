@@ -1,3 +1,5 @@
+import type { UsageHeaders } from './usage-headers.ts';
+
 export const segmindErrorKinds = [
   'bad_request',
   'unauthorized',
@@ -34,6 +36,8 @@ export interface SegmindErrorInit {
   maybeAccepted?: boolean;
   /** Overrides the kind's default, e.g. an unreadable status answer is worth asking again. */
   retryable?: boolean;
+  /** Credit headers sent with the error, e.g. the balance on a 406. */
+  usage?: UsageHeaders;
   cause?: unknown;
 }
 
@@ -44,6 +48,7 @@ export class SegmindError extends Error {
   readonly field: string | undefined;
   readonly serverMessage: string | undefined;
   readonly maybeAccepted: boolean;
+  readonly usage: UsageHeaders | undefined;
   readonly #retryable: boolean | undefined;
 
   constructor(kind: SegmindErrorKind, message: string, init: SegmindErrorInit = {}) {
@@ -56,6 +61,7 @@ export class SegmindError extends Error {
     this.serverMessage = init.serverMessage;
     this.maybeAccepted = init.maybeAccepted ?? false;
     this.#retryable = init.retryable;
+    this.usage = init.usage;
   }
 
   /** Never true when the request may have been accepted: sending it again could pay twice. */
@@ -111,6 +117,7 @@ export function errorFromHttp(
   status: number,
   serverMessage: string | undefined,
   retryAfter: string | null,
+  usage?: UsageHeaders,
 ): SegmindError {
   const kind = kindForStatus(status);
   const message = serverMessage
@@ -120,6 +127,7 @@ export function errorFromHttp(
     httpStatus: status,
     serverMessage,
     retryAfterMs: parseRetryAfter(retryAfter),
+    ...(usage && Object.keys(usage).length > 0 ? { usage } : {}),
     field: kind === 'bad_request' ? fieldFromMessage(serverMessage) : undefined,
   });
 }

@@ -60,6 +60,10 @@ async function startForeign() {
     if (req.headers['x-api-key'] !== KEY) return json(res, 401, { error: 'bad key' });
     const url = new URL(req.url ?? '/', 'http://x');
     const submit = /^\/v2\/([\w-]+)$/.exec(url.pathname);
+    if (submit?.[1] === 'ideogram-4') {
+      // A careless server that echoes the key back in its error.
+      return json(res, 400, { error: `key ${String(req.headers['x-api-key'])} may not use ideogram-4` });
+    }
     if (submit && req.method === 'POST') {
       req.resume();
       const id = `job${counter}`;
@@ -131,11 +135,38 @@ describe('a Segmind-compatible server the client has never seen', () => {
     expect(seen.keyedMedia).toBe(0);
   });
 
-  it('sends the key only to the API origin', async () => {
+  it('sends the key only to the API origin and never repeats it', async () => {
     const { api, media, seen } = await startForeign();
     const client = createSegmindClient({ baseUrl: api, apiKey: KEY });
     const status = await client.status(`${media}/probe`);
     expect(status.status).toBe('PROCESSING');
     expect(seen.keyedMedia).toBe(0);
+    const echoed = await retrying(() => client.submit('ideogram-4', { prompt: 'x' })).catch(
+      (e: unknown) => e,
+    );
+    expect(echoed).toMatchObject({ kind: 'bad_request', httpStatus: 400 });
+    expect(JSON.stringify([(echoed as Error).message, (echoed as SegmindError).serverMessage])).not.toContain(
+      KEY,
+    );
+  });
+});
+
+describe('a server whose answers cannot be used', () => {
+  it('turns a 2xx submit without its URLs into bad_response, never a poll on a missing URL', async () => {
+    const api = await listen((req, res) => {
+      req.resume();
+      json(
+        res,
+        200,
+        req.url === '/v2/ideogram-3' ? { request_id: 'r1', status: 'QUEUED' } : { status: 'WEIRD' },
+      );
+    });
+    const client = createSegmindClient({ baseUrl: `${api}/v1`, apiKey: KEY });
+    const error = await client.submit('ideogram-3', { prompt: 'x' }).catch((e: unknown) => e);
+    expect(error).toMatchObject({ kind: 'bad_response', maybeAccepted: true, retryable: false });
+    expect(String((error as Error).message)).toContain('status_url');
+    expect(await client.status(`${api}/v2/requests/r1/status`).catch((e: unknown) => e)).toMatchObject({
+      kind: 'bad_response',
+    });
   });
 });

@@ -1,4 +1,5 @@
-export { createSegmindClient, usageFromHeaders } from './client.ts';
+export { createSegmindClient } from './client.ts';
+export { usageFromHeaders } from './usage-headers.ts';
 export type {
   CallOptions,
   DownloadOptions,

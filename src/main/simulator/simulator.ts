@@ -193,9 +193,12 @@ export async function startSimulator(options: SimulatorOptions = {}): Promise<Si
     }
     const cost = simulatedCost(model, parsed.params);
     if (credits < cost) {
-      send(res, 406, {
-        error: `Insufficient credits: this request costs ${cost}, the balance is ${credits.toFixed(2)}`,
-      });
+      send(
+        res,
+        406,
+        { error: `Insufficient credits: this request costs ${cost}, the balance is ${credits.toFixed(2)}` },
+        { 'x-remaining-credits': credits.toFixed(2) },
+      );
       return null;
     }
     if (rateLimited(res)) return null;
@@ -288,7 +291,7 @@ export async function startSimulator(options: SimulatorOptions = {}): Promise<Si
           'content-length': String(first.bytes.length),
           ...usageHeaders(accepted.cost),
         });
-        res.end(first.bytes);
+        sendMediaBody(res, first.bytes, faults, random);
         return;
       }
       send(res, 200, jobs.resultBody(job, done), usageHeaders(accepted.cost));
