@@ -1,0 +1,36 @@
+import { Banner } from '../features/banner/banner.tsx';
+import { ComposePanel } from '../features/compose/compose-panel.tsx';
+import { LibraryPanel } from '../features/library/library-panel.tsx';
+import { QueuePanel } from '../features/queue/queue-panel.tsx';
+import { SettingsDialog } from '../features/settings/settings-dialog.tsx';
+import { useSettings } from '../features/settings/settings-store.ts';
+import { useTheme } from './use-theme.ts';
+
+export function App() {
+  useTheme();
+  const info = useSettings((state) => state.info);
+  const setOpen = useSettings((state) => state.setOpen);
+  return (
+    <div className="app">
+      <header className="app-header">
+        <h1 className="app-title">Ideogram Studio</h1>
+        {info && (
+          <span className={`mode-badge mode-${info.mode}`} title={info.apiOrigin}>
+            {info.mode === 'live' ? 'Live: Segmind' : 'Simulator'}
+          </span>
+        )}
+        <span className="app-header-spacer" />
+        <button type="button" className="btn" onClick={() => setOpen(true)}>
+          Settings
+        </button>
+      </header>
+      <Banner />
+      <main className="app-main">
+        <ComposePanel />
+        <LibraryPanel />
+        <QueuePanel />
+      </main>
+      <SettingsDialog />
+    </div>
+  );
+}

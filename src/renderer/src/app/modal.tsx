@@ -1,0 +1,47 @@
+import { useEffect, useRef, type ReactNode } from 'react';
+
+interface ModalProps {
+  title: string;
+  open: boolean;
+  onClose(): void;
+  children: ReactNode;
+  actions?: ReactNode;
+  className?: string;
+}
+
+/** A native <dialog>: the browser traps focus, closes on Escape and restores focus afterwards. */
+export function Modal({ title, open, onClose, children, actions, className }: ModalProps) {
+  const ref = useRef<HTMLDialogElement>(null);
+  useEffect(() => {
+    const dialog = ref.current;
+    if (!dialog) return;
+    if (open && !dialog.open) dialog.showModal();
+    if (!open && dialog.open) dialog.close();
+  }, [open]);
+  return (
+    <dialog
+      ref={ref}
+      className={`modal ${className ?? ''}`}
+      aria-label={title}
+      onClose={onClose}
+      onClick={(event) => {
+        if (event.target === ref.current) onClose();
+      }}
+    >
+      {open && (
+        <>
+          <div className="modal-header">
+            <h2>{title}</h2>
+            <div className="modal-actions">
+              {actions}
+              <button type="button" className="btn btn-icon" onClick={onClose} aria-label="Close">
+                ✕
+              </button>
+            </div>
+          </div>
+          <div className="modal-body">{children}</div>
+        </>
+      )}
+    </dialog>
+  );
+}

@@ -1,0 +1,79 @@
+import { useEffect, useState } from 'react';
+import type { PauseReason } from '../../../../shared/api/jobs.ts';
+import { formatDuration } from '../../lib/format.ts';
+import { useQueue } from '../queue/queue-store.ts';
+import { useSettings } from '../settings/settings-store.ts';
+import './banner.css';
+
+const titles: Record<PauseReason, string> = {
+  offline: 'Offline: Segmind cannot be reached',
+  no_key: 'No API key',
+  unauthorized: 'The API key was refused',
+  forbidden: 'Segmind refused access',
+  out_of_credits: 'Out of credits',
+  rate_limited: 'Rate limited',
+};
+
+const hints: Record<PauseReason, string> = {
+  offline: 'Jobs wait in the queue and start again by themselves when the connection returns.',
+  no_key: 'Add your Segmind API key in Settings, or switch the simulator on to try the app.',
+  unauthorized: 'Check or replace the key in Settings; queued jobs wait until then.',
+  forbidden: 'Check your Segmind account and key in Settings; queued jobs wait until then.',
+  out_of_credits: 'Top up your Segmind credits, then press Resume.',
+  rate_limited: 'Segmind asked the app to slow down; the queue resumes by itself.',
+};
+
+function useNow(active: boolean): number {
+  const [now, setNow] = useState(Date.now);
+  useEffect(() => {
+    if (!active) return;
+    const timer = setInterval(() => setNow(Date.now()), 1000);
+    return () => clearInterval(timer);
+  }, [active]);
+  return now;
+}
+
+/** One banner for whatever stops the queue, and a steady notice while images are simulated. */
+export function Banner() {
+  const status = useQueue((state) => state.status);
+  const resume = useQueue((state) => state.resume);
+  const info = useSettings((state) => state.info);
+  const openSettings = useSettings((state) => state.setOpen);
+  const paused = status?.state === 'paused' && status.reason ? status.reason : null;
+  const now = useNow(!!status?.resumeAt);
+  return (
+    <>
+      {info?.mode === 'simulator' && (
+        <div className="notice notice-sim" role="status">
+          <strong>Simulated images.</strong> No Segmind key is in use, so the built-in simulator makes
+          stand-in pictures and no credits are spent.
+          <button type="button" className="btn btn-small" onClick={() => openSettings(true)}>
+            Add API key
+          </button>
+        </div>
+      )}
+      {paused && status && (
+        <div className={`banner banner-${paused}`} role="alert" data-reason={paused}>
+          <div className="banner-text">
+            <strong>{titles[paused]}</strong>
+            <span>{status.message || hints[paused]}</span>
+            {status.message && status.message !== hints[paused] && (
+              <span className="muted">{hints[paused]}</span>
+            )}
+            {status.resumeAt && status.resumeAt > now && (
+              <span className="muted">Trying again in {formatDuration(status.resumeAt - now)}.</span>
+            )}
+          </div>
+          {(paused === 'no_key' || paused === 'unauthorized' || paused === 'forbidden') && (
+            <button type="button" className="btn" onClick={() => openSettings(true)}>
+              Open settings
+            </button>
+          )}
+          <button type="button" className="btn" onClick={() => void resume()}>
+            {paused === 'offline' ? 'Try now' : 'Resume'}
+          </button>
+        </div>
+      )}
+    </>
+  );
+}

@@ -1,0 +1,156 @@
+import { create } from 'zustand';
+import { modelIds, models, parseModelParams, type ModelId } from '../../../../shared/models/index.ts';
+import { call } from '../../bridge/api.ts';
+import { fieldIssuesOf, messageOf } from '../../lib/errors.ts';
+import { useSettings } from '../settings/settings-store.ts';
+
+export type Draft = Record<string, unknown>;
+
+interface ComposeState {
+  model: ModelId;
+  drafts: Record<ModelId, Draft>;
+  /** Field name -> message, from client-side parsing or the host's answer. */
+  errors: Record<string, string>;
+  submitting: boolean;
+  /** A failure that belongs to no single field. */
+  submitError: string | null;
+  /** Bumped when a field should take focus (the first field with an error). */
+  focusField: { name: string; n: number } | null;
+  setModel(model: ModelId): void;
+  setField(name: string, value: unknown): void;
+  setFields(patch: Draft): void;
+  /** Replace a model's form with given parameters ("use these settings"). */
+  useSettingsOf(model: ModelId, params: Draft): void;
+  resetModel(): void;
+  generate(): Promise<boolean>;
+}
+
+export function defaultsOf(model: ModelId): Draft {
+  const draft: Draft = {};
+  for (const field of models[model].fields) {
+    if (field.default !== undefined) draft[field.name] = structuredClone(field.default);
+  }
+  return draft;
+}
+
+/** What the form holds -> what the API gets: empty optional values are left out, not sent as "". */
+export function cleanDraft(model: ModelId, draft: Draft): Draft {
+  const known = new Set(models[model].fields.map((field) => field.name));
+  const out: Draft = {};
+  for (const [name, value] of Object.entries(draft)) {
+    if (!known.has(name) || value === undefined || value === null) continue;
+    if (typeof value === 'string' && value.trim() === '' && name !== 'prompt') continue;
+    out[name] = value;
+  }
+  return out;
+}
+
+/** Defaults overlaid with known parameters of a recipe. */
+export function draftFrom(model: ModelId, params: Draft): Draft {
+  const known = new Set(models[model].fields.map((field) => field.name));
+  const draft: Draft = defaultsOf(model);
+  for (const [name, value] of Object.entries(params)) if (known.has(name)) draft[name] = value;
+  // A v3 form holds either an aspect ratio or a resolution: the recipe's choice wins over the default.
+  if (params.aspect_ratio !== undefined && params.resolution === undefined) delete draft.resolution;
+  return draft;
+}
+
+function initialDrafts(): Record<ModelId, Draft> {
+  return Object.fromEntries(modelIds.map((id) => [id, defaultsOf(id)])) as Record<ModelId, Draft>;
+}
+
+export const useCompose = create<ComposeState>()((set, get) => ({
+  model: 'ideogram-3',
+  drafts: initialDrafts(),
+  errors: {},
+  submitting: false,
+  submitError: null,
+  focusField: null,
+  setModel(model) {
+    set({ model, errors: {}, submitError: null });
+  },
+  setField(name, value) {
+    const { model, drafts, errors } = get();
+    const rest = { ...errors };
+    delete rest[name];
+    set({
+      drafts: { ...drafts, [model]: { ...drafts[model], [name]: value } },
+      errors: rest,
+      submitError: null,
+    });
+  },
+  setFields(patch) {
+    const { model, drafts, errors } = get();
+    const rest = { ...errors };
+    for (const name of Object.keys(patch)) delete rest[name];
+    set({ drafts: { ...drafts, [model]: { ...drafts[model], ...patch } }, errors: rest, submitError: null });
+  },
+  useSettingsOf(model, params) {
+    set({
+      model,
+      drafts: { ...get().drafts, [model]: draftFrom(model, params) },
+      errors: {},
+      submitError: null,
+    });
+  },
+  resetModel() {
+    const { model, drafts } = get();
+    set({ drafts: { ...drafts, [model]: defaultsOf(model) }, errors: {}, submitError: null });
+  },
+  async generate() {
+    const { model, drafts, submitting } = get();
+    if (submitting) return false;
+    const params = cleanDraft(model, drafts[model] ?? {});
+    const parsed = parseModelParams(model, params);
+    if (!parsed.ok) {
+      const errors: Record<string, string> = {};
+      for (const issue of parsed.issues) {
+        const name = issue.path.split('.')[0] || 'prompt';
+        errors[name] ??= issue.message;
+      }
+      const first = models[model].fields.find((field) => errors[field.name])?.name ?? 'prompt';
+      set({ errors, focusField: { name: first, n: (get().focusField?.n ?? 0) + 1 } });
+      return false;
+    }
+    set({ submitting: true, submitError: null });
+    try {
+      await call('jobs:create', { model, params });
+      await remember(model, params);
+      return true;
+    } catch (error) {
+      const errors = fieldIssuesOf(error);
+      set({ errors, submitError: Object.keys(errors).length ? null : messageOf(error) });
+      return false;
+    } finally {
+      set({ submitting: false });
+    }
+  },
+}));
+
+/** Last settings per model and the prompt history live in main's settings, so they survive restarts. */
+async function remember(model: ModelId, params: Draft): Promise<void> {
+  const settings = useSettings.getState().settings;
+  if (!settings) return;
+  const prompt = typeof params.prompt === 'string' ? params.prompt.trim() : '';
+  const history = prompt
+    ? [prompt, ...settings.promptHistory.filter((entry) => entry !== prompt)].slice(0, 100)
+    : settings.promptHistory;
+  try {
+    await useSettings.getState().update({
+      lastParams: { ...settings.lastParams, [model]: params },
+      promptHistory: history,
+    });
+  } catch {
+    // Remembering is a convenience: the job is already queued, so a failure here is not the user's problem.
+  }
+}
+
+/** Restore each model's last settings once settings arrive (only for forms the user has not touched). */
+export function restoreLastParams(lastParams: Record<string, Record<string, unknown>>): void {
+  const drafts = { ...useCompose.getState().drafts };
+  for (const id of modelIds) {
+    const last = lastParams[id];
+    if (last) drafts[id] = draftFrom(id, last);
+  }
+  useCompose.setState({ drafts });
+}

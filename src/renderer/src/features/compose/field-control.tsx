@@ -1,0 +1,175 @@
+import type { FieldMeta } from '../../../../shared/models/index.ts';
+
+export interface FieldProps {
+  field: FieldMeta;
+  value: unknown;
+  error?: string;
+  onChange(value: unknown): void;
+}
+
+/**
+ * Only the main prompt box may be named "Prompt" (tests and screen-reader users find it by that
+ * name), so other fields whose registry label contains the word get a shorter one here.
+ */
+const labelOverrides: Record<string, string> = {
+  negative_prompt: 'Negative (leave out)',
+  magic_prompt: 'Magic enhance',
+  enable_prompt_expansion: 'Expansion',
+};
+
+export function labelOf(field: FieldMeta): string {
+  return labelOverrides[field.name] ?? field.label;
+}
+
+export const inputId = (name: string) => `field-${name}`;
+
+export function FieldError({ name, error }: { name: string; error?: string }) {
+  if (!error) return null;
+  return (
+    <p id={`${inputId(name)}-error`} className="field-error" role="alert">
+      {error}
+    </p>
+  );
+}
+
+export function describedBy(name: string, error?: string): string {
+  return error ? `${inputId(name)}-help ${inputId(name)}-error` : `${inputId(name)}-help`;
+}
+
+export function FieldHelp({ field }: { field: FieldMeta }) {
+  return (
+    <p id={`${inputId(field.name)}-help`} className="field-help">
+      {field.help}
+    </p>
+  );
+}
+
+/** The plain widgets: select, segmented, switch, number, slider, text and textarea. */
+export function FieldControl({ field, value, error, onChange }: FieldProps) {
+  const id = inputId(field.name);
+  const label = labelOf(field);
+  const common = { id, 'aria-invalid': !!error, 'aria-describedby': describedBy(field.name, error) };
+  switch (field.widget) {
+    case 'switch':
+      return (
+        <div className="field field-switch">
+          <label className="switch-row">
+            <input
+              {...common}
+              type="checkbox"
+              role="switch"
+              checked={value === true}
+              onChange={(event) => onChange(event.target.checked)}
+            />
+            <span className="field-label">{label}</span>
+          </label>
+          <FieldHelp field={field} />
+          <FieldError name={field.name} error={error} />
+        </div>
+      );
+    case 'segmented':
+      return (
+        <fieldset className="field segmented" aria-describedby={describedBy(field.name, error)}>
+          <legend className="field-label">{label}</legend>
+          <div className="segmented-options">
+            {field.options?.map((option) => (
+              <label key={option.value} className="segmented-option">
+                <input
+                  type="radio"
+                  name={id}
+                  value={option.value}
+                  checked={value === option.value}
+                  onChange={() => onChange(option.value)}
+                />
+                <span>{option.label}</span>
+              </label>
+            ))}
+          </div>
+          <FieldHelp field={field} />
+          <FieldError name={field.name} error={error} />
+        </fieldset>
+      );
+    case 'select':
+      return (
+        <div className="field">
+          <label htmlFor={id} className="field-label">
+            {label}
+          </label>
+          <select
+            {...common}
+            className="select"
+            value={typeof value === 'string' ? value : ''}
+            onChange={(event) => onChange(event.target.value || undefined)}
+          >
+            {!field.required && field.default === undefined && <option value="">Not set</option>}
+            {field.options?.map((option) => (
+              <option key={option.value} value={option.value}>
+                {option.label}
+              </option>
+            ))}
+          </select>
+          <FieldHelp field={field} />
+          <FieldError name={field.name} error={error} />
+        </div>
+      );
+    case 'slider':
+    case 'number': {
+      const number = typeof value === 'number' ? value : '';
+      return (
+        <div className="field">
+          <label htmlFor={id} className="field-label">
+            {label}
+            {field.widget === 'slider' && <output className="slider-value">{number}</output>}
+          </label>
+          <input
+            {...common}
+            className={field.widget === 'slider' ? 'slider' : 'input input-number'}
+            type={field.widget === 'slider' ? 'range' : 'number'}
+            min={field.min}
+            max={field.max}
+            step={field.step}
+            value={number}
+            onChange={(event) => onChange(event.target.value === '' ? undefined : Number(event.target.value))}
+          />
+          <FieldHelp field={field} />
+          <FieldError name={field.name} error={error} />
+        </div>
+      );
+    }
+    case 'textarea':
+      return (
+        <div className="field">
+          <label htmlFor={id} className="field-label">
+            {label}
+          </label>
+          <textarea
+            {...common}
+            className="textarea"
+            rows={2}
+            placeholder={field.placeholder}
+            value={typeof value === 'string' ? value : ''}
+            onChange={(event) => onChange(event.target.value)}
+          />
+          <FieldHelp field={field} />
+          <FieldError name={field.name} error={error} />
+        </div>
+      );
+    default:
+      return (
+        <div className="field">
+          <label htmlFor={id} className="field-label">
+            {label}
+          </label>
+          <input
+            {...common}
+            className="input"
+            placeholder={field.placeholder}
+            value={typeof value === 'string' ? value : ''}
+            onChange={(event) => onChange(event.target.value)}
+          />
+          <FieldHelp field={field} />
+          <FieldError name={field.name} error={error} />
+        </div>
+      );
+  }
+}

@@ -1,0 +1,32 @@
+import { mediaUrl } from '../../bridge/api.ts';
+import { Modal } from '../../app/modal.tsx';
+import { ParamsTable } from './detail-dialog.tsx';
+import { useDetail } from './detail-store.ts';
+
+/** Two images side by side, each with its recipe, so the difference in settings is easy to spot. */
+export function CompareDialog() {
+  const compareIds = useDetail((state) => state.compareIds);
+  const records = useDetail((state) => state.compareRecords);
+  const close = useDetail((state) => state.closeCompare);
+  return (
+    <Modal title="Compare" open={compareIds !== null} onClose={close} className="compare-modal">
+      {!records ? (
+        <div className="empty-state">
+          <span className="spinner" aria-hidden="true" /> Loading both images…
+        </div>
+      ) : (
+        <div className="compare">
+          {records.map((record) => (
+            <figure key={record.id} className="compare-side">
+              <img src={mediaUrl(`/image/${record.id}/preview`)} alt={record.prompt} />
+              <figcaption>
+                <p className="detail-prompt">{record.prompt}</p>
+                <ParamsTable record={record} />
+              </figcaption>
+            </figure>
+          ))}
+        </div>
+      )}
+    </Modal>
+  );
+}

@@ -1,0 +1,163 @@
+import { useState } from 'react';
+import { call } from '../../bridge/api.ts';
+import { messageOf } from '../../lib/errors.ts';
+import { useDetail } from '../detail/detail-store.ts';
+import { scheduleReload, useLibrary } from './library-store.ts';
+import { useFilterChoices } from './library-toolbar.tsx';
+
+/** What can be done to every selected image at once. */
+export function BulkActions() {
+  const selected = useLibrary((state) => state.selected);
+  const trashed = useLibrary((state) => state.filters.trashed);
+  const clearSelection = useLibrary((state) => state.clearSelection);
+  const openCompare = useDetail((state) => state.openCompare);
+  const { collections } = useFilterChoices();
+  const [tag, setTag] = useState('');
+  const [message, setMessage] = useState<{ ok: boolean; text: string } | null>(null);
+  const ids = [...selected];
+  if (ids.length === 0) return null;
+
+  async function run(action: () => Promise<unknown>, done: string, clear = false) {
+    try {
+      await action();
+      scheduleReload();
+      setMessage({ ok: true, text: done });
+      if (clear) clearSelection();
+    } catch (error) {
+      setMessage({ ok: false, text: messageOf(error) });
+    }
+  }
+
+  const count = `${ids.length} image${ids.length === 1 ? '' : 's'}`;
+  return (
+    <div className="bulk-bar" role="toolbar" aria-label="Selection actions">
+      <strong>{ids.length} selected</strong>
+      {!trashed && (
+        <>
+          <button
+            type="button"
+            className="btn btn-small"
+            onClick={() =>
+              void run(
+                () => call('library:setFavorite', { ids, favorite: true }),
+                `${count} added to favourites.`,
+              )
+            }
+          >
+            ♥ Favourite
+          </button>
+          <button
+            type="button"
+            className="btn btn-small"
+            onClick={() =>
+              void run(
+                () => call('library:setFavorite', { ids, favorite: false }),
+                `${count} removed from favourites.`,
+              )
+            }
+          >
+            Unfavourite
+          </button>
+          <form
+            className="inline-row"
+            onSubmit={(event) => {
+              event.preventDefault();
+              const name = tag.trim();
+              if (!name) return;
+              void run(() => call('library:tag', { ids, tags: [name] }), `Tagged ${count} #${name}.`).then(
+                () => setTag(''),
+              );
+            }}
+          >
+            <label className="visually-hidden" htmlFor="bulk-tag">
+              Tag to add
+            </label>
+            <input
+              id="bulk-tag"
+              className="input input-small"
+              placeholder="tag"
+              value={tag}
+              onChange={(event) => setTag(event.target.value)}
+            />
+            <button type="submit" className="btn btn-small" disabled={!tag.trim()}>
+              Add tag
+            </button>
+          </form>
+          {collections.length > 0 && (
+            <label>
+              <span className="visually-hidden">Add to collection</span>
+              <select
+                className="select input-small"
+                value=""
+                onChange={(event) => {
+                  const id = Number(event.target.value);
+                  const name = collections.find((collection) => collection.id === id)?.name ?? '';
+                  if (id)
+                    void run(
+                      () => call('library:addToCollection', { id, ids }),
+                      `Added ${count} to ${name}.`,
+                    );
+                }}
+              >
+                <option value="">Add to collection…</option>
+                {collections.map((collection) => (
+                  <option key={collection.id} value={collection.id}>
+                    {collection.name}
+                  </option>
+                ))}
+              </select>
+            </label>
+          )}
+          {ids.length === 2 && (
+            <button
+              type="button"
+              className="btn btn-small"
+              onClick={() => void openCompare([ids[0] as string, ids[1] as string])}
+            >
+              Compare
+            </button>
+          )}
+          <button
+            type="button"
+            className="btn btn-small btn-danger"
+            onClick={() =>
+              void run(() => call('library:trash', { ids }), `${count} moved to the trash.`, true)
+            }
+          >
+            Move to trash
+          </button>
+        </>
+      )}
+      {trashed && (
+        <>
+          <button
+            type="button"
+            className="btn btn-small"
+            onClick={() => void run(() => call('library:restore', { ids }), `${count} restored.`, true)}
+          >
+            Restore
+          </button>
+          <button
+            type="button"
+            className="btn btn-small btn-danger"
+            onClick={() => {
+              if (window.confirm(`Delete ${count} for good? This cannot be undone.`)) {
+                void run(() => call('library:emptyTrash', { ids }), `${count} deleted.`, true);
+              }
+            }}
+          >
+            Delete forever
+          </button>
+        </>
+      )}
+      <button type="button" className="btn btn-small" onClick={clearSelection}>
+        Clear selection
+      </button>
+      {message && (
+        <span className={message.ok ? 'muted' : 'field-error'} role="status">
+          {message.text}
+        </span>
+      )}
+    </div>
+  );
+}

@@ -1,0 +1,163 @@
+import { useState, type DragEvent } from 'react';
+import { libraryLimits } from '../../../../shared/api/library.ts';
+import { call } from '../../bridge/api.ts';
+import { messageOf } from '../../lib/errors.ts';
+import { CompareDialog } from '../detail/compare-dialog.tsx';
+import { DetailDialog } from '../detail/detail-dialog.tsx';
+import { LIBRARY_DRAG_TYPE } from '../remix/remix-store.ts';
+import { BulkActions } from './bulk-actions.tsx';
+import { LibraryGrid } from './library-grid.tsx';
+import { defaultFilters, scheduleReload, useLibrary } from './library-store.ts';
+import { LibraryToolbar } from './library-toolbar.tsx';
+import './library.css';
+
+function readBase64(file: File): Promise<string> {
+  return file.arrayBuffer().then((buffer) => {
+    const bytes = new Uint8Array(buffer);
+    let binary = '';
+    for (let i = 0; i < bytes.length; i += 0x8000)
+      binary += String.fromCharCode(...bytes.subarray(i, i + 0x8000));
+    return btoa(binary);
+  });
+}
+
+/** Files dropped from the desktop onto the library are imported, a few per call. */
+async function importFiles(files: File[]): Promise<string> {
+  let imported = 0;
+  let duplicates = 0;
+  const refused: string[] = [];
+  for (let i = 0; i < files.length; i += libraryLimits.maxImportFiles) {
+    const chunk = files.slice(i, i + libraryLimits.maxImportFiles);
+    const payload = await Promise.all(
+      chunk.map(async (file) => ({ name: file.name, dataBase64: await readBase64(file) })),
+    );
+    const result = await call('library:importFiles', { files: payload });
+    imported += result.imported.length - result.duplicates;
+    duplicates += result.duplicates;
+    refused.push(...result.refused.map((entry) => `${entry.name}: ${entry.reason}`));
+  }
+  const parts = [`Imported ${imported} image${imported === 1 ? '' : 's'}`];
+  if (duplicates) parts.push(`${duplicates} already in the library`);
+  if (refused.length) parts.push(`refused ${refused.join('; ')}`);
+  return `${parts.join(', ')}.`;
+}
+
+function EmptyState() {
+  const filters = useLibrary((state) => state.filters);
+  const loading = useLibrary((state) => state.loading);
+  const error = useLibrary((state) => state.error);
+  const total = useLibrary((state) => state.total);
+  const setFilters = useLibrary((state) => state.setFilters);
+  if (error) {
+    return (
+      <div className="empty-state" role="alert">
+        <strong>The library could not be loaded</strong>
+        {error}
+        <button type="button" className="btn" onClick={() => void useLibrary.getState().reload()}>
+          Try again
+        </button>
+      </div>
+    );
+  }
+  if (total === null || (loading && total === 0)) {
+    return (
+      <div className="empty-state">
+        <span className="spinner" aria-hidden="true" /> Loading images…
+      </div>
+    );
+  }
+  if (total > 0) return null;
+  const filtered =
+    JSON.stringify({ ...filters, sort: 'newest', trashed: false }) !== JSON.stringify(defaultFilters);
+  if (filters.trashed && !filtered) {
+    return (
+      <div className="empty-state">
+        <strong>The trash is empty</strong>Images you move to the trash wait here until you delete them for
+        good.
+      </div>
+    );
+  }
+  if (filtered) {
+    return (
+      <div className="empty-state">
+        <strong>No images match</strong>
+        Try other words or fewer filters.
+        <button
+          type="button"
+          className="btn"
+          onClick={() => setFilters({ ...defaultFilters, trashed: filters.trashed })}
+        >
+          Clear filters
+        </button>
+      </div>
+    );
+  }
+  return (
+    <div className="empty-state">
+      <strong>No images yet</strong>
+      Write a prompt on the left and press Generate, or drop image files here to import them.
+    </div>
+  );
+}
+
+export function LibraryPanel() {
+  const total = useLibrary((state) => state.total);
+  const trashed = useLibrary((state) => state.filters.trashed);
+  const [dropping, setDropping] = useState(false);
+  const [importNote, setImportNote] = useState<{ ok: boolean; text: string } | null>(null);
+
+  const external = (event: DragEvent) =>
+    event.dataTransfer.types.includes('Files') && !event.dataTransfer.types.includes(LIBRARY_DRAG_TYPE);
+
+  return (
+    <section
+      className={`panel library-panel ${dropping ? 'library-dropping' : ''}`}
+      aria-labelledby="library-heading"
+      onDragOver={(event) => {
+        if (!external(event)) return;
+        event.preventDefault();
+        setDropping(true);
+      }}
+      onDragLeave={(event) => {
+        if (event.currentTarget === event.target) setDropping(false);
+      }}
+      onDrop={(event) => {
+        if (!external(event)) return;
+        event.preventDefault();
+        setDropping(false);
+        const files = [...event.dataTransfer.files];
+        setImportNote({ ok: true, text: `Importing ${files.length} file${files.length === 1 ? '' : 's'}…` });
+        importFiles(files).then(
+          (text) => {
+            setImportNote({ ok: true, text });
+            scheduleReload();
+          },
+          (error: unknown) => setImportNote({ ok: false, text: messageOf(error) }),
+        );
+      }}
+    >
+      <div className="panel-header">
+        <h2 id="library-heading">{trashed ? 'Trash' : 'Images'}</h2>
+        {total !== null && (
+          <span className="muted" aria-live="polite">
+            {total.toLocaleString()} image{total === 1 ? '' : 's'}
+          </span>
+        )}
+      </div>
+      <LibraryToolbar />
+      <BulkActions />
+      {importNote && (
+        <p className={importNote.ok ? 'import-note' : 'import-note field-error'} role="status">
+          {importNote.text}
+          <button type="button" className="btn btn-small" onClick={() => setImportNote(null)}>
+            Dismiss
+          </button>
+        </p>
+      )}
+      <EmptyState />
+      <LibraryGrid />
+      <DetailDialog />
+      <CompareDialog />
+    </section>
+  );
+}

@@ -1,0 +1,182 @@
+import { useEffect, useState } from 'react';
+import { isActiveJobState, type Job, type JobState } from '../../../../shared/api/jobs.ts';
+import { isModelId, models } from '../../../../shared/models/index.ts';
+import { mediaUrl } from '../../bridge/api.ts';
+import { formatDuration } from '../../lib/format.ts';
+import { useDetail } from '../detail/detail-store.ts';
+import { useQueue, type JobView } from './queue-store.ts';
+import './queue.css';
+
+const stageLabels: Record<JobState, string> = {
+  queued: 'Waiting in queue',
+  submitting: 'Sending to Segmind',
+  submitted: 'Generating',
+  downloading: 'Saving image',
+  completed: 'Done',
+  failed: 'Failed',
+  canceled: 'Canceled',
+  expired: 'Expired',
+  interrupted: 'Interrupted',
+};
+
+function stageOf(job: Job): string {
+  if (job.state === 'submitted' && job.remoteStatus === 'QUEUED') return 'Queued at Segmind';
+  return stageLabels[job.state];
+}
+
+function useTicker(active: boolean): number {
+  const [now, setNow] = useState(Date.now);
+  useEffect(() => {
+    if (!active) return;
+    const timer = setInterval(() => setNow(Date.now()), 500);
+    return () => clearInterval(timer);
+  }, [active]);
+  return now;
+}
+
+function JobRow({ view, now }: { view: JobView; now: number }) {
+  const { job } = view;
+  const note = useQueue((state) => state.notes[job.id]);
+  const { cancel, retry, remove } = useQueue.getState();
+  const openDetail = useDetail((state) => state.openDetail);
+  const active = isActiveJobState(job.state);
+  const elapsed = active ? job.elapsedMs + (now - view.receivedAt) : job.elapsedMs;
+  const expected = job.expectedMs;
+  // Running jobs never show 100%: the estimate is learned, and a slow job is not a finished one.
+  const fraction =
+    job.state === 'completed' ? 1 : active && expected ? Math.min(0.95, elapsed / expected) : active ? 0 : 0;
+  const modelLabel = isModelId(job.model) ? models[job.model].label : job.model;
+  const retryable =
+    job.state === 'failed' ||
+    job.state === 'canceled' ||
+    job.state === 'expired' ||
+    job.state === 'interrupted';
+
+  return (
+    <li className={`job job-${job.state}`} aria-label={`${stageOf(job)}: ${job.prompt}`}>
+      <div className="job-top">
+        <span className="job-model">{modelLabel}</span>
+        <span className={`job-state state-${job.state}`}>{stageOf(job)}</span>
+      </div>
+      <p className="job-prompt" title={job.prompt}>
+        {job.prompt || <span className="muted">(no prompt)</span>}
+      </p>
+      {(active || job.state === 'completed') && (
+        <>
+          <div
+            className="progress"
+            role="progressbar"
+            aria-label="Progress"
+            aria-valuemin={0}
+            aria-valuemax={100}
+            aria-valuenow={Math.round(fraction * 100)}
+          >
+            <span style={{ width: `${fraction * 100}%` }} />
+          </div>
+          <p className="job-time muted">
+            {formatDuration(elapsed)}
+            {expected ? ` of about ${formatDuration(expected)}` : ''}
+            {job.attempts > 1 ? ` · attempt ${job.attempts}` : ''}
+          </p>
+        </>
+      )}
+      {job.error && (
+        <div className="job-error" role="alert">
+          <strong>{job.error.message}</strong>
+          <span>{job.error.action}</span>
+        </div>
+      )}
+      {note && <p className="job-note">{note}</p>}
+      {job.imageIds.length > 0 && (
+        <div className="job-thumbs">
+          {job.imageIds.map((imageId) => (
+            <button key={imageId} type="button" className="job-thumb" onClick={() => openDetail(imageId)}>
+              <img
+                src={mediaUrl(`/image/${imageId}/thumb`)}
+                alt={`Open result: ${job.prompt}`}
+                loading="lazy"
+              />
+            </button>
+          ))}
+        </div>
+      )}
+      <div className="job-actions">
+        {active && (
+          <button type="button" className="btn btn-small" onClick={() => void cancel(job.id)}>
+            Cancel
+          </button>
+        )}
+        {retryable && (
+          <button type="button" className="btn btn-small" onClick={() => void retry(job.id)}>
+            Retry
+          </button>
+        )}
+        {!active && (
+          <button type="button" className="btn btn-small" onClick={() => void remove(job.id)}>
+            Remove
+          </button>
+        )}
+      </div>
+    </li>
+  );
+}
+
+export function QueuePanel() {
+  const order = useQueue((state) => state.order);
+  const jobs = useQueue((state) => state.jobs);
+  const loaded = useQueue((state) => state.loaded);
+  const loadError = useQueue((state) => state.loadError);
+  const status = useQueue((state) => state.status);
+  const clearFinished = useQueue((state) => state.clearFinished);
+  const anyActive = order.some((id) => {
+    const view = jobs[id];
+    return view ? isActiveJobState(view.job.state) : false;
+  });
+  const now = useTicker(anyActive);
+  const activeCount = order.filter((id) => jobs[id] && isActiveJobState(jobs[id].job.state)).length;
+
+  return (
+    <section className="panel queue-panel" aria-labelledby="queue-heading">
+      <div className="panel-header">
+        <h2 id="queue-heading">Queue</h2>
+        <span className="muted" aria-live="polite">
+          {activeCount > 0 ? `${activeCount} running` : status?.state === 'paused' ? 'Paused' : 'Idle'}
+        </span>
+        <span className="app-header-spacer" />
+        {order.length > activeCount && (
+          <button type="button" className="btn btn-small" onClick={() => void clearFinished()}>
+            Clear finished
+          </button>
+        )}
+      </div>
+      <div className="panel-body">
+        {!loaded ? (
+          <div className="empty-state">
+            <span className="spinner" aria-hidden="true" />
+            Loading the queue…
+          </div>
+        ) : loadError ? (
+          <div className="empty-state" role="alert">
+            <strong>The queue could not be loaded</strong>
+            {loadError}
+            <button type="button" className="btn" onClick={() => void useQueue.getState().load()}>
+              Try again
+            </button>
+          </div>
+        ) : order.length === 0 ? (
+          <div className="empty-state">
+            <strong>Nothing in the queue</strong>
+            Write a prompt and press Generate: jobs show up here while they run.
+          </div>
+        ) : (
+          <ul className="job-list" aria-label="Jobs">
+            {order.map((id) => {
+              const view = jobs[id];
+              return view ? <JobRow key={id} view={view} now={now} /> : null;
+            })}
+          </ul>
+        )}
+      </div>
+    </section>
+  );
+}

@@ -1,0 +1,99 @@
+import { create } from 'zustand';
+import type { AppInfo, KeyStatus, Settings } from '../../../../shared/api/app.ts';
+import { call, on } from '../../bridge/api.ts';
+import { messageOf } from '../../lib/errors.ts';
+
+interface SettingsState {
+  info: AppInfo | null;
+  settings: Settings | null;
+  key: KeyStatus | null;
+  loadError: string | null;
+  /** Result of the last key action (save, test, remove), shown next to the key field. */
+  keyMessage: { ok: boolean; text: string } | null;
+  keyBusy: boolean;
+  open: boolean;
+  setOpen(open: boolean): void;
+  load(): Promise<void>;
+  update(patch: Partial<Settings>): Promise<void>;
+  setKey(key: string): Promise<boolean>;
+  clearKey(): Promise<void>;
+  testKey(): Promise<void>;
+}
+
+export const useSettings = create<SettingsState>()((set, get) => ({
+  info: null,
+  settings: null,
+  key: null,
+  loadError: null,
+  keyMessage: null,
+  keyBusy: false,
+  open: false,
+  setOpen: (open) => set({ open, keyMessage: open ? get().keyMessage : null }),
+  async load() {
+    try {
+      const [info, settings, key] = await Promise.all([
+        call('app:info'),
+        call('settings:get'),
+        call('key:status'),
+      ]);
+      set({ info, settings, key, loadError: null });
+    } catch (error) {
+      set({ loadError: messageOf(error) });
+    }
+  },
+  async update(patch) {
+    const settings = await call('settings:update', patch);
+    set({ settings });
+  },
+  async setKey(key) {
+    set({ keyBusy: true, keyMessage: null });
+    try {
+      const status = await call('key:set', { key });
+      set({ key: status, keyMessage: { ok: true, text: `Key saved (ends in ${status.last4 ?? '????'}).` } });
+      return true;
+    } catch (error) {
+      set({ keyMessage: { ok: false, text: messageOf(error) } });
+      return false;
+    } finally {
+      set({ keyBusy: false });
+    }
+  },
+  async clearKey() {
+    set({ keyBusy: true, keyMessage: null });
+    try {
+      const status = await call('key:clear');
+      set({ key: status, keyMessage: { ok: true, text: 'Key removed.' } });
+    } catch (error) {
+      set({ keyMessage: { ok: false, text: messageOf(error) } });
+    } finally {
+      set({ keyBusy: false });
+    }
+  },
+  async testKey() {
+    set({ keyBusy: true, keyMessage: null });
+    try {
+      const result = await call('key:test');
+      set({ keyMessage: { ok: result.ok, text: result.message } });
+    } catch (error) {
+      set({ keyMessage: { ok: false, text: messageOf(error) } });
+    } finally {
+      set({ keyBusy: false });
+    }
+  },
+}));
+
+export function subscribeSettings(): () => void {
+  const offInfo = on('app:info', (info) => {
+    useSettings.setState({ info });
+    // The key may have changed in another window (or through the environment): refresh its status.
+    void call('key:status').then(
+      (key) => useSettings.setState({ key }),
+      () => undefined,
+    );
+  });
+  const offSettings = on('settings:changed', (settings) => useSettings.setState({ settings }));
+  return () => {
+    offInfo();
+    offSettings();
+  };
+}

@@ -1,0 +1,16 @@
+import { StrictMode } from 'react';
+import { createRoot } from 'react-dom/client';
+// The base styles first: feature styles, imported by the components, build on them.
+import './app/theme.css';
+import './app/layout.css';
+import { App } from './app/app.tsx';
+import { startStudio } from './app/start.ts';
+
+const root = document.getElementById('root');
+if (!root) throw new Error('index.html has no #root');
+startStudio();
+createRoot(root).render(
+  <StrictMode>
+    <App />
+  </StrictMode>,
+);
