@@ -6,6 +6,8 @@ import type { Exchange } from './http-exchange.ts';
 import { expandedPromptOf, normaliseOutputs, seedOf, sniffImageType } from './output-normalizer.ts';
 import type { OutputSource } from './output-normalizer.ts';
 import { resolveLocalRefs } from './local-images.ts';
+import { messageOf, statusOf } from './response-fields.ts';
+import type { RequestStatus } from './response-fields.ts';
 import { usageFromHeaders } from './usage-headers.ts';
 import type { UsageHeaders } from './usage-headers.ts';
 import type { ResolveLocalImage } from './local-images.ts';
@@ -25,7 +27,7 @@ export interface SegmindClientOptions {
 
 export type { UsageHeaders };
 
-export type RequestStatus = 'QUEUED' | 'PROCESSING' | 'COMPLETED' | 'FAILED';
+export type { RequestStatus };
 
 export interface SubmitResult {
   requestId: string;
@@ -83,51 +85,12 @@ const DEFAULT_SYNC_TIMEOUT_MS = 180_000;
 const MAX_API_BODY_BYTES = 200 * 1024 * 1024;
 const DEFAULT_MAX_DOWNLOAD_BYTES = 100 * 1024 * 1024;
 
-/** Other servers name the same states differently; anything else is an answer we cannot use. */
-const statusAliases: Record<string, RequestStatus> = {
-  QUEUED: 'QUEUED',
-  IN_QUEUE: 'QUEUED',
-  PENDING: 'QUEUED',
-  STARTING: 'QUEUED',
-  PROCESSING: 'PROCESSING',
-  IN_PROGRESS: 'PROCESSING',
-  RUNNING: 'PROCESSING',
-  COMPLETED: 'COMPLETED',
-  SUCCEEDED: 'COMPLETED',
-  SUCCESS: 'COMPLETED',
-  FAILED: 'FAILED',
-  ERROR: 'FAILED',
-  CANCELLED: 'FAILED',
-  CANCELED: 'FAILED',
-};
-
 function apiRoot(baseUrl: string): URL {
   const url = new URL(baseUrl);
   url.pathname = url.pathname.replace(/\/+$/, '').replace(/\/v[12]$/, '') + '/';
   url.search = '';
   url.hash = '';
   return url;
-}
-
-function messageOf(body: unknown): string | undefined {
-  if (typeof body === 'string') return body.trim().slice(0, 1000) || undefined;
-  if (body === null || typeof body !== 'object') return undefined;
-  const record = body as Record<string, unknown>;
-  for (const key of ['error', 'message', 'detail', 'error_message']) {
-    const value = record[key];
-    if (typeof value === 'string' && value.trim()) return value.trim();
-    if (value && typeof value === 'object') {
-      const nested = messageOf(value);
-      if (nested) return nested;
-    }
-  }
-  return undefined;
-}
-
-function statusOf(body: unknown): RequestStatus | undefined {
-  if (body === null || typeof body !== 'object') return undefined;
-  const value = (body as Record<string, unknown>).status;
-  return typeof value === 'string' ? statusAliases[value.trim().toUpperCase()] : undefined;
 }
 
 export function createSegmindClient(options: SegmindClientOptions): SegmindClient {

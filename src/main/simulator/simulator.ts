@@ -5,9 +5,11 @@ import { describeParamIssues, isModelId, parseModelParams } from '../../shared/m
 import type { ModelId, ModelParams } from '../../shared/models/index.ts';
 import { pickFaultStatus, roll, sendMediaBody } from './faults.ts';
 import type { Faults } from './faults.ts';
+import { blockedBy, DEFAULT_BLOCKED_WORDS } from './content-filter.ts';
 import { JobStore } from './job-store.ts';
 import type { OutputShape } from './output-shapes.ts';
 import { simulatedCost } from './pricing.ts';
+import { RateLimiter } from './rate-limiter.ts';
 
 export interface SimulatorOptions {
   port?: number;
@@ -57,17 +59,7 @@ export interface Simulator {
 }
 
 const MAX_BODY_BYTES = 64 * 1024 * 1024;
-const DEFAULT_BLOCKED_WORDS = ['gore', 'nsfw', 'blocked-content'];
-
-function blockedBy(prompt: string, words: string[]): string | undefined {
-  const lower = prompt.toLowerCase();
-  return words.find((word) =>
-    new RegExp(
-      `(^|[^\\p{L}])${word.toLowerCase().replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}($|[^\\p{L}])`,
-      'u',
-    ).test(lower),
-  );
-}
+const MAX_LOG_ENTRIES = 10_000;
 
 function readBody(req: IncomingMessage): Promise<Buffer | null> {
   return new Promise((resolve, reject) => {
@@ -90,7 +82,7 @@ export async function startSimulator(options: SimulatorOptions = {}): Promise<Si
   const forbidden = new Set(options.forbiddenModels ?? []);
   let faults: Faults = options.faults ?? {};
   let credits = options.credits ?? Number.POSITIVE_INFINITY;
-  const submitTimes: number[] = [];
+  const limiter = options.rateLimit ? new RateLimiter(options.rateLimit) : undefined;
   const log: RequestLogEntry[] = [];
   const stats: SimulatorStats = {
     submits: 0,
@@ -130,31 +122,27 @@ export async function startSimulator(options: SimulatorOptions = {}): Promise<Si
     return headers;
   }
 
-  /** Sliding window over submits only: polling must not use up the budget for new work. */
   function rateLimited(res: ServerResponse): boolean {
-    const limit = options.rateLimit;
-    if (!limit) return false;
-    const t = now();
-    while (submitTimes.length > 0 && (submitTimes[0] ?? 0) <= t - limit.windowMs) submitTimes.shift();
-    const resetAt = new Date((submitTimes[0] ?? t) + limit.windowMs).toISOString();
-    if (submitTimes.length >= limit.requests) {
-      const waitMs = (submitTimes[0] ?? t) + limit.windowMs - t;
-      send(
-        res,
-        429,
-        { error: `Rate limit exceeded: ${limit.requests} requests per ${limit.windowMs} ms` },
-        {
-          'retry-after': String(Math.max(1, Math.ceil(waitMs / 1000))),
-          'x-rate-limit-remaining': '0',
-          'x-rate-limit-reset-at-utc': resetAt,
-        },
-      );
-      return true;
+    const verdict = limiter?.take(now());
+    if (!verdict) return false;
+    const headers = {
+      'x-rate-limit-remaining': String(verdict.remaining),
+      'x-rate-limit-reset-at-utc': new Date(verdict.resetAt).toISOString(),
+    };
+    if (verdict.allowed) {
+      for (const [name, value] of Object.entries(headers)) res.setHeader(name, value);
+      return false;
     }
-    submitTimes.push(t);
-    res.setHeader('x-rate-limit-remaining', String(limit.requests - submitTimes.length));
-    res.setHeader('x-rate-limit-reset-at-utc', resetAt);
-    return false;
+    send(
+      res,
+      429,
+      { error: `Rate limit exceeded: ${verdict.limit}` },
+      {
+        ...headers,
+        'retry-after': String(Math.max(1, Math.ceil(verdict.waitMs / 1000))),
+      },
+    );
+    return true;
   }
 
   async function acceptSubmit(
@@ -324,14 +312,16 @@ export async function startSimulator(options: SimulatorOptions = {}): Promise<Si
   }
 
   const server = createServer((req, res) => {
-    res.on('finish', () =>
+    res.on('finish', () => {
+      // A demo session runs for hours: keep the recent past only.
+      if (log.length >= MAX_LOG_ENTRIES) log.shift();
       log.push({
         method: req.method ?? '',
         path: (req.url ?? '').split('?')[0] ?? '',
         status: res.statusCode,
         at: now(),
-      }),
-    );
+      });
+    });
     handle(req, res).catch((error: unknown) => {
       if (!res.headersSent)
         send(res, 500, {
