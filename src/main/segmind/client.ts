@@ -81,6 +81,8 @@ export interface SegmindClient {
 
 const DEFAULT_TIMEOUT_MS = 30_000;
 const MIN_SECRET_LENGTH = 8;
+/** 50 KB/s: a slow uplink still finishes a 40 MB remix body. */
+const MIN_UPLOAD_BYTES_PER_MS = 50;
 const DEFAULT_SYNC_TIMEOUT_MS = 180_000;
 const MAX_API_BODY_BYTES = 200 * 1024 * 1024;
 const DEFAULT_MAX_DOWNLOAD_BYTES = 100 * 1024 * 1024;
@@ -171,7 +173,14 @@ export function createSegmindClient(options: SegmindClientOptions): SegmindClien
     return exchange(
       url,
       { method: 'POST', headers: headersFor(url, true), body },
-      { fetch: doFetch, timeoutMs: timeout, signal, maxBytes: MAX_API_BODY_BYTES, unsafe: true },
+      {
+        fetch: doFetch,
+        // The idle timer cannot see upload progress: give a remix with 10 MB sources time to go up.
+        timeoutMs: timeout + Math.ceil(Buffer.byteLength(body) / MIN_UPLOAD_BYTES_PER_MS),
+        signal,
+        maxBytes: MAX_API_BODY_BYTES,
+        unsafe: true,
+      },
     );
   }
 

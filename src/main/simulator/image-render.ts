@@ -1,5 +1,6 @@
 import sharp from 'sharp';
 import type { Sharp } from 'sharp';
+import { mulberry32 } from './seeded-random.ts';
 
 export interface RenderRequest {
   modelLabel: string;
@@ -24,17 +25,6 @@ function hash(text: string): number {
     h = Math.imul(h, 0x01000193);
   }
   return h >>> 0;
-}
-
-function random(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
 }
 
 function escapeXml(text: string): string {
@@ -84,7 +74,7 @@ function textBlock(
 /** Title, prompt excerpt and caption: drawn over generated art, or over a remixed source. */
 function overlaySvg(req: RenderRequest, colours: string[], withBackground: boolean): string {
   const { width: w, height: h } = req;
-  const rnd = random(hash(`${req.prompt}|${req.seed}|${req.index}`));
+  const rnd = mulberry32(hash(`${req.prompt}|${req.seed}|${req.index}`));
   const unit = Math.min(w, h);
   const parts: string[] = [];
   if (withBackground) {

@@ -4,3 +4,4 @@ export { faultStatuses } from './faults.ts';
 export type { Faults, FaultStatus } from './faults.ts';
 export { outputShapes } from './output-shapes.ts';
 export type { OutputShape } from './output-shapes.ts';
+export { mulberry32 } from './seeded-random.ts';
