@@ -37,7 +37,7 @@ export interface AdaptivePollOptions {
 export function adaptivePollPolicy(options: AdaptivePollOptions = {}): PollPolicy {
   const minMs = options.minMs ?? 100;
   const maxMs = options.maxMs ?? 8000;
-  const denseShare = options.denseShare ?? 0.2;
+  const denseShare = options.denseShare ?? 0.13;
   return {
     name: 'adaptive',
     nextDelayMs({ sinceSubmitMs, expectedMs, deviationMs, random }) {

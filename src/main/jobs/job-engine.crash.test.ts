@@ -1,0 +1,112 @@
+import { spawn, type ChildProcess } from 'node:child_process';
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { afterEach, describe, expect, it } from 'vitest';
+import { activeJobStates } from '../../shared/api/jobs.ts';
+import { openDatabase } from '../library/database.ts';
+import { startSimulator } from '../simulator/index.ts';
+
+const childEntry = fileURLToPath(new URL('./engine-child.ts', import.meta.url));
+const cleanups: (() => Promise<void> | void)[] = [];
+const children = new Set<ChildProcess>();
+afterEach(async () => {
+  for (const child of children) child.kill('SIGKILL');
+  children.clear();
+  for (const cleanup of cleanups.splice(0).reverse()) await cleanup();
+});
+
+/** Starts the child; resolves once it printed `line`, and returns it with a promise of its exit. */
+function runChild(args: string[], line: string) {
+  const child = spawn(process.execPath, [childEntry, ...args], { stdio: ['ignore', 'pipe', 'pipe'] });
+  children.add(child);
+  let output = '';
+  const exited = new Promise<number | null>((resolve) => child.once('exit', (code) => resolve(code)));
+  const reached = new Promise<void>((resolve, reject) => {
+    child.stdout.on('data', (chunk: Buffer) => {
+      output += chunk.toString();
+      if (output.split('\n').includes(line)) resolve();
+    });
+    child.stderr.on('data', (chunk: Buffer) => (output += chunk.toString()));
+    void exited.then((code) => reject(new Error(`child exited (${code}) before "${line}":\n${output}`)));
+  });
+  return { child, reached, exited };
+}
+
+const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
+
+describe('job engine crash safety', () => {
+  it('killed with SIGKILL at random moments during 50 jobs, then restarted: every result it knew of is stored exactly once', async () => {
+    const scale = 0.05;
+    const simulator = await startSimulator({ timeScale: scale });
+    cleanups.push(() => simulator.close());
+    const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'jobs-crash-'));
+    cleanups.push(() => fs.rmSync(dataDir, { recursive: true, force: true }));
+    const base = [
+      '--data',
+      dataDir,
+      '--url',
+      simulator.url,
+      '--scale',
+      String(scale),
+      '--epoch',
+      String(Date.now()),
+    ];
+
+    const kills = 6;
+    for (let run = 0; run < kills; run++) {
+      const { child, reached, exited } = runChild(run === 0 ? [...base, '--create', '50'] : base, 'ready');
+      await reached;
+      await sleep(100 + Math.random() * 900);
+      child.kill('SIGKILL');
+      await exited;
+      children.delete(child);
+    }
+    const last = runChild(base, 'idle');
+    await last.reached;
+    expect(await last.exited).toBe(0);
+
+    const db = openDatabase(path.join(dataDir, 'library.sqlite3'));
+    cleanups.push(() => void db.close());
+    expect(db.pragma('integrity_check', { simple: true })).toBe('ok');
+    const jobs = db.prepare('SELECT id, state, request_id, prompt FROM jobs').all() as {
+      id: string;
+      state: string;
+      request_id: string | null;
+      prompt: string;
+    }[];
+    expect(jobs).toHaveLength(50);
+    for (const job of jobs) expect(activeJobStates).not.toContain(job.state);
+
+    // Every request the engine learned the id of completed on the simulator (retention is an hour)
+    // and must be in the library exactly once; only a job killed mid-submit may lack one.
+    const imagesPerJob = new Map(
+      (
+        db.prepare('SELECT job_id, count(*) AS n FROM images GROUP BY job_id').all() as {
+          job_id: string;
+          n: number;
+        }[]
+      ).map((row) => [row.job_id, row.n]),
+    );
+    for (const job of jobs) {
+      if (job.request_id !== null) {
+        expect(job.state).toBe('completed');
+        expect(imagesPerJob.get(job.id)).toBe(1);
+      } else {
+        expect(job.state).toBe('interrupted');
+        expect(imagesPerJob.has(job.id)).toBe(false);
+      }
+    }
+    const stats = simulator.stats();
+    // Nothing was sent twice, and no accepted request is unaccounted for beyond those cut off mid-submit.
+    for (const count of Object.values(stats.submitsByPrompt)) expect(count).toBe(1);
+    const known = jobs.filter((job) => job.request_id !== null).length;
+    const interrupted = jobs.filter((job) => job.state === 'interrupted').length;
+    expect(stats.submits - known).toBeLessThanOrEqual(interrupted);
+    expect(imagesPerJob.size).toBe(known);
+    console.info(
+      `[crash test] ${kills} kills: ${known} completed, ${interrupted} interrupted (${stats.submits - known} of them reached the simulator)`,
+    );
+  }, 120_000);
+});
