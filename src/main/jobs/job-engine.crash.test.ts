@@ -55,6 +55,16 @@ describe('job engine crash safety', () => {
     ];
 
     const kills = 6;
+    const activeAtKill: number[] = [];
+    const countActive = () => {
+      const db = openDatabase(path.join(dataDir, 'library.sqlite3'));
+      try {
+        const active = `SELECT count(*) FROM jobs WHERE state IN ('queued', 'submitting', 'submitted', 'downloading')`;
+        return db.prepare(active).pluck().get() as number;
+      } finally {
+        db.close();
+      }
+    };
     for (let run = 0; run < kills; run++) {
       const { child, reached, exited } = runChild(run === 0 ? [...base, '--create', '50'] : base, 'ready');
       await reached;
@@ -62,7 +72,10 @@ describe('job engine crash safety', () => {
       child.kill('SIGKILL');
       await exited;
       children.delete(child);
+      activeAtKill.push(countActive());
     }
+    // The first kill at least lands mid-work: 50 jobs cannot all be done within a second.
+    expect(activeAtKill[0]).toBeGreaterThan(0);
     const last = runChild(base, 'idle');
     await last.reached;
     expect(await last.exited).toBe(0);
@@ -106,7 +119,7 @@ describe('job engine crash safety', () => {
     expect(stats.submits - known).toBeLessThanOrEqual(interrupted);
     expect(imagesPerJob.size).toBe(known);
     console.info(
-      `[crash test] ${kills} kills: ${known} completed, ${interrupted} interrupted (${stats.submits - known} of them reached the simulator)`,
+      `[crash test] active jobs after each kill: ${activeAtKill.join(', ')}; ${known} completed, ${interrupted} interrupted (${stats.submits - known} of them reached the simulator)`,
     );
   }, 120_000);
 });

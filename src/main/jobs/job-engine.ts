@@ -17,9 +17,9 @@ import { createJobEvents, progressOf, type EmitJobsEvent } from './job-events.ts
 import { jobError } from './job-errors.ts';
 import { estimateKeyFor, seedMsFor } from './job-keys.ts';
 import { createJobRunner, type JobLibrary } from './job-runner.ts';
-import { createJobStore, jobFromRow, type JobRow } from './job-store.ts';
+import { createJobStore, endPatch, jobFromRow, type JobRow } from './job-store.ts';
 import { adaptivePollPolicy, type PollPolicy } from './poll-policy.ts';
-import { createQueueGate, type NetworkWatch } from './queue-gate.ts';
+import { createQueueGate, pauseMessages, type NetworkWatch } from './queue-gate.ts';
 import { createSharedTimer, realTimers, type Timers } from './shared-timer.ts';
 
 export type { JobLibrary } from './job-runner.ts';
@@ -192,47 +192,21 @@ export function createJobEngine(deps: JobEngineDeps): JobEngine {
   function recover(): void {
     const t = now();
     const resumed: string[] = [];
+    const lost = jobError(
+      'interrupted',
+      'The app stopped while this job was being sent; Segmind may have received it.',
+    );
+    const gone = jobError(
+      'expired',
+      'The app was closed for longer than Segmind keeps results (one hour); this result is gone.',
+    );
     db.transaction(() => {
       for (const row of store.inStates(['submitting'])) {
-        const error = jobError(
-          'interrupted',
-          'The app stopped while this job was being sent; Segmind may have received it.',
-        );
-        store.transition(
-          row.id,
-          ['submitting'],
-          {
-            state: 'interrupted',
-            finished_at: t,
-            error_kind: error.kind,
-            error_message: error.message,
-            error_action: error.action,
-          },
-          t,
-        );
+        store.transition(row.id, ['submitting'], endPatch('interrupted', lost, t), t);
       }
       for (const row of store.inStates(['submitted', 'downloading'])) {
-        if (t - (row.submitted_at ?? row.created_at) <= retentionMs) {
-          resumed.push(row.id);
-          continue;
-        }
-        const error = jobError(
-          'expired',
-          'The app was closed for longer than Segmind keeps results (one hour); this result is gone.',
-        );
-        store.transition(
-          row.id,
-          [row.state],
-          {
-            state: 'expired',
-            finished_at: t,
-            remote_status: null,
-            error_kind: error.kind,
-            error_message: error.message,
-            error_action: error.action,
-          },
-          t,
-        );
+        if (t - (row.submitted_at ?? row.created_at) <= retentionMs) resumed.push(row.id);
+        else store.transition(row.id, [row.state], endPatch('expired', gone, t), t);
       }
     })();
     for (const id of resumed) runner.schedule(id, t + random() * RECOVERY_SPREAD_MS);
@@ -244,7 +218,7 @@ export function createJobEngine(deps: JobEngineDeps): JobEngine {
       started = true;
       recover();
       runner.start();
-      if (!deps.getClient()) gate.pause('no_key', 'No Segmind API key is set. Jobs wait until you add one.');
+      if (!deps.getClient()) gate.pause('no_key', pauseMessages.no_key);
       runner.pump();
       events.statusChanged();
     },
@@ -260,7 +234,7 @@ export function createJobEngine(deps: JobEngineDeps): JobEngine {
 
     clientChanged() {
       if (!deps.getClient()) {
-        gate.pause('no_key', 'No Segmind API key is set. Jobs wait until you add one.');
+        gate.pause('no_key', pauseMessages.no_key);
         return;
       }
       // A new key deserves a fresh try at everything the old one was refused.
@@ -312,8 +286,7 @@ export function createJobEngine(deps: JobEngineDeps): JobEngine {
           );
         }
         const t = now();
-        if (!store.transition(id, [row.state], { state: 'canceled', finished_at: t, remote_status: null }, t))
-          continue;
+        if (!store.transition(id, [row.state], endPatch('canceled', null, t), t)) continue;
         // A submit already on the wire is left to land: its answer is recorded on the canceled row.
         if (row.state !== 'submitting') runner.abort(id);
         runner.forget(id);

@@ -151,6 +151,18 @@ export function createJobStore(db: Database.Database): JobStore {
   };
 }
 
+/** The columns every end state sets: when, and why (null error for completed and canceled). */
+export function endPatch(state: JobState, error: JobError | null, at: number): JobPatch {
+  return {
+    state,
+    finished_at: at,
+    remote_status: null,
+    error_kind: error?.kind ?? null,
+    error_message: error?.message ?? null,
+    error_action: error?.action ?? null,
+  };
+}
+
 function parseJson<T>(text: string, fallback: T): T {
   try {
     return JSON.parse(text) as T;

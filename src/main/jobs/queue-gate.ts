@@ -48,6 +48,14 @@ export interface QueueGateOptions {
   onProbe: () => void;
 }
 
+/** The pauses only the user (or a new key) can end. */
+export const pauseMessages: Record<Exclude<PauseReason, 'offline' | 'rate_limited'>, string> = {
+  no_key: 'No Segmind API key is set. Jobs wait until you add one.',
+  unauthorized: 'Segmind refused the API key. Set a valid key; the queue resumes then.',
+  forbidden: 'Segmind refused this account access to a model. Check the account, then resume the queue.',
+  out_of_credits: 'The Segmind account is out of credits. Top up, then resume the queue.',
+};
+
 const priority: PauseReason[] = [
   'no_key',
   'unauthorized',
