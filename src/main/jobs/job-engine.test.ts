@@ -208,6 +208,23 @@ describe('job engine', () => {
     expect(statuses).toContain('offline');
   });
 
+  it('notices Segmind is unreachable from errors alone, probes, and sends the waiting job once it is back', async () => {
+    const w = await world();
+    const port = new URL(w.simulator.url).port;
+    await w.simulator.close();
+    w.engine.start();
+    const job = w.engine.create({ model: 'ideogram-3', params: turbo('made while unreachable') });
+    await until(() => w.engine.status().reason === 'offline', 'the offline pause');
+    expect(w.engine.status().resumeAt).toBeGreaterThan(w.now());
+    // Connections were refused, so nothing can have reached Segmind: the job waits, not interrupted.
+    expect(w.engine.get(job.id).state).toBe('queued');
+    const back = await startSimulator({ timeScale: SCALE, port: Number(port) });
+    cleanups.push(() => back.close());
+    await until(() => w.engine.get(job.id).state === 'completed', 'the job to complete after the probe');
+    expect(back.stats().submits).toBe(1);
+    expect(w.engine.status().state).toBe('running');
+  });
+
   it('cancels: a queued job costs nothing, a submitted one may be charged and is never stored', async () => {
     const w = await world({ engine: { maxInFlight: 1 } });
     w.engine.start();

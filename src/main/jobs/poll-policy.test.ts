@@ -1,6 +1,5 @@
 import { describe, expect, it } from 'vitest';
 import { adaptivePollPolicy, fixedPollPolicy, type PollPolicy } from './poll-policy.ts';
-import { createSharedTimer, type Timers } from './shared-timer.ts';
 
 /** Poll times for a job that never finishes, up to `untilMs` after submission. */
 function schedule(untilMs: number, expectedMs = 10_000, deviationMs = 800): number[] {
@@ -58,37 +57,5 @@ describe('adaptive poll policy', () => {
     const sdk = measure(fixedPollPolicy(1000));
     expect(ours.polls).toBeLessThan(sdk.polls);
     expect(ours.median).toBeLessThan(0.3 * sdk.median);
-  });
-});
-
-describe('shared timer', () => {
-  it('keeps one OS timer armed however many tasks wait, and runs them in time order', () => {
-    let clock = 0;
-    const armed = new Map<number, { fn: () => void; at: number }>();
-    let nextHandle = 0;
-    const timers: Timers = {
-      setTimeout(fn, ms) {
-        armed.set(++nextHandle, { fn, at: clock + ms });
-        return nextHandle;
-      },
-      clearTimeout: (handle) => void armed.delete(handle as number),
-    };
-    const timer = createSharedTimer(() => clock, timers);
-    const ran: string[] = [];
-    for (let i = 0; i < 100; i++) timer.at(`job:${i}`, 1000 + ((i * 37) % 100), () => ran.push(`job:${i}`));
-    timer.at('job:5', 10, () => ran.push('moved'));
-    expect(armed.size).toBe(1);
-    while (armed.size > 0) {
-      const [handle, next] = [...armed][0] as [number, { fn: () => void; at: number }];
-      armed.delete(handle);
-      clock = next.at;
-      next.fn();
-      expect(armed.size).toBeLessThanOrEqual(1);
-    }
-    expect(ran).toHaveLength(100);
-    expect(ran[0]).toBe('moved');
-    timer.at('late', 5000, () => ran.push('late'));
-    timer.clear();
-    expect(armed.size).toBe(0);
   });
 });
