@@ -30,8 +30,8 @@ describe('first image, no key, empty data folder', () => {
     const page = await browser.newPage({ viewport: { width: 1360, height: 880 } });
     const pageErrors: string[] = [];
     page.on('pageerror', (error) => pageErrors.push(error.message));
-    page.on('console', (message) => {
-      if (message.type() === 'error') pageErrors.push(message.text());
+    page.on('response', (response) => {
+      if (response.status() >= 400) pageErrors.push(`${response.status()} ${response.url()}`);
     });
     await page.goto(studio.openUrl);
     // The token has been traded for a cookie and dropped from the address bar.
