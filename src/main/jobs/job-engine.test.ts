@@ -240,6 +240,10 @@ describe('job engine', () => {
     await new Promise((resolve) => setTimeout(resolve, 600));
     expect(w.db.prepare('SELECT count(*) FROM images').pluck().get()).toBe(0);
     expect(w.simulator.stats().submitsByPrompt).toEqual({ 'cancel me later': 1 });
+    // Retrying the canceled request fetches what Segmind still holds rather than paying again.
+    expect(w.engine.retry(first.id).state).toBe('submitted');
+    await until(() => w.engine.get(first.id).state === 'completed', 'the retried job to complete');
+    expect(w.simulator.stats().submitsByPrompt).toEqual({ 'cancel me later': 1 });
     expect(w.engine.remove(second.id)).toEqual({ id: second.id });
     expect(thrown(() => w.engine.get(second.id)).code).toBe('not_found');
   });

@@ -17,7 +17,7 @@ import { createJobEvents, progressOf, type EmitJobsEvent } from './job-events.ts
 import { jobError } from './job-errors.ts';
 import { estimateKeyFor, seedMsFor } from './job-keys.ts';
 import { createJobRunner, type JobLibrary } from './job-runner.ts';
-import { createJobStore, endPatch, jobFromRow, type JobRow } from './job-store.ts';
+import { createJobStore, endPatch, jobFromRow, queuedRow, type JobRow } from './job-store.ts';
 import { adaptivePollPolicy, type PollPolicy } from './poll-policy.ts';
 import { createQueueGate, pauseMessages, type NetworkWatch } from './queue-gate.ts';
 import { createSharedTimer, realTimers, type Timers } from './shared-timer.ts';
@@ -145,30 +145,17 @@ export function createJobEngine(deps: JobEngineDeps): JobEngine {
     const paramsJson = JSON.stringify(params);
     const estimateKey = estimateKeyFor(model, params);
     const expected = estimator.estimate(estimateKey, seedMsFor({ model, params: paramsJson }));
-    const row: Omit<JobRow, 'updated_at'> = {
+    const row = queuedRow({
       id,
       model,
       params: paramsJson,
       prompt: typeof params.prompt === 'string' ? params.prompt : '',
-      state: 'queued',
-      remote_status: null,
-      request_id: null,
-      status_url: null,
-      response_url: null,
-      created_at: t,
-      submitted_at: null,
-      finished_at: null,
-      estimate_key: estimateKey,
-      expected_ms: Math.round(expected.meanMs),
-      attempts: 0,
-      error_kind: null,
-      error_message: null,
-      error_action: null,
-      image_ids: '[]',
-      credits_spent: null,
-      parent_id: parentId,
-      batch_id: batchId ?? id,
-    };
+      createdAt: t,
+      estimateKey,
+      expectedMs: Math.round(expected.meanMs),
+      batchId: batchId ?? id,
+      parentId,
+    });
     store.insert(row);
     return { ...row, updated_at: t };
   }
@@ -308,9 +295,10 @@ export function createJobEngine(deps: JobEngineDeps): JobEngine {
       }
       const t = now();
       beginWork();
-      // A result Segmind still holds is fetched again instead of paying for a new one.
+      // A request Segmind still holds (canceled, or failed while fetching) is asked again instead
+      // of paying for a new one.
       const refetch =
-        row.state === 'failed' &&
+        (row.state === 'failed' || row.state === 'canceled') &&
         row.request_id !== null &&
         t - (row.submitted_at ?? row.created_at) <= retentionMs &&
         !['failed', 'bad_request', 'not_found', 'expired'].includes(row.error_kind ?? '');

@@ -151,6 +151,44 @@ export function createJobStore(db: Database.Database): JobStore {
   };
 }
 
+/** A new job, waiting for its turn. */
+export function queuedRow(job: {
+  id: string;
+  model: ModelId;
+  params: string;
+  prompt: string;
+  createdAt: number;
+  estimateKey: string;
+  expectedMs: number;
+  batchId: string;
+  parentId: string | null;
+}): Omit<JobRow, 'updated_at'> {
+  return {
+    id: job.id,
+    model: job.model,
+    params: job.params,
+    prompt: job.prompt,
+    state: 'queued',
+    remote_status: null,
+    request_id: null,
+    status_url: null,
+    response_url: null,
+    created_at: job.createdAt,
+    submitted_at: null,
+    finished_at: null,
+    estimate_key: job.estimateKey,
+    expected_ms: job.expectedMs,
+    attempts: 0,
+    error_kind: null,
+    error_message: null,
+    error_action: null,
+    image_ids: '[]',
+    credits_spent: null,
+    parent_id: job.parentId,
+    batch_id: job.batchId,
+  };
+}
+
 /** The columns every end state sets: when, and why (null error for completed and canceled). */
 export function endPatch(state: JobState, error: JobError | null, at: number): JobPatch {
   return {
