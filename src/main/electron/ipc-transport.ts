@@ -1,23 +1,10 @@
-import { ipcMain, webContents, type IpcMainInvokeEvent } from 'electron';
+import { ipcMain, webContents } from 'electron';
 import { methodNames } from '../../shared/contract.ts';
+import { isTrustedSender } from '../protocol/sender-policy.ts';
 import type { Dispatch } from '../rpc/dispatcher.ts';
 import type { EventBus } from '../rpc/event-bus.ts';
-import { appOrigin } from './app-protocol.ts';
 
-/**
- * Only our own page, in its main frame, may call main: a frame from anywhere else (an iframe, a page
- * that somehow navigated away) gets 'forbidden' and its payload is never parsed.
- */
-function isTrustedSender(event: IpcMainInvokeEvent, trustedIds: () => Set<number>): boolean {
-  const frame = event.senderFrame;
-  if (!frame || !trustedIds().has(event.sender.id) || frame.parent !== null) return false;
-  const origin = new URL(frame.url).origin;
-  return (
-    origin === appOrigin ||
-    (!!process.env.ELECTRON_RENDERER_URL && frame.url.startsWith(process.env.ELECTRON_RENDERER_URL))
-  );
-}
-
+/** Carries the contract over ipcMain.handle / webContents.send, for our own window only. */
 export function setupIpcTransport(
   dispatch: Dispatch,
   bus: EventBus,
@@ -25,7 +12,13 @@ export function setupIpcTransport(
 ): () => void {
   for (const method of methodNames) {
     ipcMain.handle(method, (event, input: unknown) => {
-      if (!isTrustedSender(event, trustedIds)) {
+      const frame = event.senderFrame;
+      const facts = {
+        contentsId: event.sender.id,
+        frameUrl: frame?.url ?? null,
+        isMainFrame: !!frame && frame.parent === null,
+      };
+      if (!isTrustedSender(facts, trustedIds(), process.env.ELECTRON_RENDERER_URL)) {
         return {
           ok: false,
           error: { code: 'forbidden', message: 'This window may not call Ideogram Studio.' },

@@ -1,6 +1,6 @@
 import { BrowserWindow, screen } from 'electron';
 import type ElectronStore from 'electron-store';
-import { appOrigin } from './app-protocol.ts';
+import { appOrigin } from '../protocol/app-request-handler.ts';
 
 interface Bounds {
   x?: number;

@@ -31,7 +31,9 @@ describe('packaging config', () => {
     expect(config.files).toContain('out/**');
     expect(pkg.main).toBe('./out/main/index.js');
     // Native modules cannot load from inside an asar archive.
-    expect(config.asarUnpack).toEqual(expect.arrayContaining(['node_modules/better-sqlite3/**', 'node_modules/@img/**']));
+    expect(config.asarUnpack).toEqual(
+      expect.arrayContaining(['node_modules/better-sqlite3/**', 'node_modules/@img/**']),
+    );
   });
 
   it('ships an icon large enough for every platform', async () => {

@@ -1,17 +1,20 @@
 import { app, session, shell } from 'electron';
-import { appOrigin } from './app-protocol.ts';
+import { appOrigin } from '../protocol/app-request-handler.ts';
 
 /**
  * Renderer lockdown for every web contents the app ever creates: no navigation away from the app,
  * no new windows (http(s) links go to the user's browser), no webviews, no permission prompts.
  */
 export function setupSecurity(): void {
+  const devServerUrl = process.env.ELECTRON_RENDERER_URL;
+  const isAppUrl = (url: string) =>
+    url.startsWith(`${appOrigin}/`) || (!!devServerUrl && url.startsWith(devServerUrl));
   app.on('web-contents-created', (_event, contents) => {
     contents.on('will-navigate', (event, url) => {
-      if (!url.startsWith(`${appOrigin}/`)) event.preventDefault();
+      if (!isAppUrl(url)) event.preventDefault();
     });
     contents.on('will-redirect', (event, url) => {
-      if (!url.startsWith(`${appOrigin}/`)) event.preventDefault();
+      if (!isAppUrl(url)) event.preventDefault();
     });
     contents.on('will-attach-webview', (event) => event.preventDefault());
     contents.setWindowOpenHandler(({ url }) => {
