@@ -6,6 +6,7 @@ import { z } from 'zod';
 import { AppError } from '../../shared/rpc.ts';
 import { openDatabase, schemaVersion } from './database.ts';
 import { type FileStore, createFileStore, sha256Of } from './file-store.ts';
+import { allocatePk } from './image-rows.ts';
 
 /**
  * A backup is a folder: library.db (an online copy made by SQLite's backup API, consistent while the
@@ -131,17 +132,25 @@ export async function restoreBackup(db: Database.Database, store: FileStore, sou
 function mergeRows(db: Database.Database, available: string[]): string[] {
   return db.transaction(() => {
     const shas = JSON.stringify(available);
-    const restored = db
-      .prepare<[string], string>(
-        `INSERT INTO main.images (${imageColumns})
-         SELECT ${imageColumns} FROM backup.images b
+    const candidates = db
+      .prepare<[string], { id: string; created_at: number }>(
+        `SELECT b.id, b.created_at FROM backup.images b
          WHERE b.sha256 IN (SELECT value FROM json_each(?)) AND b.id NOT IN (SELECT id FROM main.images)
-         ORDER BY b.pk
-         ON CONFLICT DO NOTHING
-         RETURNING id`,
+         ORDER BY b.created_at, b.pk`,
       )
-      .pluck()
       .all(shas);
+    // Each row gets a pk from its creation time, as every insert does (see migration 003).
+    const insert = db
+      .prepare<[number, string], string>(
+        `INSERT INTO main.images (pk, ${imageColumns}) SELECT ?, ${imageColumns} FROM backup.images WHERE id = ?
+         ON CONFLICT DO NOTHING RETURNING id`,
+      )
+      .pluck();
+    const restored: string[] = [];
+    for (const row of candidates) {
+      const id = insert.get(allocatePk(db, row.created_at), row.id);
+      if (id !== undefined) restored.push(id);
+    }
     const ids = JSON.stringify(restored);
     db.prepare(
       `INSERT INTO main.blobs SELECT * FROM backup.blobs WHERE sha256 IN (SELECT value FROM json_each(?)) ON CONFLICT DO NOTHING`,

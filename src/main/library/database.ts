@@ -19,6 +19,9 @@ export function openDatabase(file: string, options: OpenDatabaseOptions = {}): D
     db.pragma('foreign_keys = ON');
     db.pragma('busy_timeout = 5000');
     migrate(db, options.migrations ?? knownMigrations);
+    // What SQLite advises for long-lived connections: refresh planner statistics where they are stale
+    // (cheap when they are not), so the partial indexes keep being chosen as the library grows.
+    db.pragma('optimize = 0x10002');
     return db;
   } catch (error) {
     db.close();

@@ -2,7 +2,9 @@ import type Database from 'better-sqlite3';
 import type { ImageFormat, ImageRecord, ImageSummary } from '../../shared/api/library.ts';
 import { AppError } from '../../shared/rpc.ts';
 import { newImageId } from './image-id.ts';
+import { pkSlots } from './migrations/003-library-order.ts';
 import type { PreparedImage } from './prepare-image.ts';
+import { cached } from './statement-cache.ts';
 
 /** How a generation (or an imported file's embedded recipe) describes an image. */
 export interface Recipe {
@@ -108,6 +110,25 @@ export function getRecord(db: Database.Database, id: string): ImageRecord {
   };
 }
 
+/** pk = created_at * 1024 + n: see migration 003. Beyond this the product would pass 2^53. */
+const maxCreatedAt = Math.floor(Number.MAX_SAFE_INTEGER / pkSlots) - 1;
+
+/** The smallest free pk at or after this creation time's slot. */
+export function allocatePk(db: Database.Database, createdAt: number): number {
+  const base = createdAt * pkSlots;
+  const highest = cached<[number, number], number | null>(
+    db,
+    'SELECT max(pk) FROM images WHERE pk >= ? AND pk < ?',
+  )
+    .pluck()
+    .get(base, base + pkSlots);
+  let pk = highest === null || highest === undefined ? base : highest + 1;
+  // Only a slot that overflowed (over 1024 images in one millisecond) spills into the next one.
+  const taken = cached<[number], number>(db, 'SELECT 1 FROM images WHERE pk = ?').pluck();
+  while (taken.get(pk) !== undefined) pk++;
+  return pk;
+}
+
 /**
  * Synchronous on purpose: the job engine calls it inside the transaction that completes the job.
  * A job output already stored (same job_id and output_index, e.g. after a crash mid-completion)
@@ -123,20 +144,24 @@ export function insertImageRow(
   const jobId = recipe.jobId ?? null;
   const outputIndex = jobId === null ? null : (recipe.outputIndex ?? 0);
   if (jobId !== null) {
-    const existing = db
-      .prepare<[string, number], string>('SELECT id FROM images WHERE job_id = ? AND output_index = ?')
+    const existing = cached<[string, number], string>(
+      db,
+      'SELECT id FROM images WHERE job_id = ? AND output_index = ?',
+    )
       .pluck()
       .get(jobId, outputIndex!);
     if (existing) return { id: existing, inserted: false };
   }
-  const createdAt = recipe.createdAt ?? now;
+  const createdAt = Math.min(Math.max(0, Math.floor(recipe.createdAt ?? now)), maxCreatedAt);
   const id = newImageId(createdAt);
-  db.prepare(
-    `INSERT INTO images (id, sha256, format, bytes, width, height, model, prompt, expanded_prompt, negative_prompt,
+  cached(
+    db,
+    `INSERT INTO images (pk, id, sha256, format, bytes, width, height, model, prompt, expanded_prompt, negative_prompt,
        params, style_codes, seed, job_id, output_index, source, created_at)
-     VALUES (@id, @sha256, @format, @bytes, @width, @height, @model, @prompt, @expandedPrompt, @negativePrompt,
+     VALUES (@pk, @id, @sha256, @format, @bytes, @width, @height, @model, @prompt, @expandedPrompt, @negativePrompt,
        @params, @styleCodes, @seed, @jobId, @outputIndex, @source, @createdAt)`,
   ).run({
+    pk: allocatePk(db, createdAt),
     id,
     sha256: prepared.sha256,
     format: prepared.format,

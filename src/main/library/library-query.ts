@@ -1,38 +1,23 @@
 import type Database from 'better-sqlite3';
-import { LibraryQuery, type LibraryPage, type LibrarySort, type Snippet } from '../../shared/api/library.ts';
+import { LibraryQuery, libraryLimits, type LibraryPage, type LibrarySort } from '../../shared/api/library.ts';
 import { AppError } from '../../shared/rpc.ts';
 import { summaryColumns, toSummary, type SummaryRow } from './image-rows.ts';
+import { pkSlots } from './migrations/003-library-order.ts';
+import { snippetFor, toFtsQuery } from './search-text.ts';
+import { cached } from './statement-cache.ts';
 
 type ParsedQuery = ReturnType<typeof LibraryQuery.parse>;
-
-/** Sort keys per order, most significant first; pk last makes every key unique for the cursor. */
-const sortKeys: Record<LibrarySort, { columns: string[]; direction: 'ASC' | 'DESC' }> = {
-  newest: { columns: ['i.created_at', 'i.pk'], direction: 'DESC' },
-  oldest: { columns: ['i.created_at', 'i.pk'], direction: 'ASC' },
-  rating: { columns: ['i.rating', 'i.created_at', 'i.pk'], direction: 'DESC' },
-};
-const keyFields: Record<string, keyof SummaryRow> = {
-  'i.created_at': 'created_at',
-  'i.pk': 'pk',
-  'i.rating': 'rating',
-};
-
-// Control characters no prompt contains mark the matches inside snippets; they are split out below.
-const MARK_OPEN = '\u0002';
-const MARK_CLOSE = '\u0003';
+type Value = string | number;
 
 /**
- * Turns what a person types into an FTS5 query: every word quoted (so AND, NEAR, quotes and
- * column filters are plain text) and prefix-matched, all words required.
+ * Sort keys per order, most significant first. pk follows creation time (migration 003), so it is
+ * both the "newest" order and the unique tie-breaker the cursor needs.
  */
-export function toFtsQuery(search: string): string | null {
-  const words = search.match(/[\p{L}\p{N}_]+/gu);
-  if (!words) return null;
-  return words
-    .slice(0, 16)
-    .map((w) => `"${w}"*`)
-    .join(' ');
-}
+const sortKeys: Record<LibrarySort, { columns: ('pk' | 'rating')[]; direction: 'ASC' | 'DESC' }> = {
+  newest: { columns: ['pk'], direction: 'DESC' },
+  oldest: { columns: ['pk'], direction: 'ASC' },
+  rating: { columns: ['rating', 'pk'], direction: 'DESC' },
+};
 
 function encodeCursor(sort: LibrarySort, values: number[]): string {
   return Buffer.from(JSON.stringify([sort, ...values])).toString('base64url');
@@ -59,20 +44,18 @@ function decodeCursor(cursor: string, sort: LibrarySort): number[] {
   );
 }
 
-export function listImages(db: Database.Database, input: LibraryQuery): LibraryPage {
-  const query: ParsedQuery = LibraryQuery.parse(input);
-  const where: string[] = [query.trashed ? 'i.trashed_at IS NOT NULL' : 'i.trashed_at IS NULL'];
-  const params: (string | number)[] = [];
-  const add = (clause: string, ...values: (string | number)[]) => {
-    where.push(clause);
-    params.push(...values);
+/** The filters other than trash and search, as SQL on `i` with bound values. */
+function filterClauses(query: ParsedQuery): { sql: string[]; values: Value[] } {
+  const sql: string[] = [];
+  const values: Value[] = [];
+  const add = (clause: string, ...v: Value[]) => {
+    sql.push(clause);
+    values.push(...v);
   };
-
-  const fts = query.search === undefined ? null : toFtsQuery(query.search);
-  if (fts !== null) add('i.pk IN (SELECT rowid FROM images_fts WHERE images_fts MATCH ?)', fts);
   if (query.model !== undefined) add('i.model = ?', query.model);
-  if (query.from !== undefined) add('i.created_at >= ?', query.from);
-  if (query.to !== undefined) add('i.created_at <= ?', query.to);
+  // Dates map onto pk ranges (pk = created_at * 1024 + n): a range scan instead of a filter.
+  if (query.from !== undefined) add('i.pk >= ?', query.from * pkSlots);
+  if (query.to !== undefined) add('i.pk < ?', (query.to + 1) * pkSlots);
   if (query.favorite !== undefined) add('i.favorite = ?', query.favorite ? 1 : 0);
   if (query.minRating !== undefined) add('i.rating >= ?', query.minRating);
   if (query.orientation !== undefined) add('i.orientation = ?', query.orientation);
@@ -85,79 +68,134 @@ export function listImages(db: Database.Database, input: LibraryQuery): LibraryP
       query.tag,
     );
   }
+  return { sql, values };
+}
 
-  const filterSql = where.join(' AND ');
-  const total =
-    query.cursor === undefined
-      ? db
-          .prepare<unknown[], number>(`SELECT count(*) FROM images i WHERE ${filterSql}`)
-          .pluck()
-          .get(...params)
-      : undefined;
+interface KeyRow {
+  pk: number;
+  rating: number;
+}
 
-  const { columns, direction } = sortKeys[query.sort];
-  const pageWhere = [...where];
-  const pageParams = [...params];
-  if (query.cursor !== undefined) {
-    const values = decodeCursor(query.cursor, query.sort);
-    pageWhere.push(
-      `(${columns.join(', ')}) ${direction === 'DESC' ? '<' : '>'} (${columns.map(() => '?').join(', ')})`,
-    );
-    pageParams.push(...values);
+/**
+ * Which rows, in order: a query that returns sort keys only. Newest/oldest searches walk the FTS
+ * index in rowid (= pk) order and stop early; with no other filter they do not even touch the images
+ * table (trash is checked against its small partial index). A rating sort collects and sorts.
+ */
+function keyQuery(query: ParsedQuery, fts: string | null) {
+  const filters = filterClauses(query);
+  const trashed = query.trashed ? 'i.trashed_at IS NOT NULL' : 'i.trashed_at IS NULL';
+  const { direction } = sortKeys[query.sort];
+  if (fts !== null && query.sort !== 'rating') {
+    const bare = filters.sql.length === 0;
+    return {
+      select: bare
+        ? `SELECT f.rowid AS pk, 0 AS rating FROM images_fts f WHERE images_fts MATCH ?
+             AND f.rowid ${query.trashed ? 'IN' : 'NOT IN'} (SELECT pk FROM images WHERE trashed_at IS NOT NULL)`
+        : `SELECT i.pk, 0 AS rating FROM images_fts f CROSS JOIN images i ON i.pk = f.rowid
+             WHERE images_fts MATCH ? AND ${[trashed, ...filters.sql].join(' AND ')}`,
+      values: [fts, ...filters.values],
+      keys: ['f.rowid'],
+      order: `f.rowid ${direction}`,
+      filtered: true,
+    };
   }
-  const order = columns.map((c) => `${c} ${direction}`).join(', ');
-  const rows = db
-    .prepare<unknown[], SummaryRow>(
-      `SELECT ${summaryColumns} FROM images i WHERE ${pageWhere.join(' AND ')} ORDER BY ${order} LIMIT ?`,
-    )
-    .all(...pageParams, query.limit + 1);
+  const where = [trashed, ...filters.sql];
+  const values = [...filters.values];
+  if (fts !== null) {
+    where.push('i.pk IN (SELECT rowid FROM images_fts WHERE images_fts MATCH ?)');
+    values.push(fts);
+  }
+  const keys = sortKeys[query.sort].columns.map((c) => `i.${c}`);
+  // Selecting only what the order needs keeps an index-only walk index-only.
+  const rating = query.sort === 'rating' ? 'i.rating' : '0 AS rating';
+  return {
+    select: `SELECT i.pk, ${rating} FROM images i WHERE ${where.join(' AND ')}`,
+    values,
+    keys,
+    order: keys.map((k) => `${k} ${direction}`).join(', '),
+    filtered: where.length > 1,
+  };
+}
 
-  const hasMore = rows.length > query.limit;
-  const page = hasMore ? rows.slice(0, query.limit) : rows;
-  const snippets =
-    fts === null
-      ? new Map<number, Snippet>()
-      : snippetsFor(
-          db,
-          fts,
-          page.map((r) => r.pk),
-        );
+export function listImages(db: Database.Database, input: LibraryQuery): LibraryPage {
+  const query: ParsedQuery = LibraryQuery.parse(input);
+  const search = query.search ?? '';
+  const fts = toFtsQuery(search);
+  const plan = keyQuery(query, fts);
+  const { columns, direction } = sortKeys[query.sort];
+
+  let select = plan.select;
+  const values = [...plan.values];
+  if (query.cursor !== undefined) {
+    const after = decodeCursor(query.cursor, query.sort);
+    select += ` AND (${plan.keys.join(', ')}) ${direction === 'DESC' ? '<' : '>'} (${plan.keys.map(() => '?').join(', ')})`;
+    values.push(...after);
+  }
+  // The first page of a filtered list reads up to the count cap in the same pass, so the total costs
+  // one walk instead of two; the whole library is counted exactly from the small live index.
+  const countHere = query.cursor === undefined && plan.filtered;
+  const take = countHere ? Math.max(libraryLimits.countCap + 1, query.limit + 1) : query.limit + 1;
+  const keys = cached<Value[], KeyRow>(db, `${select} ORDER BY ${plan.order} LIMIT ?`).all(...values, take);
+
+  let total: number | undefined;
+  let totalCapped = false;
+  if (countHere) {
+    totalCapped = keys.length > libraryLimits.countCap;
+    total = Math.min(keys.length, libraryLimits.countCap);
+  } else if (query.cursor === undefined) {
+    // The smallest covering partial index; left to itself the planner scans the whole table.
+    const sql = query.trashed
+      ? 'SELECT count(*) FROM images INDEXED BY images_trashed WHERE trashed_at IS NOT NULL'
+      : 'SELECT count(*) FROM images INDEXED BY images_live_rating WHERE trashed_at IS NULL';
+    total = cached<[], number>(db, sql).pluck().get()!;
+  }
+
+  const hasMore = keys.length > query.limit;
+  const page = keys.slice(0, query.limit);
+  const rows = rowsFor(
+    db,
+    page.map((k) => k.pk),
+    fts !== null,
+  );
   const last = page.at(-1);
   return {
-    items: page.map((row) => toSummary(row, snippets.get(row.pk) ?? null)),
+    items: page.flatMap((k) => {
+      const row = rows.get(k.pk);
+      if (!row) return [];
+      const snippet =
+        fts === null
+          ? null
+          : snippetFor(
+              [row.prompt, row.expanded_prompt, row.negative_prompt, row.tag_text, row.style_codes],
+              search,
+            );
+      return [toSummary(row, snippet)];
+    }),
     nextCursor:
       hasMore && last
         ? encodeCursor(
             query.sort,
-            columns.map((c) => last[keyFields[c]!] as number),
+            columns.map((c) => last[c]),
           )
         : null,
     ...(total === undefined ? {} : { total }),
+    ...(totalCapped ? { totalCapped } : {}),
   };
 }
 
-/** Snippets for one page only: computing them inside the sorted query would do it for every match. */
-function snippetsFor(db: Database.Database, fts: string, pks: number[]): Map<number, Snippet> {
-  if (pks.length === 0) return new Map();
-  const rows = db
-    .prepare<unknown[], { pk: number; snippet: string }>(
-      `SELECT rowid AS pk, snippet(images_fts, -1, '${MARK_OPEN}', '${MARK_CLOSE}', '…', 16) AS snippet
-       FROM images_fts WHERE images_fts MATCH ? AND rowid IN (SELECT value FROM json_each(?))`,
-    )
-    .all(fts, JSON.stringify(pks));
-  return new Map(rows.map((r) => [r.pk, splitSnippet(r.snippet)]));
+interface PageRow extends SummaryRow {
+  expanded_prompt: string | null;
+  negative_prompt: string | null;
+  tag_text: string;
+  style_codes: string;
 }
 
-export function splitSnippet(marked: string): Snippet {
-  const pieces: Snippet = [];
-  for (const part of marked.split(MARK_OPEN)) {
-    const close = part.indexOf(MARK_CLOSE);
-    if (close >= 0) {
-      pieces.push({ text: part.slice(0, close), match: true });
-      if (close + 1 < part.length) pieces.push({ text: part.slice(close + 1), match: false });
-    } else if (part) {
-      pieces.push({ text: part, match: false });
-    }
-  }
-  return pieces;
+function rowsFor(db: Database.Database, pks: number[], withTexts: boolean): Map<number, PageRow> {
+  if (pks.length === 0) return new Map();
+  const texts = withTexts ? ', i.expanded_prompt, i.negative_prompt, i.tag_text, i.style_codes' : '';
+  const rows = cached<[string], PageRow>(
+    db,
+    `SELECT ${summaryColumns}${texts} FROM images i WHERE i.pk IN (SELECT value FROM json_each(?))`,
+  ).all(JSON.stringify(pks));
+  return new Map(rows.map((r) => [r.pk, r]));
 }

@@ -13,6 +13,8 @@ export const libraryLimits = {
   maxImportBatchBytes: 100 * 1024 * 1024,
   maxBulkIds: 10_000,
   maxPageSize: 500,
+  /** Filtered and searched lists count up to this many, then say "at least" (totalCapped). */
+  countCap: 10_000,
   maxTagsPerCall: 20,
 } as const;
 
@@ -108,6 +110,8 @@ export const LibraryPage = z.object({
   nextCursor: z.string().nullable(),
   /** Counted on the first page only (no cursor), so scrolling stays cheap. */
   total: z.number().int().optional(),
+  /** True when a filtered or searched total stopped at libraryLimits.countCap: show it as "10,000+". */
+  totalCapped: z.boolean().optional(),
 });
 export type LibraryPage = z.infer<typeof LibraryPage>;
 

@@ -1,5 +1,6 @@
 import { m001 } from './001-library.ts';
 import { m002 } from './002-jobs.ts';
+import { m003 } from './003-library-order.ts';
 import type { Migration } from './types.ts';
 
 export type { Migration } from './types.ts';
@@ -9,4 +10,5 @@ export type { Migration } from './types.ts';
 export const migrations: Migration[] = [
   m001,
   m002,
+  m003,
 ];

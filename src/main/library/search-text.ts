@@ -1,0 +1,68 @@
+import type { Snippet } from '../../shared/api/library.ts';
+
+/** Words as the FTS tokenizer (unicode61, remove_diacritics 2) sees them: letters and digits. */
+const wordPattern = /[\p{L}\p{N}]+/gu;
+const maxQueryWords = 16;
+
+function fold(text: string): string {
+  return text.normalize('NFKD').replace(/\p{M}/gu, '').toLowerCase();
+}
+
+export function queryWords(search: string): string[] {
+  return (search.normalize('NFC').match(wordPattern) ?? []).slice(0, maxQueryWords);
+}
+
+/**
+ * Turns what a person types into an FTS5 query: every word quoted (so AND, NEAR, quotes and column
+ * filters are plain text) and prefix-matched, all words required. Null when nothing searchable is left.
+ */
+export function toFtsQuery(search: string): string | null {
+  const words = queryWords(search);
+  return words.length === 0 ? null : words.map((w) => `"${w}"*`).join(' ');
+}
+
+/**
+ * The passage around the first match, with every matching word marked, from the first text that has
+ * one. Done here rather than with FTS5's snippet(): that re-runs a prefix query per row, which at
+ * 100,000 images costs far more than the page itself.
+ */
+export function snippetFor(texts: (string | null)[], search: string, windowWords = 16): Snippet | null {
+  const wanted = queryWords(search).map(fold);
+  if (wanted.length === 0) return null;
+  for (const text of texts) {
+    if (!text) continue;
+    const words = [...text.matchAll(wordPattern)].map((m) => ({
+      start: m.index,
+      end: m.index + m[0].length,
+      match: wanted.some((w) => fold(m[0]).startsWith(w)),
+    }));
+    const first = words.findIndex((w) => w.match);
+    if (first < 0) continue;
+    const from = Math.max(0, Math.min(first - 4, words.length - windowWords));
+    const shown = words.slice(from, from + windowWords);
+    const pieces: Snippet = [];
+    let cursor = shown[0]!.start;
+    if (from > 0) pieces.push({ text: '…', match: false });
+    for (const word of shown) {
+      if (!word.match) continue;
+      if (word.start > cursor) pieces.push({ text: text.slice(cursor, word.start), match: false });
+      pieces.push({ text: text.slice(word.start, word.end), match: true });
+      cursor = word.end;
+    }
+    const end = shown.at(-1)!.end;
+    if (end > cursor) pieces.push({ text: text.slice(cursor, end), match: false });
+    if (from + windowWords < words.length) pieces.push({ text: '…', match: false });
+    return mergePlain(pieces);
+  }
+  return null;
+}
+
+function mergePlain(pieces: Snippet): Snippet {
+  const merged: Snippet = [];
+  for (const piece of pieces) {
+    const last = merged.at(-1);
+    if (last && !last.match && !piece.match) last.text += piece.text;
+    else merged.push({ ...piece });
+  }
+  return merged;
+}
