@@ -263,6 +263,35 @@ describe('job engine', () => {
     expect(finished[0]?.imageIds).toHaveLength(3);
   });
 
+  it('stops cleanly mid-work, and the next start finishes every job without sending one twice', async () => {
+    const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'jobs-stop-'));
+    cleanups.push(() => fs.rmSync(dataDir, { recursive: true, force: true }));
+    const w = await world({ dataDir });
+    w.engine.start();
+    for (let i = 0; i < 12; i++) w.engine.create({ model: 'ideogram-3', params: turbo(`stop test ${i}`) });
+    await until(() => w.engine.status().counts.completed >= 2, 'some jobs to complete');
+    await w.engine.stop();
+    const counts = w.engine.status().counts;
+    // The grace period let every submit on the wire land: nothing is left half-sent.
+    expect(counts.submitting).toBe(0);
+    expect(counts.completed).toBeLessThan(12);
+
+    const again = createJobEngine({
+      db: w.db,
+      library: createLibrary({ db: w.db, dataDir, now: w.now }),
+      getClient: () => w.clientFor('good-key'),
+      emit: () => undefined,
+      maxInFlight: 8,
+      ...warpedClock(SCALE),
+    });
+    cleanups.push(() => again.stop());
+    again.start();
+    await until(settled(again), 'every job to end');
+    expect(again.status().counts.completed).toBe(12);
+    expect(Object.values(w.simulator.stats().submitsByPrompt)).toEqual(Array(12).fill(1));
+    expect(w.db.prepare('SELECT count(DISTINCT job_id) FROM images').pluck().get()).toBe(12);
+  });
+
   it('recovers after a restart: interrupted if caught sending, expired past retention, resumed otherwise', async () => {
     const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'jobs-recover-'));
     cleanups.push(() => fs.rmSync(dataDir, { recursive: true, force: true }));
