@@ -18,6 +18,7 @@ import { adaptivePollPolicy, fixedPollPolicy, type PollPolicy } from '../src/mai
 import { warpedClock } from '../src/main/jobs/warped-clock.ts';
 import { createSegmindClient, type SegmindClient } from '../src/main/segmind/index.ts';
 import { startSimulator } from '../src/main/simulator/index.ts';
+import { printTable, quantile, writeResults, type Row } from './bench-table.ts';
 
 const SCALE = 0.25;
 const JOBS = 60;
@@ -46,7 +47,7 @@ interface Timing {
   storedReal?: number;
 }
 
-interface PolicyResult {
+interface PolicyResult extends Row {
   policy: string;
   jobs: number;
   /** Completion on the simulator -> a poll saw it: what the polling policy decides. */
@@ -57,17 +58,9 @@ interface PolicyResult {
   p95Ms: number;
   statusRequestsPerJob: number;
   requestsPerJob: number;
-  /** What the engine learned about this kind of job by the end. */
-  learned: unknown[];
 }
 
-function quantile(sorted: number[], q: number): number {
-  if (sorted.length === 0) return Number.NaN;
-  const index = Math.min(sorted.length - 1, Math.max(0, Math.ceil(q * sorted.length) - 1));
-  return sorted[index] ?? Number.NaN;
-}
-
-async function runPolicy(policy: PollPolicy): Promise<PolicyResult> {
+async function runPolicy(policy: PollPolicy): Promise<{ result: PolicyResult; learned: unknown[] }> {
   const simulator = await startSimulator({ timeScale: SCALE, random: mulberry32(7) });
   const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'bench-polling-'));
   const clock = warpedClock(SCALE);
@@ -158,9 +151,8 @@ async function runPolicy(policy: PollPolicy): Promise<PolicyResult> {
     latencies.push(noticed + (t.storedReal - t.seenReal));
     notices.push(noticed);
   }
-  for (const list of [latencies, notices]) list.sort((a, b) => a - b);
   const completed = latencies.length;
-  return {
+  const result: PolicyResult = {
     policy: policy.name,
     jobs: completed,
     noticeP50Ms: Math.round(quantile(notices, 0.5)),
@@ -168,38 +160,18 @@ async function runPolicy(policy: PollPolicy): Promise<PolicyResult> {
     p50Ms: Math.round(quantile(latencies, 0.5)),
     p95Ms: Math.round(quantile(latencies, 0.95)),
     statusRequestsPerJob: Number((stats.statusRequests / JOBS).toFixed(2)),
-    learned,
     requestsPerJob: Number(
       ((stats.submits + stats.statusRequests + stats.resultRequests + stats.mediaRequests) / JOBS).toFixed(2),
     ),
   };
-}
-
-function printTable(rows: PolicyResult[]): void {
-  const columns: Exclude<keyof PolicyResult, 'learned'>[] = [
-    'policy',
-    'jobs',
-    'noticeP50Ms',
-    'noticeP95Ms',
-    'p50Ms',
-    'p95Ms',
-    'statusRequestsPerJob',
-    'requestsPerJob',
-  ];
-  const widths = columns.map((column) =>
-    Math.max(column.length, ...rows.map((row) => String(row[column]).length)),
-  );
-  const line = (cells: string[]) => cells.map((cell, i) => cell.padStart(widths[i] ?? 0)).join('  ');
-  console.log(line(columns));
-  console.log(line(widths.map((w) => '-'.repeat(w))));
-  for (const row of rows) console.log(line(columns.map((column) => String(row[column]))));
+  return { result, learned };
 }
 
 // Side by side: both share whatever else this machine is doing while they run.
-const rows = await Promise.all([runPolicy(adaptivePollPolicy()), runPolicy(fixedPollPolicy(1000))]);
-const [adaptive, fixed] = rows as [PolicyResult, PolicyResult];
-printTable(rows);
-console.log('learned:', JSON.stringify(adaptive.learned));
+const [ours, sdk] = await Promise.all([runPolicy(adaptivePollPolicy()), runPolicy(fixedPollPolicy(1000))]);
+const [adaptive, fixed] = [ours.result, sdk.result];
+printTable([adaptive, fixed]);
+console.log('learned by the adaptive run:', JSON.stringify(ours.learned));
 const noticeRatio = adaptive.noticeP50Ms / fixed.noticeP50Ms;
 const totalRatio = adaptive.p50Ms / fixed.p50Ms;
 const verdict = {
@@ -214,20 +186,10 @@ console.log(
     `\nstatus requests per job: ${adaptive.statusRequestsPerJob} vs ${fixed.statusRequestsPerJob} (${verdict.requestsNoMore ? 'no more' : 'MORE'})`,
 );
 
-const resultsDir = path.join(import.meta.dirname, 'results');
-fs.mkdirSync(resultsDir, { recursive: true });
-const file = path.join(resultsDir, `polling-${new Date().toISOString().replace(/[:.]/g, '-')}.json`);
-const conditions = {
-  scale: SCALE,
-  jobs: JOBS,
-  arrivalMs: ARRIVAL_MS,
-  maxInFlight: MAX_IN_FLIGHT,
-  params: PARAMS,
-  node: process.version,
-  cpus: os.cpus().length,
-};
-fs.writeFileSync(
-  file,
-  `${JSON.stringify({ bench: 'polling', at: new Date().toISOString(), conditions, rows, verdict }, null, 2)}\n`,
-);
+const file = writeResults('polling', {
+  conditions: { scale: SCALE, jobs: JOBS, arrivalMs: ARRIVAL_MS, maxInFlight: MAX_IN_FLIGHT, params: PARAMS },
+  rows: [adaptive, fixed],
+  learned: ours.learned,
+  verdict,
+});
 console.log(`written ${path.relative(process.cwd(), file)}`);
