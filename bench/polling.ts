@@ -1,11 +1,12 @@
 /**
- * bench:polling — our adaptive scheduler against the Segmind SDK's policy (ask every 1.0 s): same
- * simulator, same seeded duration spread, same arrivals.
+ * bench:polling — our adaptive scheduler against the Segmind SDK's policy (ask every 1.0 s): each
+ * against its own simulator with the same seed (same duration spread), same arrivals, both at once so
+ * they share whatever else the machine is doing.
  *
- * Both run at the same time, each against its own simulator with the same seed. Time is warped (engine and simulator run SCALE times the wall clock) so 60 ten-second jobs take
- * seconds. Latency = (when a poll first saw COMPLETED - when the simulator finished the job), in
- * simulated ms, plus (image in the library - that poll's answer) in real ms: waiting scales with the
- * warp, but downloading and storing are real work on this machine and are counted as they are.
+ * Time is warped: engine and simulator run 1/SCALE times faster than the wall clock, so 60 ten-second
+ * jobs take seconds. Latency = noticing (a poll first saw COMPLETED - the simulator finished the job),
+ * in simulated ms, plus storing (image in the library - that poll's answer) in real ms: waiting scales
+ * with the warp, downloading and storing are real work on this machine and count as they are.
  */
 import fs from 'node:fs';
 import os from 'node:os';
