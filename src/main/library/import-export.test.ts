@@ -125,6 +125,17 @@ describe('export -> import', () => {
     const again = await to.library.importPaths([folder]);
     expect(again).toMatchObject({ duplicates: 3, refused: [] });
     expect(to.library.list({}).total).toBe(3);
+
+    // Back into the library it came from: other bytes (recipe embedded), same job outputs, so
+    // duplicates, and the copies must not linger in the store.
+    const storeFiles = () =>
+      fs
+        .readdirSync(path.join(from.dir, 'data'), { recursive: true, withFileTypes: true })
+        .filter((e) => e.isFile()).length;
+    const before = storeFiles();
+    const home = await from.library.importPaths([folder]);
+    expect(home).toMatchObject({ imported: ids.slice().sort(), duplicates: 3, refused: [] });
+    expect(storeFiles()).toBe(before);
   });
 
   it('writes a zip holding the images and both sidecars', async () => {

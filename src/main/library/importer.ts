@@ -5,15 +5,12 @@ import type Database from 'better-sqlite3';
 import { libraryLimits, type ImportResult } from '../../shared/api/library.ts';
 import { AppError } from '../../shared/rpc.ts';
 import { sidecarNames } from './export-sidecars.ts';
-import { type FileStore, sha256Of } from './file-store.ts';
+import { type CleanupDeps, removeUnreferencedBlobs } from './blob-cleanup.ts';
+import { sha256Of } from './file-store.ts';
 import { insertImageRow, type Recipe } from './image-rows.ts';
 import { prepareImage } from './prepare-image.ts';
-import type { Thumbnails } from './thumbnails.ts';
 
-export interface ImportDeps {
-  db: Database.Database;
-  store: FileStore;
-  thumbnails: Thumbnails;
+export interface ImportDeps extends CleanupDeps {
   now: () => number;
   /** Called as images arrive (in batches), so the grid can grow while a big folder imports. */
   onAdded: (ids: string[]) => void;
@@ -51,28 +48,38 @@ async function importOne(deps: ImportDeps, item: ImportItem): Promise<Outcome> {
   const before = existingBySha(deps.db, sha256);
   if (before) return { id: before.id, duplicate: true, ...(before.trashed ? { restored: true } : {}) };
 
-  const prepared = await prepareImage(deps, bytes, libraryLimits.maxImageBytes, sha256);
-  const embedded = prepared.embedded;
-  const recipe: Recipe = embedded
-    ? {
-        model: embedded.model,
-        prompt: embedded.prompt,
-        expandedPrompt: embedded.expandedPrompt,
-        negativePrompt: embedded.negativePrompt,
-        params: embedded.params,
-        seed: embedded.seed,
-        jobId: embedded.jobId,
-        ...(embedded.outputIndex === null ? {} : { outputIndex: embedded.outputIndex }),
-        createdAt: embedded.createdAt,
-      }
-    : { model: '', prompt: '', params: {}, ...(createdAt === undefined ? {} : { createdAt }) };
-  return deps.db.transaction((): Outcome => {
-    // Another worker may have stored the same bytes while this one was decoding.
-    const raced = existingBySha(deps.db, sha256);
-    if (raced) return { id: raced.id, duplicate: true };
-    const { id, inserted } = insertImageRow(deps.db, prepared, recipe, 'imported', deps.now());
-    return { id, duplicate: !inserted };
-  })();
+  deps.claims.claim(sha256);
+  let outcome: { id: string; duplicate: boolean };
+  try {
+    const prepared = await prepareImage(deps, bytes, libraryLimits.maxImageBytes, sha256);
+    const embedded = prepared.embedded;
+    const recipe: Recipe = embedded
+      ? {
+          model: embedded.model,
+          prompt: embedded.prompt,
+          expandedPrompt: embedded.expandedPrompt,
+          negativePrompt: embedded.negativePrompt,
+          params: embedded.params,
+          seed: embedded.seed,
+          jobId: embedded.jobId,
+          ...(embedded.outputIndex === null ? {} : { outputIndex: embedded.outputIndex }),
+          createdAt: embedded.createdAt,
+        }
+      : { model: '', prompt: '', params: {}, ...(createdAt === undefined ? {} : { createdAt }) };
+    outcome = deps.db.transaction(() => {
+      // Another worker may have stored the same bytes while this one was decoding.
+      const raced = existingBySha(deps.db, sha256);
+      if (raced) return { id: raced.id, duplicate: true };
+      const { id, inserted } = insertImageRow(deps.db, prepared, recipe, 'imported', deps.now());
+      return { id, duplicate: !inserted };
+    })();
+  } finally {
+    deps.claims.release(sha256);
+  }
+  // An export of an image we already hold has other bytes (the recipe is embedded) but the same
+  // job output: it is a duplicate, and the copy just stored would be an orphan.
+  if (outcome.duplicate) await removeUnreferencedBlobs(deps, [sha256]);
+  return outcome;
 }
 
 function reasonOf(error: unknown): string {

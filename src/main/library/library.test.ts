@@ -245,6 +245,17 @@ describe('actions', () => {
     expect((await library.readBlob(source.sha256)).bytes).toEqual(bytes);
   });
 
+  it('keeps a blob a job has prepared but not yet stored when the trash is emptied', async () => {
+    const { library } = setup();
+    const bytes = await makeImage('png', 23);
+    const old = library.insertGenerated(await library.prepareImage(bytes), recipe('r1'));
+    library.trash([old.id]);
+    const prepared = await library.prepareImage(bytes);
+    expect(await library.emptyTrash()).toEqual({ removed: 1, filesRemoved: 0 });
+    const fresh = library.insertGenerated(prepared, recipe('r2'));
+    expect((await library.fileFor(fresh.id, 'original')).bytes).toBe(bytes.length);
+  });
+
   it('tags and untags in bulk and keeps collections in step', async () => {
     const { library } = setup();
     const a = library.insertGenerated(await library.prepareImage(await makeImage('png', 30)), recipe('c1'));

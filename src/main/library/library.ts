@@ -19,7 +19,8 @@ import * as actions from './library-actions.ts';
 import { createBackup, restoreBackup } from './backup.ts';
 import * as collections from './collections.ts';
 import { exportToFolder, exportToZip } from './exporter.ts';
-import { createFileStore } from './file-store.ts';
+import { createBlobClaims, removeUnreferencedBlobs } from './blob-cleanup.ts';
+import { createFileStore, sha256Of } from './file-store.ts';
 import { mimeOf } from './image-format.ts';
 import { getRecord, insertImageRow, type Recipe } from './image-rows.ts';
 import { importItems, itemsFromPaths } from './importer.ts';
@@ -51,11 +52,9 @@ export function createLibrary({ db, dataDir, now = Date.now }: LibraryOptions) {
   const store = createFileStore(path.join(dataDir, 'images'));
   const thumbnails = createThumbnails(path.join(dataDir, 'thumbnails'));
   const listeners = new Set<(change: LibraryChange) => void>();
-  /**
-   * Blobs prepared in this session but not yet in a row: emptyTrash must not delete them between a
-   * job's prepareImage and its insertGenerated.
-   */
-  const pending = new Set<string>();
+  /** emptyTrash must not delete a blob between a job's prepareImage and its insertGenerated. */
+  const claims = createBlobClaims();
+  const cleanup = { db, store, thumbnails, claims };
 
   function emit(kind: LibraryChange['kind'], ids: string[]): void {
     if (ids.length === 0) return;
@@ -106,25 +105,8 @@ export function createLibrary({ db, dataDir, now = Date.now }: LibraryOptions) {
     return { path: file, contentType: mimeOf[format], bytes };
   }
 
-  async function removeOrphans(shas: string[]): Promise<number> {
-    let removed = 0;
-    for (const sha256 of shas) {
-      // Checked again right before deleting: an import may have claimed the same bytes meanwhile.
-      if (pending.has(sha256) || actions.isBlobReferenced(db, sha256)) continue;
-      if (await store.remove(sha256)) removed++;
-      await Promise.all(
-        (['thumb', 'preview'] as const).map((kind) =>
-          fs.rm(thumbnails.pathFor(sha256, kind), { force: true }),
-        ),
-      );
-    }
-    return removed;
-  }
-
   const importDeps = {
-    db,
-    store,
-    thumbnails,
+    ...cleanup,
     now,
     onAdded: (ids: string[]) => emit('added', ids),
     onRestored: (ids: string[]) => emit('updated', ids),
@@ -134,22 +116,34 @@ export function createLibrary({ db, dataDir, now = Date.now }: LibraryOptions) {
     dataDir,
 
     async prepareImage(bytes: Uint8Array): Promise<PreparedImage> {
-      const prepared = await prepareImage({ store, thumbnails }, bytes);
-      pending.add(prepared.sha256);
-      return prepared;
+      const sha256 = sha256Of(bytes);
+      claims.claim(sha256);
+      try {
+        return await prepareImage({ store, thumbnails }, bytes, libraryLimits.maxImageBytes, sha256);
+      } catch (error) {
+        claims.release(sha256);
+        throw error;
+      }
     },
 
     /** Synchronous: call it inside your own db.transaction; idempotent on (jobId, outputIndex). */
     insertGenerated(prepared: PreparedImage, recipe: Recipe): ImageRecord {
       const { id, inserted } = insertImageRow(db, prepared, recipe, 'generated', now());
-      pending.delete(prepared.sha256);
+      claims.release(prepared.sha256);
       // Emitted after the caller's transaction could still roll back; listeners only refresh views.
       if (inserted) queueMicrotask(() => emit('added', [id]));
       return getRecord(db, id);
     },
 
     async addSource(bytes: Uint8Array): Promise<SourceInfo> {
-      const prepared = await prepareImage({ store, thumbnails }, bytes, libraryLimits.maxSourceBytes);
+      const sha256 = sha256Of(bytes);
+      claims.claim(sha256);
+      let prepared: PreparedImage;
+      try {
+        prepared = await prepareImage({ store, thumbnails }, bytes, libraryLimits.maxSourceBytes, sha256);
+      } finally {
+        claims.release(sha256);
+      }
       db.prepare(
         `INSERT INTO blobs (sha256, format, bytes, width, height, created_at) VALUES (?, ?, ?, ?, ?, ?)
          ON CONFLICT DO NOTHING`,
@@ -204,7 +198,10 @@ export function createLibrary({ db, dataDir, now = Date.now }: LibraryOptions) {
     async emptyTrash(ids?: string[]): Promise<{ removed: number; filesRemoved: number }> {
       const emptied = actions.deleteTrashed(db, ids);
       emit('removed', emptied.ids);
-      return { removed: emptied.ids.length, filesRemoved: await removeOrphans(emptied.orphanedSha256) };
+      return {
+        removed: emptied.ids.length,
+        filesRemoved: await removeUnreferencedBlobs(cleanup, emptied.orphanedSha256),
+      };
     },
 
     listCollections: (): Collection[] => collections.listCollections(db),

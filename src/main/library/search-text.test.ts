@@ -1,0 +1,30 @@
+import { describe, expect, it } from 'vitest';
+import { snippetFor, toFtsQuery } from './search-text.ts';
+
+describe('toFtsQuery', () => {
+  it('quotes every word as a required prefix and drops FTS syntax', () => {
+    expect(toFtsQuery('red fo')).toBe('"red"* "fo"*');
+    expect(toFtsQuery('fox" OR NEAR(col:x')).toBe('"fox"* "OR"* "NEAR"* "col"* "x"*');
+    expect(toFtsQuery('  *** ')).toBeNull();
+    expect(toFtsQuery('café')).toBe('"café"*');
+  });
+});
+
+describe('snippetFor', () => {
+  it('marks every word that starts with a searched word, ignoring case and accents', () => {
+    expect(snippetFor(['A Cafe by the foxglove', null], 'café FOX')).toEqual([
+      { text: 'A ', match: false },
+      { text: 'Cafe', match: true },
+      { text: ' by the ', match: false },
+      { text: 'foxglove', match: true },
+    ]);
+  });
+
+  it('cuts a window around the first match in the first text that has one', () => {
+    const long = Array.from({ length: 40 }, (_, i) => `w${i}`).join(' ');
+    const snippet = snippetFor(['no match here', long.replace('w20', 'lighthouse')], 'light', 8)!;
+    expect(snippet.find((p) => p.match)).toEqual({ text: 'lighthouse', match: true });
+    expect(snippet.map((p) => p.text).join('')).toBe('…w16 w17 w18 w19 lighthouse w21 w22 w23…');
+    expect(snippetFor(['nothing'], 'zebra')).toBeNull();
+  });
+});
