@@ -8,7 +8,8 @@ import type { Timers } from './shared-timer.ts';
  */
 export function warpedClock(scale: number, epoch = Date.now()): { now: () => number; timers: Timers } {
   return {
-    now: () => epoch + (Date.now() - epoch) / scale,
+    // Whole milliseconds, like Date.now(): timestamps land in INTEGER columns of STRICT tables.
+    now: () => Math.round(epoch + (Date.now() - epoch) / scale),
     timers: {
       setTimeout: (callback, ms) => setTimeout(callback, Math.max(0, ms * scale)),
       clearTimeout: (handle) => clearTimeout(handle as ReturnType<typeof setTimeout>),
