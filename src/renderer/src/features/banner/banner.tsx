@@ -57,9 +57,6 @@ export function Banner() {
           <div className="banner-text">
             <strong>{titles[paused]}</strong>
             <span>{status.message || hints[paused]}</span>
-            {status.message && status.message !== hints[paused] && (
-              <span className="muted">{hints[paused]}</span>
-            )}
             {status.resumeAt && status.resumeAt > now && (
               <span className="muted">Trying again in {formatDuration(status.resumeAt - now)}.</span>
             )}

@@ -150,7 +150,8 @@ export function restoreLastParams(lastParams: Record<string, Record<string, unkn
   const drafts = { ...useCompose.getState().drafts };
   for (const id of modelIds) {
     const last = lastParams[id];
-    if (last) drafts[id] = draftFrom(id, last);
+    const untouched = JSON.stringify(drafts[id]) === JSON.stringify(defaultsOf(id));
+    if (last && untouched) drafts[id] = draftFrom(id, last);
   }
   useCompose.setState({ drafts });
 }

@@ -12,6 +12,23 @@ import { useDetail } from './detail-store.ts';
 import { ImageTags, ImageCollections } from './image-organise.tsx';
 import './detail.css';
 
+/** A recipe value as a person reads it: presets by name, lists joined, inline images not dumped. */
+function describeValue(value: unknown): string {
+  if (typeof value === 'string') return value.startsWith('data:') ? '(inline image)' : value;
+  if (Array.isArray(value)) return value.length ? value.map(describeValue).join(', ') : 'none';
+  if (value && typeof value === 'object') {
+    const palette = value as { name?: string; members?: { color_hex: string; color_weight?: number }[] };
+    if (palette.name) return `${palette.name.charAt(0)}${palette.name.slice(1).toLowerCase()} preset`;
+    if (palette.members) {
+      return palette.members
+        .map((m) => `${m.color_hex}${m.color_weight ? ` × ${m.color_weight}` : ''}`)
+        .join(', ');
+    }
+    return JSON.stringify(value);
+  }
+  return String(value);
+}
+
 export function ParamsTable({ record }: { record: ImageRecord }) {
   const entries = Object.entries(record.params).filter(([name]) => name !== 'prompt');
   return (
@@ -35,13 +52,7 @@ export function ParamsTable({ record }: { record: ImageRecord }) {
       {entries.map(([name, value]) => (
         <div key={name} className="params-row">
           <dt>{name.replaceAll('_', ' ')}</dt>
-          <dd>
-            {typeof value === 'string'
-              ? value.startsWith('data:')
-                ? '(inline image)'
-                : value
-              : JSON.stringify(value)}
-          </dd>
+          <dd>{describeValue(value)}</dd>
         </div>
       ))}
     </dl>
@@ -102,14 +113,12 @@ export function DetailDialog() {
   }
 
   function remixThis(image: ImageRecord) {
-    const ref = useRemix
-      .getState()
-      .addLibraryImage('image', {
-        id: image.id,
-        sha256: image.sha256,
-        bytes: image.bytes,
-        prompt: image.prompt,
-      });
+    const ref = useRemix.getState().addLibraryImage('image', {
+      id: image.id,
+      sha256: image.sha256,
+      bytes: image.bytes,
+      prompt: image.prompt,
+    });
     if (!ref) return;
     const compose = useCompose.getState();
     const previous = compose.drafts['ideogram-3-remix'] ?? {};

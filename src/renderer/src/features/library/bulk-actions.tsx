@@ -11,6 +11,7 @@ export function BulkActions() {
   const trashed = useLibrary((state) => state.filters.trashed);
   const clearSelection = useLibrary((state) => state.clearSelection);
   const openCompare = useDetail((state) => state.openCompare);
+  const openDetail = useDetail((state) => state.openDetail);
   const { collections } = useFilterChoices();
   const [tag, setTag] = useState('');
   const [message, setMessage] = useState<{ ok: boolean; text: string } | null>(null);
@@ -32,6 +33,11 @@ export function BulkActions() {
   return (
     <div className="bulk-bar" role="toolbar" aria-label="Selection actions">
       <strong>{ids.length} selected</strong>
+      {ids.length === 1 && (
+        <button type="button" className="btn btn-small" onClick={() => openDetail(ids[0] as string)}>
+          Open details
+        </button>
+      )}
       {!trashed && (
         <>
           <button

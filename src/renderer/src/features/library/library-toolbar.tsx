@@ -85,99 +85,85 @@ export function LibraryToolbar() {
         />
         Favourites only
       </label>
-      <label className="toolbar-select">
-        <span className="visually-hidden">Model</span>
-        <select
-          className="select"
-          value={filters.model}
-          onChange={(event) => setFilters({ model: event.target.value })}
-        >
-          <option value="">All models</option>
-          {modelIds.map((id) => (
-            <option key={id} value={id}>
-              {models[id].label}
-            </option>
-          ))}
-        </select>
-      </label>
-      <label className="toolbar-select">
-        <span className="visually-hidden">Minimum rating</span>
-        <select
-          className="select"
-          value={filters.minRating}
-          onChange={(event) => setFilters({ minRating: Number(event.target.value) })}
-        >
-          <option value={0}>Any rating</option>
-          {[1, 2, 3, 4, 5].map((stars) => (
-            <option key={stars} value={stars}>
-              {'★'.repeat(stars)} or more
-            </option>
-          ))}
-        </select>
-      </label>
-      <label className="toolbar-select">
-        <span className="visually-hidden">Shape</span>
-        <select
-          className="select"
-          value={filters.orientation}
-          onChange={(event) =>
-            setFilters({ orientation: event.target.value as LibraryFilters['orientation'] })
-          }
-        >
-          <option value="">Any shape</option>
-          <option value="landscape">Landscape</option>
-          <option value="portrait">Portrait</option>
-          <option value="square">Square</option>
-        </select>
-      </label>
+      <select
+        aria-label="Model"
+        className="select"
+        value={filters.model}
+        onChange={(event) => setFilters({ model: event.target.value })}
+      >
+        <option value="">All models</option>
+        {modelIds.map((id) => (
+          <option key={id} value={id}>
+            {models[id].label}
+          </option>
+        ))}
+      </select>
+      <select
+        aria-label="Minimum rating"
+        className="select"
+        value={filters.minRating}
+        onChange={(event) => setFilters({ minRating: Number(event.target.value) })}
+      >
+        <option value={0}>Any rating</option>
+        {[1, 2, 3, 4, 5].map((stars) => (
+          <option key={stars} value={stars}>
+            {'★'.repeat(stars)} or more
+          </option>
+        ))}
+      </select>
+      <select
+        aria-label="Shape"
+        className="select"
+        value={filters.orientation}
+        onChange={(event) => setFilters({ orientation: event.target.value as LibraryFilters['orientation'] })}
+      >
+        <option value="">Any shape</option>
+        <option value="landscape">Landscape</option>
+        <option value="portrait">Portrait</option>
+        <option value="square">Square</option>
+      </select>
       {tags.length > 0 && (
-        <label className="toolbar-select">
-          <span className="visually-hidden">Tag</span>
-          <select
-            className="select"
-            value={filters.tag}
-            onChange={(event) => setFilters({ tag: event.target.value })}
-          >
-            <option value="">Any tag</option>
-            {tags.map((tag) => (
-              <option key={tag} value={tag}>
-                #{tag}
-              </option>
-            ))}
-          </select>
-        </label>
+        <select
+          aria-label="Tag"
+          className="select"
+          value={filters.tag}
+          onChange={(event) => setFilters({ tag: event.target.value })}
+        >
+          <option value="">Any tag</option>
+          {tags.map((tag) => (
+            <option key={tag} value={tag}>
+              #{tag}
+            </option>
+          ))}
+        </select>
       )}
       {collections.length > 0 && (
-        <label className="toolbar-select">
-          <span className="visually-hidden">Collection</span>
-          <select
-            className="select"
-            value={filters.collectionId ?? ''}
-            onChange={(event) =>
-              setFilters({ collectionId: event.target.value ? Number(event.target.value) : null })
-            }
-          >
-            <option value="">All collections</option>
-            {collections.map((collection) => (
-              <option key={collection.id} value={collection.id}>
-                {collection.name} ({collection.count})
-              </option>
-            ))}
-          </select>
-        </label>
-      )}
-      <label className="toolbar-select">
-        <span className="visually-hidden">Sort</span>
         <select
+          aria-label="Collection"
           className="select"
-          value={filters.sort}
-          onChange={(event) => setFilters({ sort: event.target.value as LibrarySort })}
+          value={filters.collectionId ?? ''}
+          onChange={(event) =>
+            setFilters({ collectionId: event.target.value ? Number(event.target.value) : null })
+          }
         >
-          <option value="newest">Newest first</option>
-          <option value="oldest">Oldest first</option>
-          <option value="rating">Best rated</option>
+          <option value="">All collections</option>
+          {collections.map((collection) => (
+            <option key={collection.id} value={collection.id}>
+              {collection.name} ({collection.count})
+            </option>
+          ))}
         </select>
-      </label>
+      )}
+      <select
+        aria-label="Sort"
+        className="select"
+        value={filters.sort}
+        onChange={(event) => setFilters({ sort: event.target.value as LibrarySort })}
+      >
+        <option value="newest">Newest first</option>
+        <option value="oldest">Oldest first</option>
+        <option value="rating">Best rated</option>
+      </select>
       {filtered && (
         <button
           type="button"

@@ -43,8 +43,10 @@ function JobRow({ view, now }: { view: JobView; now: number }) {
   const elapsed = active ? job.elapsedMs + (now - view.receivedAt) : job.elapsedMs;
   const expected = job.expectedMs;
   // Running jobs never show 100%: the estimate is learned, and a slow job is not a finished one.
+  // A queued job has not started, so its wait is shown as time, not as progress.
+  const started = job.state === 'submitted' || job.state === 'downloading' || job.state === 'submitting';
   const fraction =
-    job.state === 'completed' ? 1 : active && expected ? Math.min(0.95, elapsed / expected) : active ? 0 : 0;
+    job.state === 'completed' ? 1 : started && expected ? Math.min(0.95, elapsed / expected) : 0;
   const modelLabel = isModelId(job.model) ? models[job.model].label : job.model;
   const retryable =
     job.state === 'failed' ||
@@ -74,8 +76,8 @@ function JobRow({ view, now }: { view: JobView; now: number }) {
             <span style={{ width: `${fraction * 100}%` }} />
           </div>
           <p className="job-time muted">
-            {formatDuration(elapsed)}
-            {expected ? ` of about ${formatDuration(expected)}` : ''}
+            {job.state === 'queued' ? `Waiting ${formatDuration(elapsed)}` : formatDuration(elapsed)}
+            {expected && job.state !== 'queued' ? ` of about ${formatDuration(expected)}` : ''}
             {job.attempts > 1 ? ` · attempt ${job.attempts}` : ''}
           </p>
         </>
@@ -140,7 +142,7 @@ export function QueuePanel() {
       <div className="panel-header">
         <h2 id="queue-heading">Queue</h2>
         <span className="muted" aria-live="polite">
-          {activeCount > 0 ? `${activeCount} running` : status?.state === 'paused' ? 'Paused' : 'Idle'}
+          {activeCount > 0 ? `${activeCount} active` : status?.state === 'paused' ? 'Paused' : 'Idle'}
         </span>
         <span className="app-header-spacer" />
         {order.length > activeCount && (

@@ -42,8 +42,15 @@ export const useSettings = create<SettingsState>()((set, get) => ({
     }
   },
   async update(patch) {
-    const settings = await call('settings:update', patch);
-    set({ settings });
+    const before = get().settings;
+    // Show the choice at once (a theme, a switch); main's answer, or the old value on failure, follows.
+    if (before) set({ settings: { ...before, ...patch } });
+    try {
+      set({ settings: await call('settings:update', patch) });
+    } catch (error) {
+      set({ settings: before });
+      throw error;
+    }
   },
   async setKey(key) {
     set({ keyBusy: true, keyMessage: null });
