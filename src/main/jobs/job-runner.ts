@@ -168,7 +168,8 @@ export function createJobRunner(ctx: RunnerContext) {
         return state === 'submitted' || state === 'downloading';
       });
       if (candidate) poller.step(candidate, true);
-      else gate.clear('offline');
+      // Nothing went out (no job to ask about, or it expired): let queued work try instead.
+      if (!candidate || !busy.has(candidate)) gate.clear('offline');
     },
     abort(id: string) {
       controllers.get(id)?.abort();

@@ -98,7 +98,8 @@ export function createQueueGate(options: QueueGateOptions): QueueGate {
       at,
     );
     timer.at(PROBE_KEY, at, () => {
-      if (network && !network.isOnline()) scheduleProbe();
+      // A probe can only go out when being offline is the one thing holding the queue.
+      if ((network && !network.isOnline()) || reasons.size > 1) scheduleProbe();
       else options.onProbe();
     });
   }

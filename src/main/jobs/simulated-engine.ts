@@ -44,7 +44,8 @@ export function createSimulatedEngine(options: SimulatedEngineOptions) {
     timers: clock.timers,
     maxInFlight: options.maxInFlight,
     pollPolicy: options.pollPolicy,
-    retentionMs: options.retentionMs,
+    // The simulator keeps results an hour of wall-clock time, which is 1/scale hours of engine time.
+    retentionMs: options.retentionMs ?? 3_600_000 / options.scale,
   });
   return {
     db,
