@@ -19,6 +19,7 @@ import { adaptivePollPolicy, fixedPollPolicy, type PollPolicy } from '../src/mai
 import { warpedClock } from '../src/main/jobs/warped-clock.ts';
 import { createSegmindClient, type SegmindClient } from '../src/main/segmind/index.ts';
 import { startSimulator } from '../src/main/simulator/index.ts';
+import { mulberry32 } from '../src/main/simulator/seeded-random.ts';
 import { printTable, quantile, writeResults, type Row } from './bench-table.ts';
 
 const SCALE = 0.25;
@@ -27,18 +28,6 @@ const JOBS = 60;
 const ARRIVAL_MS = 1500;
 const MAX_IN_FLIGHT = 8;
 const PARAMS = { prompt: 'bench', rendering_speed: 'DEFAULT', resolution: '1024x1024' };
-
-/** Small seeded PRNG so both policies see the same durations and arrivals. */
-function mulberry32(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 interface Timing {
   acceptedSim: number;
