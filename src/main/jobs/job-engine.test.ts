@@ -118,6 +118,7 @@ describe('job engine', () => {
       failed: 0,
       imageIds: done.imageIds,
       queueIdle: true,
+      message: '1 image ready: "a lighthouse at dawn"',
     });
     const states = w.events.filter((e) => e.name === 'jobs:changed').map((e) => (e.payload as Job).state);
     expect(states.at(-1)).toBe('completed');

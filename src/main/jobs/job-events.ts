@@ -1,5 +1,5 @@
 import type { BatchFinished, Job, JobProgress, QueueStatus } from '../../shared/api/jobs.ts';
-import { isActiveJobState, jobsEvents } from '../../shared/api/jobs.ts';
+import { activeJobStates, isActiveJobState, jobsEvents } from '../../shared/api/jobs.ts';
 import type { z } from 'zod';
 import { jobFromRow, type JobStore } from './job-store.ts';
 import type { SharedTimer } from './shared-timer.ts';
@@ -75,19 +75,29 @@ export function createJobEvents(options: {
     finished(batchId) {
       const rows = store.inBatch(batchId);
       if (rows.length === 0 || rows.some((row) => isActiveJobState(row.state))) return;
+      const completed = rows.filter((row) => row.state === 'completed').length;
+      const failed = rows.filter((row) => row.state !== 'completed' && row.state !== 'canceled').length;
+      const imageIds = rows.flatMap((row) => jobFromRow(row, now()).imageIds);
       const payload: BatchFinished = {
         batchId,
         jobIds: rows.map((row) => row.id),
-        completed: rows.filter((row) => row.state === 'completed').length,
-        failed: rows.filter((row) => row.state !== 'completed' && row.state !== 'canceled').length,
-        imageIds: rows.flatMap((row) => jobFromRow(row, now()).imageIds),
-        queueIdle: store.countInStates(['queued', 'submitting', 'submitted', 'downloading']) === 0,
+        completed,
+        failed,
+        imageIds,
+        queueIdle: store.countInStates(activeJobStates) === 0,
+        message: batchMessage(rows[0]?.prompt ?? '', imageIds.length, failed),
       };
       flush();
       emit('jobs:batchFinished', payload);
     },
     flush,
   };
+}
+
+function batchMessage(prompt: string, images: number, failed: number): string {
+  const short = prompt.length > 60 ? `${prompt.slice(0, 57)}...` : prompt;
+  const ready = `${images} ${images === 1 ? 'image' : 'images'} ready`;
+  return failed > 0 ? `${ready}, ${failed} failed: "${short}"` : `${ready}: "${short}"`;
 }
 
 /**

@@ -185,6 +185,8 @@ export const BatchFinished = z.object({
   imageIds: z.array(z.string()),
   /** No other work is waiting: the moment for a "all done" notification. */
   queueIdle: z.boolean(),
+  /** One line for a notification. */
+  message: z.string(),
 });
 export type BatchFinished = z.infer<typeof BatchFinished>;
 
