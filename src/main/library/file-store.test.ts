@@ -15,14 +15,12 @@ function tempStore() {
 }
 
 describe('file store', () => {
-  it('stores bytes under their sha256 in two levels of shard folders', async () => {
+  it('stores bytes under their sha256 in 256 shard folders', async () => {
     const store = tempStore();
     const bytes = Buffer.from('hello image');
     const stored = await store.put(bytes);
     expect(stored.sha256).toBe(sha256Of(bytes));
-    expect(stored.path).toBe(
-      path.join(store.root, stored.sha256.slice(0, 2), stored.sha256.slice(2, 4), stored.sha256),
-    );
+    expect(stored.path).toBe(path.join(store.root, stored.sha256.slice(0, 2), stored.sha256));
     expect(fs.readFileSync(stored.path)).toEqual(bytes);
     expect(await store.has(stored.sha256)).toBe(true);
   });
