@@ -9,7 +9,8 @@ import { createAppServices, type AppServices } from '../app-services.ts';
 import { createSessionKeyStore } from '../settings/key-store.ts';
 import { createSettingsStore, settingsFileName } from '../settings/settings-store.ts';
 import { webOsHandlers } from '../web/web-os-handlers.ts';
-import { createRandom, fuzzPayload } from './fuzz-payloads.ts';
+import { mulberry32 } from '../simulator/index.ts';
+import { fuzzPayload } from './fuzz-payloads.ts';
 
 const secretKey = 'sk-fuzz-SECRET-7f3a9c1e5b';
 let services: AppServices;
@@ -42,7 +43,7 @@ afterAll(async () => {
 
 describe('IPC contract under fuzzing', () => {
   it('answers 1000 malformed payloads across all methods with typed errors and never crashes', async () => {
-    const random = createRandom(20261121);
+    const random = mulberry32(20261121);
     const answers: string[] = [];
     const counts = { ok: 0, rejected: 0 };
     for (let i = 0; i < 1000; i++) {

@@ -1,19 +1,7 @@
 /**
- * Hostile and malformed inputs for the IPC fuzz test, from a seeded generator so a failure can be
- * replayed: wrong types, huge and deep values, prototype keys, and valid-looking objects with one field
- * broken.
+ * Hostile and malformed inputs for the IPC fuzz test, drawn from a seeded generator so a failure can
+ * be replayed: wrong types, huge and deep values, prototype keys, traversal and injection strings.
  */
-export function createRandom(seed: number): () => number {
-  let state = seed >>> 0;
-  return () => {
-    state = (state + 0x6d2b79f5) >>> 0;
-    let t = state;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
-
 const strings = [
   '',
   ' ',
