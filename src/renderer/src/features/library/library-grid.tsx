@@ -100,7 +100,20 @@ export function LibraryGrid() {
     const observer = new ResizeObserver(() => setWidth(element.clientWidth));
     observer.observe(element);
     setWidth(element.clientWidth);
-    return () => observer.disconnect();
+    // While the grid moves, cells sliding under a still pointer would fire a storm of hover events
+    // (each one a React dispatch): switch pointer events off until scrolling pauses.
+    let timer: ReturnType<typeof setTimeout> | undefined;
+    const onScroll = () => {
+      element.classList.add('grid-scrolling');
+      clearTimeout(timer);
+      timer = setTimeout(() => element.classList.remove('grid-scrolling'), 150);
+    };
+    element.addEventListener('scroll', onScroll, { passive: true });
+    return () => {
+      observer.disconnect();
+      element.removeEventListener('scroll', onScroll);
+      clearTimeout(timer);
+    };
   }, []);
 
   const columns = Math.max(2, Math.floor((width - GAP) / (TARGET_CELL + GAP)));
@@ -113,6 +126,9 @@ export function LibraryGrid() {
     getScrollElement: () => scroller.current,
     estimateSize: () => size + GAP,
     overscan: 2,
+    // A synchronous render inside every scroll event is what made long tasks on fast scrolls;
+    // letting React batch keeps each scroll task short, and overscan hides the one-frame lag.
+    useFlushSync: false,
   });
   useEffect(() => virtualizer.measure(), [size, virtualizer]);
 
@@ -195,7 +211,9 @@ export function LibraryGrid() {
       <div className="grid-canvas" style={{ height: virtualizer.getTotalSize() }}>
         {rows.map((row) => (
           <div
-            key={row.key}
+            // Keyed by slot, not by row: rows scrolled off are reused for the rows scrolled on, so a
+            // fast scroll updates a few attributes instead of removing and creating DOM every frame.
+            key={row.index % rows.length}
             role="row"
             aria-rowindex={row.index + 1}
             className="grid-row"
@@ -207,7 +225,7 @@ export function LibraryGrid() {
               const item = items[index];
               return (
                 <Cell
-                  key={item?.id ?? `loading-${index}`}
+                  key={column}
                   item={item}
                   index={index}
                   size={size}
