@@ -1,6 +1,6 @@
-import { useEffect, useState } from 'react';
 import type { PauseReason } from '../../../../shared/api/jobs.ts';
 import { formatDuration } from '../../lib/format.ts';
+import { useNow } from '../../lib/use-now.ts';
 import { useQueue } from '../queue/queue-store.ts';
 import { useSettings } from '../settings/settings-store.ts';
 import './banner.css';
@@ -22,16 +22,6 @@ const hints: Record<PauseReason, string> = {
   out_of_credits: 'Top up your Segmind credits, then press Resume.',
   rate_limited: 'Segmind asked the app to slow down; the queue resumes by itself.',
 };
-
-function useNow(active: boolean): number {
-  const [now, setNow] = useState(Date.now);
-  useEffect(() => {
-    if (!active) return;
-    const timer = setInterval(() => setNow(Date.now()), 1000);
-    return () => clearInterval(timer);
-  }, [active]);
-  return now;
-}
 
 /** One banner for whatever stops the queue, and a steady notice while images are simulated. */
 export function Banner() {

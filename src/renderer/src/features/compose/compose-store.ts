@@ -1,10 +1,9 @@
 import { create } from 'zustand';
 import { modelIds, models, parseModelParams, type ModelId } from '../../../../shared/models/index.ts';
+import { cleanDraft, defaultsOf, draftFrom, type Draft } from './draft.ts';
 import { call } from '../../bridge/api.ts';
 import { fieldIssuesOf, messageOf } from '../../lib/errors.ts';
 import { useSettings } from '../settings/settings-store.ts';
-
-export type Draft = Record<string, unknown>;
 
 interface ComposeState {
   model: ModelId;
@@ -23,36 +22,6 @@ interface ComposeState {
   useSettingsOf(model: ModelId, params: Draft): void;
   resetModel(): void;
   generate(): Promise<boolean>;
-}
-
-export function defaultsOf(model: ModelId): Draft {
-  const draft: Draft = {};
-  for (const field of models[model].fields) {
-    if (field.default !== undefined) draft[field.name] = structuredClone(field.default);
-  }
-  return draft;
-}
-
-/** What the form holds -> what the API gets: empty optional values are left out, not sent as "". */
-export function cleanDraft(model: ModelId, draft: Draft): Draft {
-  const known = new Set(models[model].fields.map((field) => field.name));
-  const out: Draft = {};
-  for (const [name, value] of Object.entries(draft)) {
-    if (!known.has(name) || value === undefined || value === null) continue;
-    if (typeof value === 'string' && value.trim() === '' && name !== 'prompt') continue;
-    out[name] = value;
-  }
-  return out;
-}
-
-/** Defaults overlaid with known parameters of a recipe. */
-export function draftFrom(model: ModelId, params: Draft): Draft {
-  const known = new Set(models[model].fields.map((field) => field.name));
-  const draft: Draft = defaultsOf(model);
-  for (const [name, value] of Object.entries(params)) if (known.has(name)) draft[name] = value;
-  // A v3 form holds either an aspect ratio or a resolution: the recipe's choice wins over the default.
-  if (params.aspect_ratio !== undefined && params.resolution === undefined) delete draft.resolution;
-  return draft;
 }
 
 function initialDrafts(): Record<ModelId, Draft> {

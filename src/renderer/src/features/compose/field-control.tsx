@@ -1,3 +1,4 @@
+import type { ReactNode } from 'react';
 import type { FieldMeta } from '../../../../shared/models/index.ts';
 
 export interface FieldProps {
@@ -44,10 +45,36 @@ export function FieldHelp({ field }: { field: FieldMeta }) {
   );
 }
 
+/** Label above, help and error below: the frame every single-input field shares. */
+function LabelledField({
+  field,
+  error,
+  extra,
+  children,
+}: {
+  field: FieldMeta;
+  error?: string;
+  extra?: ReactNode;
+  children: ReactNode;
+}) {
+  return (
+    <div className="field">
+      <label htmlFor={inputId(field.name)} className="field-label">
+        {labelOf(field)}
+        {extra}
+      </label>
+      {children}
+      <FieldHelp field={field} />
+      <FieldError name={field.name} error={error} />
+    </div>
+  );
+}
+
+const text = (value: unknown) => (typeof value === 'string' ? value : '');
+
 /** The plain widgets: select, segmented, switch, number, slider, text and textarea. */
 export function FieldControl({ field, value, error, onChange }: FieldProps) {
   const id = inputId(field.name);
-  const label = labelOf(field);
   const common = { id, 'aria-invalid': !!error, 'aria-describedby': describedBy(field.name, error) };
   switch (field.widget) {
     case 'switch':
@@ -61,7 +88,7 @@ export function FieldControl({ field, value, error, onChange }: FieldProps) {
               checked={value === true}
               onChange={(event) => onChange(event.target.checked)}
             />
-            <span className="field-label">{label}</span>
+            <span className="field-label">{labelOf(field)}</span>
           </label>
           <FieldHelp field={field} />
           <FieldError name={field.name} error={error} />
@@ -70,7 +97,7 @@ export function FieldControl({ field, value, error, onChange }: FieldProps) {
     case 'segmented':
       return (
         <fieldset className="field segmented" aria-describedby={describedBy(field.name, error)}>
-          <legend className="field-label">{label}</legend>
+          <legend className="field-label">{labelOf(field)}</legend>
           <div className="segmented-options">
             {field.options?.map((option) => (
               <label key={option.value} className="segmented-option">
@@ -91,14 +118,11 @@ export function FieldControl({ field, value, error, onChange }: FieldProps) {
       );
     case 'select':
       return (
-        <div className="field">
-          <label htmlFor={id} className="field-label">
-            {label}
-          </label>
+        <LabelledField field={field} error={error}>
           <select
             {...common}
             className="select"
-            value={typeof value === 'string' ? value : ''}
+            value={text(value)}
             onChange={(event) => onChange(event.target.value || undefined)}
           >
             {!field.required && field.default === undefined && <option value="">Not set</option>}
@@ -108,68 +132,55 @@ export function FieldControl({ field, value, error, onChange }: FieldProps) {
               </option>
             ))}
           </select>
-          <FieldHelp field={field} />
-          <FieldError name={field.name} error={error} />
-        </div>
+        </LabelledField>
       );
     case 'slider':
     case 'number': {
       const number = typeof value === 'number' ? value : '';
+      const slider = field.widget === 'slider';
       return (
-        <div className="field">
-          <label htmlFor={id} className="field-label">
-            {label}
-            {field.widget === 'slider' && <output className="slider-value">{number}</output>}
-          </label>
+        <LabelledField
+          field={field}
+          error={error}
+          extra={slider && <output className="slider-value">{number}</output>}
+        >
           <input
             {...common}
-            className={field.widget === 'slider' ? 'slider' : 'input input-number'}
-            type={field.widget === 'slider' ? 'range' : 'number'}
+            className={slider ? 'slider' : 'input input-number'}
+            type={slider ? 'range' : 'number'}
             min={field.min}
             max={field.max}
             step={field.step}
             value={number}
             onChange={(event) => onChange(event.target.value === '' ? undefined : Number(event.target.value))}
           />
-          <FieldHelp field={field} />
-          <FieldError name={field.name} error={error} />
-        </div>
+        </LabelledField>
       );
     }
     case 'textarea':
       return (
-        <div className="field">
-          <label htmlFor={id} className="field-label">
-            {label}
-          </label>
+        <LabelledField field={field} error={error}>
           <textarea
             {...common}
             className="textarea"
             rows={2}
             placeholder={field.placeholder}
-            value={typeof value === 'string' ? value : ''}
+            value={text(value)}
             onChange={(event) => onChange(event.target.value)}
           />
-          <FieldHelp field={field} />
-          <FieldError name={field.name} error={error} />
-        </div>
+        </LabelledField>
       );
     default:
       return (
-        <div className="field">
-          <label htmlFor={id} className="field-label">
-            {label}
-          </label>
+        <LabelledField field={field} error={error}>
           <input
             {...common}
             className="input"
             placeholder={field.placeholder}
-            value={typeof value === 'string' ? value : ''}
+            value={text(value)}
             onChange={(event) => onChange(event.target.value)}
           />
-          <FieldHelp field={field} />
-          <FieldError name={field.name} error={error} />
-        </div>
+        </LabelledField>
       );
   }
 }

@@ -1,6 +1,6 @@
 import type { FieldMeta } from '../../../../shared/models/index.ts';
 import { SourceField } from '../remix/source-field.tsx';
-import type { Draft } from './compose-store.ts';
+import type { Draft } from './draft.ts';
 import type { FieldProps } from './field-control.tsx';
 import { PaletteField } from './palette-field.tsx';
 import { SeedField } from './seed-field.tsx';

@@ -1,5 +1,6 @@
 import { mediaUrl } from '../../bridge/api.ts';
 import { Modal } from '../../app/modal.tsx';
+import { LoadingState } from '../../app/states.tsx';
 import { ParamsTable } from './detail-dialog.tsx';
 import { useDetail } from './detail-store.ts';
 
@@ -11,9 +12,7 @@ export function CompareDialog() {
   return (
     <Modal title="Compare" open={compareIds !== null} onClose={close} className="compare-modal">
       {!records ? (
-        <div className="empty-state">
-          <span className="spinner" aria-hidden="true" /> Loading both images…
-        </div>
+        <LoadingState>Loading both images…</LoadingState>
       ) : (
         <div className="compare">
           {records.map((record) => (

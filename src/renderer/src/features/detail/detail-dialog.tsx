@@ -3,6 +3,7 @@ import type { ImageRecord } from '../../../../shared/api/library.ts';
 import { isModelId, models, type ModelId } from '../../../../shared/models/index.ts';
 import { call, mediaUrl } from '../../bridge/api.ts';
 import { Modal } from '../../app/modal.tsx';
+import { ErrorState, LoadingState } from '../../app/states.tsx';
 import { formatBytes, formatDate } from '../../lib/format.ts';
 import { useCompose } from '../compose/compose-store.ts';
 import { startImageDrag } from '../library/library-grid.tsx';
@@ -159,14 +160,9 @@ export function DetailDialog() {
     >
       {!record ? (
         error ? (
-          <div className="empty-state" role="alert">
-            <strong>This image could not be opened</strong>
-            {error}
-          </div>
+          <ErrorState title="This image could not be opened" message={error} />
         ) : (
-          <div className="empty-state">
-            <span className="spinner" aria-hidden="true" /> Loading…
-          </div>
+          <LoadingState>Loading…</LoadingState>
         )
       ) : (
         <div className="detail">

@@ -1,11 +1,10 @@
-import { useState } from 'react';
 import type { ImageRecord } from '../../../../shared/api/library.ts';
+import { InlineAddForm } from '../../app/inline-add-form.tsx';
 import { call } from '../../bridge/api.ts';
 import { useDetail } from './detail-store.ts';
 
 export function ImageTags({ record }: { record: ImageRecord }) {
   const act = useDetail((state) => state.act);
-  const [tag, setTag] = useState('');
   return (
     <div className="detail-section">
       <h3>Tags</h3>
@@ -25,29 +24,12 @@ export function ImageTags({ record }: { record: ImageRecord }) {
           </li>
         ))}
       </ul>
-      <form
-        className="inline-row"
-        onSubmit={(event) => {
-          event.preventDefault();
-          const name = tag.trim();
-          if (!name) return;
-          void act(() => call('library:tag', { ids: [record.id], tags: [name] })).then(() => setTag(''));
-        }}
-      >
-        <label htmlFor="detail-tag" className="visually-hidden">
-          New tag
-        </label>
-        <input
-          id="detail-tag"
-          className="input input-small"
-          placeholder="Add a tag"
-          value={tag}
-          onChange={(event) => setTag(event.target.value)}
-        />
-        <button type="submit" className="btn btn-small" disabled={!tag.trim()}>
-          Add tag
-        </button>
-      </form>
+      <InlineAddForm
+        label="New tag"
+        placeholder="Add a tag"
+        button="Add tag"
+        onAdd={(name) => act(() => call('library:tag', { ids: [record.id], tags: [name] }))}
+      />
     </div>
   );
 }
@@ -56,7 +38,6 @@ export function ImageCollections({ record }: { record: ImageRecord }) {
   const collections = useDetail((state) => state.collections);
   const act = useDetail((state) => state.act);
   const loadCollections = useDetail((state) => state.loadCollections);
-  const [name, setName] = useState('');
   const member = new Set(record.collections.map((collection) => collection.id));
   return (
     <div className="detail-section">
@@ -83,34 +64,17 @@ export function ImageCollections({ record }: { record: ImageRecord }) {
           </li>
         ))}
       </ul>
-      <form
-        className="inline-row"
-        onSubmit={(event) => {
-          event.preventDefault();
-          const trimmed = name.trim();
-          if (!trimmed) return;
-          void act(async () => {
-            const created = await call('library:createCollection', { name: trimmed });
+      <InlineAddForm
+        label="New collection name"
+        placeholder="New collection"
+        button="Create and add"
+        onAdd={(name) =>
+          act(async () => {
+            const created = await call('library:createCollection', { name });
             await call('library:addToCollection', { id: created.id, ids: [record.id] });
-          }, `Added to ${trimmed}.`)
-            .then(loadCollections)
-            .then(() => setName(''));
-        }}
-      >
-        <label htmlFor="detail-collection" className="visually-hidden">
-          New collection name
-        </label>
-        <input
-          id="detail-collection"
-          className="input input-small"
-          placeholder="New collection"
-          value={name}
-          onChange={(event) => setName(event.target.value)}
-        />
-        <button type="submit" className="btn btn-small" disabled={!name.trim()}>
-          Create and add
-        </button>
-      </form>
+          }, `Added to ${name}.`).then(loadCollections)
+        }
+      />
     </div>
   );
 }

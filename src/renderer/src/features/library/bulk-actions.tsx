@@ -1,4 +1,5 @@
 import { useState } from 'react';
+import { InlineAddForm } from '../../app/inline-add-form.tsx';
 import { call } from '../../bridge/api.ts';
 import { messageOf } from '../../lib/errors.ts';
 import { useDetail } from '../detail/detail-store.ts';
@@ -13,7 +14,6 @@ export function BulkActions() {
   const openCompare = useDetail((state) => state.openCompare);
   const openDetail = useDetail((state) => state.openDetail);
   const { collections } = useFilterChoices();
-  const [tag, setTag] = useState('');
   const [message, setMessage] = useState<{ ok: boolean; text: string } | null>(null);
   const ids = [...selected];
   if (ids.length === 0) return null;
@@ -64,31 +64,14 @@ export function BulkActions() {
           >
             Unfavourite
           </button>
-          <form
-            className="inline-row"
-            onSubmit={(event) => {
-              event.preventDefault();
-              const name = tag.trim();
-              if (!name) return;
-              void run(() => call('library:tag', { ids, tags: [name] }), `Tagged ${count} #${name}.`).then(
-                () => setTag(''),
-              );
-            }}
-          >
-            <label className="visually-hidden" htmlFor="bulk-tag">
-              Tag to add
-            </label>
-            <input
-              id="bulk-tag"
-              className="input input-small"
-              placeholder="tag"
-              value={tag}
-              onChange={(event) => setTag(event.target.value)}
-            />
-            <button type="submit" className="btn btn-small" disabled={!tag.trim()}>
-              Add tag
-            </button>
-          </form>
+          <InlineAddForm
+            label="Tag to add"
+            placeholder="tag"
+            button="Add tag"
+            onAdd={(name) =>
+              run(() => call('library:tag', { ids, tags: [name] }), `Tagged ${count} #${name}.`)
+            }
+          />
           {collections.length > 0 && (
             <label>
               <span className="visually-hidden">Add to collection</span>

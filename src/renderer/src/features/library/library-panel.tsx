@@ -1,5 +1,6 @@
 import { useState, type DragEvent } from 'react';
 import { libraryLimits } from '../../../../shared/api/library.ts';
+import { ErrorState, LoadingState } from '../../app/states.tsx';
 import { call } from '../../bridge/api.ts';
 import { messageOf } from '../../lib/errors.ts';
 import { CompareDialog } from '../detail/compare-dialog.tsx';
@@ -50,21 +51,15 @@ function EmptyState() {
   const setFilters = useLibrary((state) => state.setFilters);
   if (error) {
     return (
-      <div className="empty-state" role="alert">
-        <strong>The library could not be loaded</strong>
-        {error}
-        <button type="button" className="btn" onClick={() => void useLibrary.getState().reload()}>
-          Try again
-        </button>
-      </div>
+      <ErrorState
+        title="The library could not be loaded"
+        message={error}
+        onRetry={() => void useLibrary.getState().reload()}
+      />
     );
   }
   if (total === null || (loading && total === 0)) {
-    return (
-      <div className="empty-state">
-        <span className="spinner" aria-hidden="true" /> Loading images…
-      </div>
-    );
+    return <LoadingState>Loading images…</LoadingState>;
   }
   if (total > 0) return null;
   const filtered =

@@ -2,6 +2,7 @@ import { create } from 'zustand';
 import type { ImageSummary, LibraryQuery, LibrarySort } from '../../../../shared/api/library.ts';
 import { call, on } from '../../bridge/api.ts';
 import { messageOf } from '../../lib/errors.ts';
+import { nextSelection } from './selection.ts';
 
 /** The filters the toolbar edits; paging fields are the store's business. */
 export interface LibraryFilters {
@@ -87,24 +88,13 @@ export const useLibrary = create<LibraryState>()((set, get) => ({
   },
   select(index, how) {
     const { items, selected, anchor } = get();
-    const item = items[index];
-    if (!item) return;
-    if (how.range && anchor !== null) {
-      const next = how.toggle ? new Set(selected) : new Set<string>();
-      const [from, to] = anchor < index ? [anchor, index] : [index, anchor];
-      for (let i = from; i <= to; i++) {
-        const id = items[i]?.id;
-        if (id) next.add(id);
-      }
-      set({ selected: next, focusIndex: index });
-    } else if (how.toggle) {
-      const next = new Set(selected);
-      if (next.has(item.id)) next.delete(item.id);
-      else next.add(item.id);
-      set({ selected: next, anchor: index, focusIndex: index });
-    } else {
-      set({ selected: new Set([item.id]), anchor: index, focusIndex: index });
-    }
+    const next = nextSelection(
+      items.map((item) => item.id),
+      { selected, anchor },
+      index,
+      how,
+    );
+    if (next) set({ ...next, focusIndex: index });
   },
   selectAll() {
     set({ selected: new Set(get().items.map((item) => item.id)) });

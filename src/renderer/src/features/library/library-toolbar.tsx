@@ -24,6 +24,30 @@ export function useFilterChoices(): { tags: string[]; collections: Collection[] 
   return choices;
 }
 
+interface FilterSelectProps {
+  label: string;
+  value: string;
+  options: { value: string; label: string }[];
+  onChange(value: string): void;
+}
+
+function FilterSelect({ label, value, options, onChange }: FilterSelectProps) {
+  return (
+    <select
+      aria-label={label}
+      className="select"
+      value={value}
+      onChange={(event) => onChange(event.target.value)}
+    >
+      {options.map((option) => (
+        <option key={option.value} value={option.value}>
+          {option.label}
+        </option>
+      ))}
+    </select>
+  );
+}
+
 export function LibraryToolbar() {
   const filters = useLibrary((state) => state.filters);
   const setFilters = useLibrary((state) => state.setFilters);
@@ -85,85 +109,70 @@ export function LibraryToolbar() {
         />
         Favourites only
       </label>
-      <select
-        aria-label="Model"
-        className="select"
+      <FilterSelect
+        label="Model"
         value={filters.model}
-        onChange={(event) => setFilters({ model: event.target.value })}
-      >
-        <option value="">All models</option>
-        {modelIds.map((id) => (
-          <option key={id} value={id}>
-            {models[id].label}
-          </option>
-        ))}
-      </select>
-      <select
-        aria-label="Minimum rating"
-        className="select"
-        value={filters.minRating}
-        onChange={(event) => setFilters({ minRating: Number(event.target.value) })}
-      >
-        <option value={0}>Any rating</option>
-        {[1, 2, 3, 4, 5].map((stars) => (
-          <option key={stars} value={stars}>
-            {'★'.repeat(stars)} or more
-          </option>
-        ))}
-      </select>
-      <select
-        aria-label="Shape"
-        className="select"
+        options={[
+          { value: '', label: 'All models' },
+          ...modelIds.map((id) => ({ value: id, label: models[id].label })),
+        ]}
+        onChange={(model) => setFilters({ model })}
+      />
+      <FilterSelect
+        label="Minimum rating"
+        value={String(filters.minRating)}
+        options={[
+          { value: '0', label: 'Any rating' },
+          ...[1, 2, 3, 4, 5].map((stars) => ({
+            value: String(stars),
+            label: `${'★'.repeat(stars)} or more`,
+          })),
+        ]}
+        onChange={(value) => setFilters({ minRating: Number(value) })}
+      />
+      <FilterSelect
+        label="Shape"
         value={filters.orientation}
-        onChange={(event) => setFilters({ orientation: event.target.value as LibraryFilters['orientation'] })}
-      >
-        <option value="">Any shape</option>
-        <option value="landscape">Landscape</option>
-        <option value="portrait">Portrait</option>
-        <option value="square">Square</option>
-      </select>
+        options={[
+          { value: '', label: 'Any shape' },
+          { value: 'landscape', label: 'Landscape' },
+          { value: 'portrait', label: 'Portrait' },
+          { value: 'square', label: 'Square' },
+        ]}
+        onChange={(value) => setFilters({ orientation: value as LibraryFilters['orientation'] })}
+      />
       {tags.length > 0 && (
-        <select
-          aria-label="Tag"
-          className="select"
+        <FilterSelect
+          label="Tag"
           value={filters.tag}
-          onChange={(event) => setFilters({ tag: event.target.value })}
-        >
-          <option value="">Any tag</option>
-          {tags.map((tag) => (
-            <option key={tag} value={tag}>
-              #{tag}
-            </option>
-          ))}
-        </select>
+          options={[
+            { value: '', label: 'Any tag' },
+            ...tags.map((tag) => ({ value: tag, label: `#${tag}` })),
+          ]}
+          onChange={(tag) => setFilters({ tag })}
+        />
       )}
       {collections.length > 0 && (
-        <select
-          aria-label="Collection"
-          className="select"
-          value={filters.collectionId ?? ''}
-          onChange={(event) =>
-            setFilters({ collectionId: event.target.value ? Number(event.target.value) : null })
-          }
-        >
-          <option value="">All collections</option>
-          {collections.map((collection) => (
-            <option key={collection.id} value={collection.id}>
-              {collection.name} ({collection.count})
-            </option>
-          ))}
-        </select>
+        <FilterSelect
+          label="Collection"
+          value={filters.collectionId === null ? '' : String(filters.collectionId)}
+          options={[
+            { value: '', label: 'All collections' },
+            ...collections.map((c) => ({ value: String(c.id), label: `${c.name} (${c.count})` })),
+          ]}
+          onChange={(value) => setFilters({ collectionId: value ? Number(value) : null })}
+        />
       )}
-      <select
-        aria-label="Sort"
-        className="select"
+      <FilterSelect
+        label="Sort"
         value={filters.sort}
-        onChange={(event) => setFilters({ sort: event.target.value as LibrarySort })}
-      >
-        <option value="newest">Newest first</option>
-        <option value="oldest">Oldest first</option>
-        <option value="rating">Best rated</option>
-      </select>
+        options={[
+          { value: 'newest', label: 'Newest first' },
+          { value: 'oldest', label: 'Oldest first' },
+          { value: 'rating', label: 'Best rated' },
+        ]}
+        onChange={(value) => setFilters({ sort: value as LibrarySort })}
+      />
       {filtered && (
         <button
           type="button"

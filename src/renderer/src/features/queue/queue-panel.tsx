@@ -1,8 +1,9 @@
-import { useEffect, useState } from 'react';
 import { isActiveJobState, type Job, type JobState } from '../../../../shared/api/jobs.ts';
 import { isModelId, models } from '../../../../shared/models/index.ts';
 import { mediaUrl } from '../../bridge/api.ts';
 import { formatDuration } from '../../lib/format.ts';
+import { useNow } from '../../lib/use-now.ts';
+import { ErrorState, LoadingState } from '../../app/states.tsx';
 import { useDetail } from '../detail/detail-store.ts';
 import { useQueue, type JobView } from './queue-store.ts';
 import './queue.css';
@@ -22,16 +23,6 @@ const stageLabels: Record<JobState, string> = {
 function stageOf(job: Job): string {
   if (job.state === 'submitted' && job.remoteStatus === 'QUEUED') return 'Queued at Segmind';
   return stageLabels[job.state];
-}
-
-function useTicker(active: boolean): number {
-  const [now, setNow] = useState(Date.now);
-  useEffect(() => {
-    if (!active) return;
-    const timer = setInterval(() => setNow(Date.now()), 500);
-    return () => clearInterval(timer);
-  }, [active]);
-  return now;
 }
 
 function JobRow({ view, now }: { view: JobView; now: number }) {
@@ -134,7 +125,7 @@ export function QueuePanel() {
     const view = jobs[id];
     return view ? isActiveJobState(view.job.state) : false;
   });
-  const now = useTicker(anyActive);
+  const now = useNow(anyActive, 500);
   const activeCount = order.filter((id) => jobs[id] && isActiveJobState(jobs[id].job.state)).length;
 
   return (
@@ -153,18 +144,13 @@ export function QueuePanel() {
       </div>
       <div className="panel-body">
         {!loaded ? (
-          <div className="empty-state">
-            <span className="spinner" aria-hidden="true" />
-            Loading the queue…
-          </div>
+          <LoadingState>Loading the queue…</LoadingState>
         ) : loadError ? (
-          <div className="empty-state" role="alert">
-            <strong>The queue could not be loaded</strong>
-            {loadError}
-            <button type="button" className="btn" onClick={() => void useQueue.getState().load()}>
-              Try again
-            </button>
-          </div>
+          <ErrorState
+            title="The queue could not be loaded"
+            message={loadError}
+            onRetry={() => void useQueue.getState().load()}
+          />
         ) : order.length === 0 ? (
           <div className="empty-state">
             <strong>Nothing in the queue</strong>

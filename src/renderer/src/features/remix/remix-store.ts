@@ -1,9 +1,10 @@
 import { create } from 'zustand';
 import { libraryLimits } from '../../../../shared/api/library.ts';
-import { imageMimeTypes, isHttpUrl, localImageRef } from '../../../../shared/models/index.ts';
+import { isHttpUrl, localImageRef } from '../../../../shared/models/index.ts';
 import { call, mediaUrl } from '../../bridge/api.ts';
 import { messageOf } from '../../lib/errors.ts';
 import { formatBytes } from '../../lib/format.ts';
+import { refusalOf } from './file-checks.ts';
 
 /** The drag payload a library cell carries, so a drop zone can use the stored file as is. */
 export const LIBRARY_DRAG_TYPE = 'application/x-ideogram-image';
@@ -44,17 +45,6 @@ function readBase64(file: File): Promise<string> {
     reader.onerror = () => reject(reader.error ?? new Error(`Could not read ${file.name}`));
     reader.readAsDataURL(file);
   });
-}
-
-/** The refusal for a file, in words that say what to do instead; null when it is acceptable. */
-export function refusalOf(file: { name: string; type: string; size: number }): string | null {
-  if (!(imageMimeTypes as readonly string[]).includes(file.type)) {
-    return `“${file.name}” is not a PNG, JPEG or WebP image, so it cannot be used as a source. Drop an image file instead.`;
-  }
-  if (file.size > libraryLimits.maxSourceBytes) {
-    return `“${file.name}” is ${formatBytes(file.size)}; sources must be 10 MB or smaller. Use a smaller or compressed copy.`;
-  }
-  return null;
 }
 
 export const useRemix = create<RemixState>()((set, get) => ({

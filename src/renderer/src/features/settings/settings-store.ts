@@ -52,42 +52,41 @@ export const useSettings = create<SettingsState>()((set, get) => ({
       throw error;
     }
   },
-  async setKey(key) {
-    set({ keyBusy: true, keyMessage: null });
-    try {
+  setKey: (key) =>
+    keyAction(async () => {
       const status = await call('key:set', { key });
-      set({ key: status, keyMessage: { ok: true, text: `Key saved (ends in ${status.last4 ?? '????'}).` } });
-      return true;
-    } catch (error) {
-      set({ keyMessage: { ok: false, text: messageOf(error) } });
-      return false;
-    } finally {
-      set({ keyBusy: false });
-    }
+      return {
+        key: status,
+        keyMessage: { ok: true, text: `Key saved (ends in ${status.last4 ?? '????'}).` },
+      };
+    }),
+  clearKey: async () => {
+    await keyAction(async () => ({
+      key: await call('key:clear'),
+      keyMessage: { ok: true, text: 'Key removed.' },
+    }));
   },
-  async clearKey() {
-    set({ keyBusy: true, keyMessage: null });
-    try {
-      const status = await call('key:clear');
-      set({ key: status, keyMessage: { ok: true, text: 'Key removed.' } });
-    } catch (error) {
-      set({ keyMessage: { ok: false, text: messageOf(error) } });
-    } finally {
-      set({ keyBusy: false });
-    }
-  },
-  async testKey() {
-    set({ keyBusy: true, keyMessage: null });
-    try {
+  testKey: async () => {
+    await keyAction(async () => {
       const result = await call('key:test');
-      set({ keyMessage: { ok: result.ok, text: result.message } });
-    } catch (error) {
-      set({ keyMessage: { ok: false, text: messageOf(error) } });
-    } finally {
-      set({ keyBusy: false });
-    }
+      return { keyMessage: { ok: result.ok, text: result.message } };
+    });
   },
 }));
+
+/** Runs one key action with the busy flag up; its outcome (or failure) becomes the key message. */
+async function keyAction(action: () => Promise<Partial<SettingsState>>): Promise<boolean> {
+  useSettings.setState({ keyBusy: true, keyMessage: null });
+  try {
+    useSettings.setState(await action());
+    return true;
+  } catch (error) {
+    useSettings.setState({ keyMessage: { ok: false, text: messageOf(error) } });
+    return false;
+  } finally {
+    useSettings.setState({ keyBusy: false });
+  }
+}
 
 export function subscribeSettings(): () => void {
   const offInfo = on('app:info', (info) => {
