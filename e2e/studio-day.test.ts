@@ -279,6 +279,25 @@ describe("a user's day in the studio", () => {
     await expect.poll(() => grid().getByRole('img').count()).toBe(5);
   });
 
+  it('works from the keyboard: arrows move through the grid, Space selects, Enter opens, Escape closes', async () => {
+    await grid().focus();
+    await page.keyboard.press('Home');
+    await page.keyboard.press('ArrowRight');
+    await expect.poll(() => grid().locator('.cell-focused').count()).toBe(1);
+    const focusedId = await grid().getAttribute('aria-activedescendant');
+    expect(await grid().locator('.cell-focused').getAttribute('id')).toBe(focusedId);
+    await page.keyboard.press('Space');
+    await page.getByText('1 selected').waitFor();
+    await page.keyboard.press('Enter');
+    await detail().waitFor();
+    await screenshot(page, 'studio-keyboard-detail-light');
+    await page.keyboard.press('Escape');
+    await detail().waitFor({ state: 'hidden' });
+    await expect.poll(() => grid().evaluate((element) => element === document.activeElement)).toBe(true);
+    await page.keyboard.press('Escape');
+    await expect.poll(() => page.getByText('1 selected').count()).toBe(0);
+  });
+
   it('keeps the last settings per model across a reload', async () => {
     await page.reload();
     await pickModel('Ideogram 4.0');

@@ -7,7 +7,7 @@ import { subscribeSettings, useSettings } from '../features/settings/settings-st
 export function startStudio(): void {
   subscribeSettings();
   subscribeQueue(() => scheduleReload());
-  subscribeLibrary(() => undefined);
+  subscribeLibrary();
   void useSettings
     .getState()
     .load()

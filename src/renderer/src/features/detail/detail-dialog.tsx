@@ -1,6 +1,6 @@
 import { useState } from 'react';
 import type { ImageRecord } from '../../../../shared/api/library.ts';
-import { isModelId, models, type ModelId } from '../../../../shared/models/index.ts';
+import { isLocalImageRef, isModelId, models, type ModelId } from '../../../../shared/models/index.ts';
 import { call, mediaUrl } from '../../bridge/api.ts';
 import { Modal } from '../../app/modal.tsx';
 import { ErrorState, LoadingState } from '../../app/states.tsx';
@@ -15,7 +15,10 @@ import './detail.css';
 
 /** A recipe value as a person reads it: presets by name, lists joined, inline images not dumped. */
 function describeValue(value: unknown): string {
-  if (typeof value === 'string') return value.startsWith('data:') ? '(inline image)' : value;
+  if (typeof value === 'string') {
+    if (value.startsWith('data:')) return '(inline image)';
+    return isLocalImageRef(value) ? '(image stored in the library)' : value;
+  }
   if (Array.isArray(value)) return value.length ? value.map(describeValue).join(', ') : 'none';
   if (value && typeof value === 'object') {
     const palette = value as { name?: string; members?: { color_hex: string; color_weight?: number }[] };
@@ -220,6 +223,25 @@ export function DetailDialog() {
               <button type="button" className="btn btn-small" onClick={() => remixThis(record)}>
                 Remix this
               </button>
+              {isModelId(record.model) && (
+                <button
+                  type="button"
+                  className="btn btn-small"
+                  onClick={() =>
+                    void act(
+                      () =>
+                        call('jobs:variations', {
+                          model: record.model as ModelId,
+                          params: { ...record.params, prompt: record.prompt },
+                          count: 4,
+                        }),
+                      'Four variations are in the queue.',
+                    )
+                  }
+                >
+                  4 variations
+                </button>
+              )}
             </div>
             <div className="detail-actions">
               <button

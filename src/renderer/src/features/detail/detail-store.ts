@@ -2,7 +2,7 @@ import { create } from 'zustand';
 import type { Collection, ImageRecord } from '../../../../shared/api/library.ts';
 import { call } from '../../bridge/api.ts';
 import { messageOf } from '../../lib/errors.ts';
-import { scheduleReload } from '../library/library-store.ts';
+import { applyLibraryChange } from '../library/library-store.ts';
 
 interface DetailState {
   detailId: string | null;
@@ -55,7 +55,8 @@ export const useDetail = create<DetailState>()((set, get) => ({
   async act(action, note) {
     try {
       await action();
-      scheduleReload();
+      const id = get().detailId;
+      if (id) void applyLibraryChange({ kind: 'updated', ids: [id] });
       set({ note: note ?? null, error: null });
       await get().refresh();
     } catch (error) {

@@ -3,7 +3,7 @@ import { InlineAddForm } from '../../app/inline-add-form.tsx';
 import { call } from '../../bridge/api.ts';
 import { messageOf } from '../../lib/errors.ts';
 import { useDetail } from '../detail/detail-store.ts';
-import { scheduleReload, useLibrary } from './library-store.ts';
+import { applyLibraryChange, useLibrary } from './library-store.ts';
 import { useFilterChoices } from './library-toolbar.tsx';
 
 /** What can be done to every selected image at once. */
@@ -18,10 +18,10 @@ export function BulkActions() {
   const ids = [...selected];
   if (ids.length === 0) return null;
 
-  async function run(action: () => Promise<unknown>, done: string, clear = false) {
+  async function run(action: () => Promise<unknown>, done: string, clear = false, removes = false) {
     try {
       await action();
-      scheduleReload();
+      await applyLibraryChange({ kind: removes ? 'removed' : 'updated', ids });
       setMessage({ ok: true, text: done });
       if (clear) clearSelection();
     } catch (error) {
@@ -131,7 +131,7 @@ export function BulkActions() {
             className="btn btn-small btn-danger"
             onClick={() => {
               if (window.confirm(`Delete ${count} for good? This cannot be undone.`)) {
-                void run(() => call('library:emptyTrash', { ids }), `${count} deleted.`, true);
+                void run(() => call('library:emptyTrash', { ids }), `${count} deleted.`, true, true);
               }
             }}
           >

@@ -9,10 +9,10 @@ import {
   type KeyboardEvent,
 } from 'react';
 import type { ImageSummary } from '../../../../shared/api/library.ts';
-import { mediaUrl } from '../../bridge/api.ts';
+import { call, mediaUrl } from '../../bridge/api.ts';
 import { useDetail } from '../detail/detail-store.ts';
 import { LIBRARY_DRAG_TYPE, type LibraryDragPayload } from '../remix/remix-store.ts';
-import { useLibrary } from './library-store.ts';
+import { applyLibraryChange, useLibrary } from './library-store.ts';
 
 const TARGET_CELL = 176;
 const GAP = 6;
@@ -179,64 +179,77 @@ export function LibraryGrid() {
       selectAll();
     } else if (event.key === 'Escape') {
       clearSelection();
+    } else if (event.key === 'Delete' && selected.size > 0 && !useLibrary.getState().filters.trashed) {
+      const ids = [...selected];
+      void call('library:trash', { ids }).then(() => applyLibraryChange({ kind: 'updated', ids }));
     }
   }
 
   const focusedItem = items[focusIndex];
   return (
-    <div
-      ref={scroller}
-      className={`grid-scroller ${hasFocus ? 'grid-has-focus' : ''}`}
-      role="grid"
-      aria-label="Library"
-      aria-multiselectable="true"
-      aria-rowcount={rowCount}
-      aria-colcount={columns}
-      aria-activedescendant={hasFocus && focusedItem ? `cell-${focusedItem.id}` : undefined}
-      tabIndex={0}
-      onFocus={() => setHasFocus(true)}
-      onBlur={() => setHasFocus(false)}
-      onKeyDown={onKeyDown}
-      onClick={(event) => {
-        const cell = (event.target as HTMLElement).closest<HTMLElement>('[data-index]');
-        if (!cell) return;
-        select(Number(cell.dataset.index), { range: event.shiftKey, toggle: event.ctrlKey || event.metaKey });
-      }}
-      onDoubleClick={(event) => {
-        const cell = (event.target as HTMLElement).closest<HTMLElement>('[data-index]');
-        const item = cell ? items[Number(cell.dataset.index)] : undefined;
-        if (item) openDetail(item.id);
-      }}
-    >
-      <div className="grid-canvas" style={{ height: virtualizer.getTotalSize() }}>
-        {rows.map((row) => (
-          <div
-            // Keyed by slot, not by row: rows scrolled off are reused for the rows scrolled on, so a
-            // fast scroll updates a few attributes instead of removing and creating DOM every frame.
-            key={row.index % rows.length}
-            role="row"
-            aria-rowindex={row.index + 1}
-            className="grid-row"
-            style={{ transform: `translateY(${row.start}px)`, gap: GAP, paddingLeft: GAP }}
-          >
-            {Array.from({ length: columns }, (_, column) => {
-              const index = row.index * columns + column;
-              if (index >= total) return null;
-              const item = items[index];
-              return (
-                <Cell
-                  key={column}
-                  item={item}
-                  index={index}
-                  size={size}
-                  selected={item ? selected.has(item.id) : false}
-                  focused={hasFocus && index === focusIndex}
-                />
-              );
-            })}
-          </div>
-        ))}
+    <>
+      <p id="grid-keys" className="visually-hidden">
+        Arrow keys move, Space selects (with Shift, a range), Enter opens, Delete moves to the trash, Ctrl+A
+        selects all. Drag an image onto a source box to remix it.
+      </p>
+      <div
+        ref={scroller}
+        className={`grid-scroller ${hasFocus ? 'grid-has-focus' : ''}`}
+        role="grid"
+        aria-label="Library"
+        aria-describedby="grid-keys"
+        aria-multiselectable="true"
+        aria-rowcount={rowCount}
+        aria-colcount={columns}
+        aria-activedescendant={hasFocus && focusedItem ? `cell-${focusedItem.id}` : undefined}
+        tabIndex={0}
+        onFocus={() => setHasFocus(true)}
+        onBlur={() => setHasFocus(false)}
+        onKeyDown={onKeyDown}
+        onClick={(event) => {
+          const cell = (event.target as HTMLElement).closest<HTMLElement>('[data-index]');
+          if (!cell) return;
+          select(Number(cell.dataset.index), {
+            range: event.shiftKey,
+            toggle: event.ctrlKey || event.metaKey,
+          });
+        }}
+        onDoubleClick={(event) => {
+          const cell = (event.target as HTMLElement).closest<HTMLElement>('[data-index]');
+          const item = cell ? items[Number(cell.dataset.index)] : undefined;
+          if (item) openDetail(item.id);
+        }}
+      >
+        <div className="grid-canvas" style={{ height: virtualizer.getTotalSize() }}>
+          {rows.map((row) => (
+            <div
+              // Keyed by slot, not by row: rows scrolled off are reused for the rows scrolled on, so a
+              // fast scroll updates a few attributes instead of removing and creating DOM every frame.
+              key={row.index % rows.length}
+              role="row"
+              aria-rowindex={row.index + 1}
+              className="grid-row"
+              style={{ transform: `translateY(${row.start}px)`, gap: GAP, paddingLeft: GAP }}
+            >
+              {Array.from({ length: columns }, (_, column) => {
+                const index = row.index * columns + column;
+                if (index >= total) return null;
+                const item = items[index];
+                return (
+                  <Cell
+                    key={column}
+                    item={item}
+                    index={index}
+                    size={size}
+                    selected={item ? selected.has(item.id) : false}
+                    focused={hasFocus && index === focusIndex}
+                  />
+                );
+              })}
+            </div>
+          ))}
+        </div>
       </div>
-    </div>
+    </>
   );
 }

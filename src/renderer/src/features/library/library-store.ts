@@ -1,5 +1,11 @@
 import { create } from 'zustand';
-import type { ImageSummary, LibraryQuery, LibrarySort } from '../../../../shared/api/library.ts';
+import type {
+  ImageRecord,
+  ImageSummary,
+  LibraryChange,
+  LibraryQuery,
+  LibrarySort,
+} from '../../../../shared/api/library.ts';
 import { call, on } from '../../bridge/api.ts';
 import { messageOf } from '../../lib/errors.ts';
 import { nextSelection } from './selection.ts';
@@ -42,6 +48,8 @@ interface LibraryState {
   error: string | null;
   /** Bumped on every new query, so answers to an older one are dropped. */
   generation: number;
+  /** Bumped whenever the shown images change, so pickers built from them (tags, collections) refresh. */
+  revision: number;
   /** Set once the first page of the current query has arrived. */
   firstPaintAt: number | null;
   /** Selected image ids; `anchor` is where a shift-click range starts. */
@@ -78,6 +86,7 @@ export const useLibrary = create<LibraryState>()((set, get) => ({
   loading: false,
   error: null,
   generation: 0,
+  revision: 0,
   firstPaintAt: null,
   selected: new Set(),
   anchor: null,
@@ -114,6 +123,7 @@ export const useLibrary = create<LibraryState>()((set, get) => ({
       const ids = new Set(page.items.map((item) => item.id));
       const kept = new Set([...get().selected].filter((id) => ids.has(id)));
       set({
+        revision: get().revision + 1,
         selected: kept.size === get().selected.size ? get().selected : kept,
         items: page.items,
         total: page.total ?? page.items.length,
@@ -160,7 +170,7 @@ export const useLibrary = create<LibraryState>()((set, get) => ({
       else removed++;
     }
     const total = get().total;
-    set({ items, total: total === null ? null : total - removed });
+    set({ items, total: total === null ? null : total - removed, revision: get().revision + 1 });
   },
 }));
 
@@ -172,9 +182,51 @@ export function scheduleReload(delayMs = 150): void {
   reloadTimer = setTimeout(() => void useLibrary.getState().reload(), delayMs);
 }
 
-export function subscribeLibrary(onChange: (kind: string, ids: string[]) => void): () => void {
-  return on('library:changed', (change) => {
-    onChange(change.kind, change.ids);
+function matches(filters: LibraryFilters, image: ImageRecord): boolean {
+  return (
+    (image.trashedAt !== null) === filters.trashed &&
+    (!filters.favorite || image.favorite) &&
+    image.rating >= filters.minRating &&
+    (!filters.model || image.model === filters.model) &&
+    (!filters.tag || image.tags.includes(filters.tag)) &&
+    (filters.collectionId === null || image.collections.some((c) => c.id === filters.collectionId))
+  );
+}
+
+/**
+ * Brings the grid up to date after a change. Edits to images already on screen are patched in place,
+ * so a user deep in a 100k library keeps their place; anything that may move images reloads.
+ */
+export async function applyLibraryChange(change: LibraryChange): Promise<void> {
+  const { items, filters, patchItems } = useLibrary.getState();
+  if (change.kind === 'removed') {
+    patchItems(change.ids, () => null);
+    return;
+  }
+  const loaded = new Set(items.map((item) => item.id));
+  const visible = change.ids.filter((id) => loaded.has(id));
+  if (change.kind === 'added' || filters.sort === 'rating' || visible.length > 100) {
     scheduleReload();
+    return;
+  }
+  const settled = await Promise.allSettled(visible.map((id) => call('library:get', { id })));
+  const records = new Map<string, ImageRecord>();
+  for (const result of settled) if (result.status === 'fulfilled') records.set(result.value.id, result.value);
+  const current = useLibrary.getState().filters;
+  useLibrary.getState().patchItems(visible, (item) => {
+    const record = records.get(item.id);
+    if (!record) return null;
+    if (!matches(current, record)) return null;
+    return {
+      ...item,
+      favorite: record.favorite,
+      rating: record.rating,
+      trashedAt: record.trashedAt,
+      prompt: record.prompt,
+    };
   });
+}
+
+export function subscribeLibrary(): () => void {
+  return on('library:changed', (change) => void applyLibraryChange(change));
 }

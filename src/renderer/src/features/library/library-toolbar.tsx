@@ -6,7 +6,7 @@ import { defaultFilters, useLibrary, type LibraryFilters } from './library-store
 
 /** Tags and collections for the filter pickers, refreshed whenever the library changes. */
 export function useFilterChoices(): { tags: string[]; collections: Collection[] } {
-  const generation = useLibrary((state) => state.generation);
+  const revision = useLibrary((state) => state.revision);
   const [choices, setChoices] = useState<{ tags: string[]; collections: Collection[] }>({
     tags: [],
     collections: [],
@@ -20,7 +20,7 @@ export function useFilterChoices(): { tags: string[]; collections: Collection[] 
     return () => {
       live = false;
     };
-  }, [generation]);
+  }, [revision]);
   return choices;
 }
 

@@ -12,7 +12,7 @@ import { LIBRARY_DRAG_TYPE, useRemix, type LibraryDragPayload } from './remix-st
 import './remix.css';
 
 function describeRef(ref: string): string {
-  if (sha256FromLocalRef(ref)) return 'Stored image';
+  if (sha256FromLocalRef(ref)) return 'Image kept from last time';
   return ref;
 }
 
