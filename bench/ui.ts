@@ -169,7 +169,10 @@ async function main(): Promise<void> {
     const wheelSeconds = (performance.now() - wheelStarted) / 1000;
 
     const jumps: Row[] = [];
+    /** Page-clock start of each phase, so long tasks can be told apart by what the user was doing. */
+    const phases: { name: string; at: number }[] = [{ name: 'wheel', at: scrollFrom }];
     for (const fraction of [0.25, 0.5, 0.75, 1]) {
+      phases.push({ name: `jump ${fraction * 100}%`, at: await page.evaluate(() => performance.now()) });
       const started = performance.now();
       await grid.evaluate((element, f) => {
         element.scrollTop = f * (element.scrollHeight - element.clientHeight);
@@ -196,6 +199,7 @@ async function main(): Promise<void> {
       ).__bench;
       const frames = bench.frames.filter((time) => time >= from);
       return {
+        tasks: bench.longTasks.filter((task) => task.start >= from),
         longTasks: bench.longTasks.filter((task) => task.start >= from).map((task) => task.duration),
         longTasksBeforeScroll: bench.longTasks
           .filter((task) => task.start < from)
@@ -205,6 +209,17 @@ async function main(): Promise<void> {
     }, scrollFrom);
 
     const maxLongTask = probe.longTasks.length ? Math.max(...probe.longTasks) : 0;
+    const phaseOf = (start: number) => phases.findLast((phase) => phase.at <= start)?.name ?? 'wheel';
+    const longTasksByPhase = phases.map((phase) => {
+      const tasks = probe.tasks
+        .filter((task) => phaseOf(task.start) === phase.name)
+        .map((task) => task.duration);
+      return {
+        phase: phase.name,
+        longTasks: tasks.length,
+        maxMs: tasks.length ? Math.round(Math.max(...tasks)) : 0,
+      };
+    });
     const summary = {
       rows: ROWS,
       totalShown: shown === 1,
@@ -221,6 +236,9 @@ async function main(): Promise<void> {
       frameGapP95Ms: Number(quantile(probe.frameGaps, 0.95).toFixed(1)),
       frameGapMaxMs: Number(Math.max(...probe.frameGaps).toFixed(1)),
       jumps,
+      longTasksByPhase,
+      // Long tasks are wall time: on a shared two-core machine other work inflates them, so say how busy it was.
+      loadAverage1m: Number(os.loadavg()[0]!.toFixed(2)),
       passed: probe.longTasks.length === 0,
     };
     printTable([
@@ -233,7 +251,8 @@ async function main(): Promise<void> {
         'frame gap p95 ms': summary.frameGapP95Ms,
       },
     ]);
-    printTable(jumps);
+    printTable(jumps.map((jump, i) => ({ ...jump, ...longTasksByPhase[i + 1] })));
+    printTable([longTasksByPhase[0]!]);
     console.log(`Results: ${writeResults('ui', summary)}`);
     if (!summary.passed) process.exitCode = 1;
   } finally {
