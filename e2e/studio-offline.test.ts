@@ -78,4 +78,20 @@ describe('offline and back', () => {
     await expect.poll(() => grid().getByRole('img').count()).toBe(2);
     await screenshot(page, 'studio-recovered-light');
   });
+
+  it('says when the credits run out, and resumes when the user has topped up', async () => {
+    simulator?.setCredits(0);
+    await generate('A lighthouse keeper counting coins');
+    await banner().getByText('Out of credits', { exact: true }).waitFor({ timeout: 60_000 });
+    await banner()
+      .getByText(/top up/i)
+      .waitFor();
+    await screenshot(page, 'studio-out-of-credits-light');
+    simulator?.setCredits(1000);
+    await banner().getByRole('button', { name: 'Resume' }).click();
+    await banner().waitFor({ state: 'detached', timeout: 60_000 });
+    await grid()
+      .getByRole('img', { name: 'A lighthouse keeper counting coins' })
+      .waitFor({ timeout: 60_000 });
+  });
 });

@@ -95,7 +95,7 @@ export function LibraryToolbar() {
         <input
           className="input"
           type="search"
-          placeholder="Search by words of the prompt…"
+          placeholder="Search prompts…"
           value={search}
           onChange={(event) => setSearch(event.target.value)}
           onKeyDown={(event) => event.key === 'Enter' && setFilters({ search })}

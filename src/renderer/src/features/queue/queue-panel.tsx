@@ -20,7 +20,8 @@ const stageLabels: Record<JobState, string> = {
   interrupted: 'Interrupted',
 };
 
-function stageOf(job: Job): string {
+function stageOf(job: Job, paused: boolean): string {
+  if (job.state === 'queued' && paused) return 'Paused';
   if (job.state === 'submitted' && job.remoteStatus === 'QUEUED') return 'Queued at Segmind';
   return stageLabels[job.state];
 }
@@ -30,6 +31,7 @@ function JobRow({ view, now }: { view: JobView; now: number }) {
   const note = useQueue((state) => state.notes[job.id]);
   const { cancel, retry, remove } = useQueue.getState();
   const openDetail = useDetail((state) => state.openDetail);
+  const paused = useQueue((state) => state.status?.state === 'paused');
   const active = isActiveJobState(job.state);
   const elapsed = active ? job.elapsedMs + (now - view.receivedAt) : job.elapsedMs;
   const expected = job.expectedMs;
@@ -46,10 +48,10 @@ function JobRow({ view, now }: { view: JobView; now: number }) {
     job.state === 'interrupted';
 
   return (
-    <li className={`job job-${job.state}`} aria-label={`${stageOf(job)}: ${job.prompt}`}>
+    <li className={`job job-${job.state}`} aria-label={`${stageOf(job, paused)}: ${job.prompt}`}>
       <div className="job-top">
         <span className="job-model">{modelLabel}</span>
-        <span className={`job-state state-${job.state}`}>{stageOf(job)}</span>
+        <span className={`job-state state-${job.state}`}>{stageOf(job, paused)}</span>
       </div>
       <p className="job-prompt" title={job.prompt}>
         {job.prompt || <span className="muted">(no prompt)</span>}
