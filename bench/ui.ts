@@ -16,7 +16,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { performance } from 'node:perf_hooks';
 import sharp from 'sharp';
-import { launchBrowser, projectRoot, startStudio } from '../e2e/harness.ts';
+import { launchBrowser, projectRoot, screenshot, startStudio } from '../e2e/harness.ts';
 import { openDatabase } from '../src/main/library/database.ts';
 import { createFileStore } from '../src/main/library/file-store.ts';
 import { insertImageRow } from '../src/main/library/image-rows.ts';
@@ -158,6 +158,7 @@ async function main(): Promise<void> {
       const bench = (window as unknown as { __bench: { firstThumb: number } }).__bench;
       return { gridMs: mark?.startTime ?? Number.NaN, thumbMs: bench.firstThumb };
     });
+    await screenshot(page, 'bench-ui-100k-grid');
     const shown = await page.getByText(`${ROWS.toLocaleString('en-US')} images`).count();
 
     const scrollFrom = await page.evaluate(() => performance.now());

@@ -167,6 +167,24 @@ describe("a user's day in the studio", () => {
     await waitLoaded(page.getByRole('img', { name: 'Source: orange.png' }));
     await expect.poll(() => page.getByText('“notes.txt” is not a PNG').count()).toBe(0);
     await page.getByLabel('Prompt').fill(prompts.remixFile);
+
+    // Style references take a pasted image too, and refuse what is not a web address.
+    const styles = page.getByTestId('drop-style_reference_images');
+    await page.getByLabel('Style references URL').fill('not a url');
+    await page.getByLabel('Style references URL').press('Enter');
+    await page.getByText('That is not a web address').waitFor();
+    await page.getByLabel('Style references URL').fill('');
+    const pasted = await sharp({ create: { width: 80, height: 48, channels: 3, background: '#2266cc' } })
+      .png()
+      .toBuffer();
+    await styles.evaluate((zone, base64) => {
+      const transfer = new DataTransfer();
+      const bytes = Uint8Array.from(atob(base64), (char) => char.charCodeAt(0));
+      transfer.items.add(new File([bytes], 'pasted.png', { type: 'image/png' }));
+      zone.dispatchEvent(new ClipboardEvent('paste', { clipboardData: transfer, bubbles: true }));
+    }, pasted.toString('base64'));
+    await waitLoaded(page.getByRole('img', { name: 'Source: pasted.png' }));
+    await page.getByRole('button', { name: 'Remove pasted.png' }).click();
     await screenshot(page, 'studio-remix-light');
     await page.getByRole('button', { name: 'Generate' }).click();
     await waitLoaded(gridImage(prompts.remixFile));
