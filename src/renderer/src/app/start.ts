@@ -1,12 +1,12 @@
 import { restoreLastParams } from '../features/compose/compose-store.ts';
-import { scheduleReload, subscribeLibrary, useLibrary } from '../features/library/library-store.ts';
+import { scheduleAdded, subscribeLibrary, useLibrary } from '../features/library/library-store.ts';
 import { subscribeQueue, useQueue } from '../features/queue/queue-store.ts';
 import { subscribeSettings, useSettings } from '../features/settings/settings-store.ts';
 
 /** Subscribes to every event once, then loads each feature's first state. */
 export function startStudio(): void {
   subscribeSettings();
-  subscribeQueue(() => scheduleReload());
+  subscribeQueue(() => scheduleAdded());
   subscribeLibrary();
   void useSettings
     .getState()
@@ -17,9 +17,10 @@ export function startStudio(): void {
     });
   void useQueue.getState().load();
   void useLibrary.getState().reload();
-  // Events sent while the page was hidden or the host restarted are not replayed: catch up on focus.
+  // Events sent while the host restarted are not replayed: catch up on focus, without losing the
+  // user's place in the grid (only new images at the top are taken in).
   window.addEventListener('focus', () => {
     void useQueue.getState().load();
-    scheduleReload();
+    scheduleAdded();
   });
 }

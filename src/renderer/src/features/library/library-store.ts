@@ -182,6 +182,50 @@ export function scheduleReload(delayMs = 150): void {
   reloadTimer = setTimeout(() => void useLibrary.getState().reload(), delayMs);
 }
 
+let addedTimer: ReturnType<typeof setTimeout> | undefined;
+
+/** New images arrive in bursts (a batch finishing): take them in once per burst. */
+export function scheduleAdded(delayMs = 150): void {
+  clearTimeout(addedTimer);
+  addedTimer = setTimeout(() => void takeInAdded(), delayMs);
+}
+
+/**
+ * Newest-first without a search, new images can only be at the top: fetch the first page and put
+ * what is new in front, so a user scrolled deep into the grid keeps the images already loaded.
+ * Any other order, or more news than one page, reloads.
+ */
+async function takeInAdded(): Promise<void> {
+  const { filters, items, generation } = useLibrary.getState();
+  const first = items[0];
+  if (filters.sort !== 'newest' || filters.search.trim() || !first) {
+    await useLibrary.getState().reload();
+    return;
+  }
+  try {
+    const page = await call('library:list', { ...toQuery(filters), limit: 200 });
+    const state = useLibrary.getState();
+    if (state.generation !== generation) return;
+    const known = page.items.findIndex((item) => item.id === first.id);
+    if (known < 0) {
+      await state.reload();
+      return;
+    }
+    const fresh = page.items.slice(0, known);
+    if (fresh.length === 0) return;
+    useLibrary.setState({
+      items: [...fresh, ...state.items],
+      total: page.total ?? (state.total ?? 0) + fresh.length,
+      revision: state.revision + 1,
+      // Selection anchors and keyboard focus are indexes: they move down with the items.
+      anchor: state.anchor === null ? null : state.anchor + fresh.length,
+      focusIndex: state.focusIndex + fresh.length,
+    });
+  } catch {
+    await useLibrary.getState().reload();
+  }
+}
+
 function matches(filters: LibraryFilters, image: ImageRecord): boolean {
   return (
     (image.trashedAt !== null) === filters.trashed &&
@@ -205,7 +249,11 @@ export async function applyLibraryChange(change: LibraryChange): Promise<void> {
   }
   const loaded = new Set(items.map((item) => item.id));
   const visible = change.ids.filter((id) => loaded.has(id));
-  if (change.kind === 'added' || filters.sort === 'rating' || visible.length > 100) {
+  if (change.kind === 'added') {
+    scheduleAdded();
+    return;
+  }
+  if (filters.sort === 'rating' || visible.length > 100) {
     scheduleReload();
     return;
   }

@@ -48,7 +48,7 @@ function JobRow({ view, now }: { view: JobView; now: number }) {
     job.state === 'interrupted';
 
   return (
-    <li className={`job job-${job.state}`} aria-label={`${stageOf(job, paused)}: ${job.prompt}`}>
+    <li className={`job job-${job.state}`}>
       <div className="job-top">
         <span className="job-model">{modelLabel}</span>
         <span className={`job-state state-${job.state}`}>{stageOf(job, paused)}</span>
