@@ -1,7 +1,8 @@
 import fs from 'node:fs';
 import { afterEach, describe, expect, it } from 'vitest';
-import type { LibraryChange } from '../../shared/api/library.ts';
+import { libraryLimits, type LibraryChange } from '../../shared/api/library.ts';
 import { AppError } from '../../shared/rpc.ts';
+import { insertImageRow } from './image-rows.ts';
 import { makeImage, makeTempLibrary } from './test-support/fixtures.ts';
 
 const libs: ReturnType<typeof makeTempLibrary>[] = [];
@@ -179,6 +180,43 @@ describe('list', () => {
     expect(idsOf({ collectionId: album.id })).toEqual([ids[3], ids[0]]);
     library.tag([ids[2]!], ['night']);
     expect(idsOf({ tag: 'night' })).toEqual([ids[2]]);
+  });
+
+  it('counts the whole library exactly and filtered lists up to the cap', () => {
+    const { library, db } = setup();
+    const rows = libraryLimits.countCap + 5;
+    db.transaction(() => {
+      for (let i = 0; i < rows; i++) {
+        const sha256 = i.toString(16).padStart(64, '0');
+        const prepared = {
+          sha256,
+          format: 'png',
+          mime: 'image/png',
+          bytes: 1,
+          width: 2,
+          height: 1,
+          embedded: null,
+        } as const;
+        insertImageRow(
+          db,
+          prepared,
+          { model: 'm', prompt: `lake ${i}`, params: {}, createdAt: 1000 + i },
+          'generated',
+          0,
+        );
+      }
+    })();
+    expect(library.list({ limit: 1 })).toMatchObject({ total: rows });
+    expect(library.list({ limit: 1, model: 'm' })).toMatchObject({
+      total: libraryLimits.countCap,
+      totalCapped: true,
+    });
+    expect(library.list({ limit: 1, search: 'lake' })).toMatchObject({
+      total: libraryLimits.countCap,
+      totalCapped: true,
+    });
+    expect(library.list({ limit: 1, search: '1004' })).toEqual(expect.objectContaining({ total: 1 }));
+    expect(library.list({ limit: 1, search: '1004' }).totalCapped).toBeUndefined();
   });
 
   it('searches prompts, tags and style codes by word prefix with highlighted snippets', async () => {

@@ -13,8 +13,11 @@ export const libraryLimits = {
   maxImportBatchBytes: 100 * 1024 * 1024,
   maxBulkIds: 10_000,
   maxPageSize: 500,
-  /** Filtered and searched lists count up to this many, then say "at least" (totalCapped). */
-  countCap: 10_000,
+  /**
+   * Filtered and searched lists count up to this many, then say "at least" (totalCapped). Measured at
+   * 100,000 images: counting on to 10,000 made a three-filter first page ~50 ms; 1,000 keeps it instant.
+   */
+  countCap: 1_000,
   maxTagsPerCall: 20,
 } as const;
 
@@ -110,7 +113,7 @@ export const LibraryPage = z.object({
   nextCursor: z.string().nullable(),
   /** Counted on the first page only (no cursor), so scrolling stays cheap. */
   total: z.number().int().optional(),
-  /** True when a filtered or searched total stopped at libraryLimits.countCap: show it as "10,000+". */
+  /** True when a filtered or searched total stopped at libraryLimits.countCap: show it as "1,000+". */
   totalCapped: z.boolean().optional(),
 });
 export type LibraryPage = z.infer<typeof LibraryPage>;
