@@ -97,6 +97,8 @@ export function DetailDialog() {
   const error = useDetail((state) => state.error);
   const note = useDetail((state) => state.note);
   const { closeDetail, act, setNote, openDetail } = useDetail.getState();
+  // `items` grows in place as pages arrive: the version is what changes.
+  useLibrary((state) => state.itemsVersion);
   const items = useLibrary((state) => state.items);
   const [copyFailed, setCopyFailed] = useState(false);
   const index = detailId ? items.findIndex((item) => item.id === detailId) : -1;

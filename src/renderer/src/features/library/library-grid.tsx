@@ -84,6 +84,8 @@ const Cell = memo(function Cell({ item, index, selected, focused, size }: CellPr
 });
 
 export function LibraryGrid() {
+  // `items` grows in place as pages arrive: the version is what changes.
+  useLibrary((state) => state.itemsVersion);
   const items = useLibrary((state) => state.items);
   const total = useLibrary((state) => state.total) ?? items.length;
   const selected = useLibrary((state) => state.selected);

@@ -42,6 +42,11 @@ interface LibraryState {
   filters: LibraryFilters;
   /** A prefix of the result: pages come by cursor, in order. */
   items: ImageSummary[];
+  /**
+   * Bumped when pages are appended to `items` in place. Copying a 100k array per page made enough
+   * garbage for collector pauses while paging to the end; readers select this to re-render.
+   */
+  itemsVersion: number;
   total: number | null;
   nextCursor: string | null;
   loading: boolean;
@@ -81,6 +86,7 @@ export function toQuery(filters: LibraryFilters): LibraryQuery {
 export const useLibrary = create<LibraryState>()((set, get) => ({
   filters: defaultFilters,
   items: [],
+  itemsVersion: 0,
   total: null,
   nextCursor: null,
   loading: false,
@@ -148,8 +154,9 @@ export const useLibrary = create<LibraryState>()((set, get) => ({
         limit: far ? BIG_PAGE : PAGE,
       });
       if (get().generation !== generation) return;
-      const items = get().items.concat(page.items);
-      set({ items, nextCursor: page.nextCursor, loading: false });
+      const items = get().items;
+      for (const item of page.items) items.push(item);
+      set({ itemsVersion: get().itemsVersion + 1, nextCursor: page.nextCursor, loading: false });
       // A jump down the scrollbar may need several pages; keep going until the target is there.
       if (index >= items.length && page.nextCursor) await get().ensureLoaded(index);
     } catch (error) {
