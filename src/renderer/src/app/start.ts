@@ -1,5 +1,6 @@
 import { restoreLastParams } from '../features/compose/compose-store.ts';
-import { scheduleAdded, subscribeLibrary, useLibrary } from '../features/library/library-store.ts';
+import { scheduleAdded, subscribeLibrary } from '../features/library/library-changes.ts';
+import { useLibrary } from '../features/library/library-store.ts';
 import { subscribeQueue, useQueue } from '../features/queue/queue-store.ts';
 import { subscribeSettings, useSettings } from '../features/settings/settings-store.ts';
 

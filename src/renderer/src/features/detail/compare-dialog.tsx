@@ -1,7 +1,7 @@
 import { mediaUrl } from '../../bridge/api.ts';
 import { Modal } from '../../app/modal.tsx';
 import { LoadingState } from '../../app/states.tsx';
-import { ParamsTable } from './detail-dialog.tsx';
+import { ParamsTable } from './params-table.tsx';
 import { useDetail } from './detail-store.ts';
 
 /** Two images side by side, each with its recipe, so the difference in settings is easy to spot. */

@@ -1,67 +1,17 @@
 import { useState } from 'react';
 import type { ImageRecord } from '../../../../shared/api/library.ts';
-import { isLocalImageRef, isModelId, models, type ModelId } from '../../../../shared/models/index.ts';
+import { isModelId, type ModelId } from '../../../../shared/models/index.ts';
 import { call, mediaUrl } from '../../bridge/api.ts';
 import { Modal } from '../../app/modal.tsx';
 import { ErrorState, LoadingState } from '../../app/states.tsx';
-import { formatBytes, formatDate } from '../../lib/format.ts';
 import { useCompose } from '../compose/compose-store.ts';
 import { startImageDrag } from '../library/library-grid.tsx';
 import { useLibrary } from '../library/library-store.ts';
 import { useRemix } from '../remix/remix-store.ts';
 import { useDetail } from './detail-store.ts';
 import { ImageTags, ImageCollections } from './image-organise.tsx';
+import { ParamsTable } from './params-table.tsx';
 import './detail.css';
-
-/** A recipe value as a person reads it: presets by name, lists joined, inline images not dumped. */
-function describeValue(value: unknown): string {
-  if (typeof value === 'string') {
-    if (value.startsWith('data:')) return '(inline image)';
-    return isLocalImageRef(value) ? '(image stored in the library)' : value;
-  }
-  if (Array.isArray(value)) return value.length ? value.map(describeValue).join(', ') : 'none';
-  if (value && typeof value === 'object') {
-    const palette = value as { name?: string; members?: { color_hex: string; color_weight?: number }[] };
-    if (palette.name) return `${palette.name.charAt(0)}${palette.name.slice(1).toLowerCase()} preset`;
-    if (palette.members) {
-      return palette.members
-        .map((m) => `${m.color_hex}${m.color_weight ? ` × ${m.color_weight}` : ''}`)
-        .join(', ');
-    }
-    return JSON.stringify(value);
-  }
-  return String(value);
-}
-
-export function ParamsTable({ record }: { record: ImageRecord }) {
-  const entries = Object.entries(record.params).filter(([name]) => name !== 'prompt');
-  return (
-    <dl className="params">
-      <dt>Model</dt>
-      <dd>{isModelId(record.model) ? models[record.model].label : record.model}</dd>
-      <dt>Size</dt>
-      <dd>
-        {record.width} × {record.height} · {record.format.toUpperCase()} · {formatBytes(record.bytes)}
-      </dd>
-      <dt>Seed</dt>
-      <dd>{record.seed ?? 'unknown'}</dd>
-      <dt>Created</dt>
-      <dd>{formatDate(record.createdAt)}</dd>
-      {record.expandedPrompt && record.expandedPrompt !== record.prompt && (
-        <>
-          <dt>Expanded</dt>
-          <dd>{record.expandedPrompt}</dd>
-        </>
-      )}
-      {entries.map(([name, value]) => (
-        <div key={name} className="params-row">
-          <dt>{name.replaceAll('_', ' ')}</dt>
-          <dd>{describeValue(value)}</dd>
-        </div>
-      ))}
-    </dl>
-  );
-}
 
 function Rating({ record }: { record: ImageRecord }) {
   const act = useDetail((state) => state.act);

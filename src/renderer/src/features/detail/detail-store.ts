@@ -2,7 +2,7 @@ import { create } from 'zustand';
 import type { Collection, ImageRecord } from '../../../../shared/api/library.ts';
 import { call } from '../../bridge/api.ts';
 import { messageOf } from '../../lib/errors.ts';
-import { applyLibraryChange } from '../library/library-store.ts';
+import { applyLibraryChange } from '../library/library-changes.ts';
 
 interface DetailState {
   detailId: string | null;

@@ -3,7 +3,8 @@ import { InlineAddForm } from '../../app/inline-add-form.tsx';
 import { call } from '../../bridge/api.ts';
 import { messageOf } from '../../lib/errors.ts';
 import { useDetail } from '../detail/detail-store.ts';
-import { applyLibraryChange, useLibrary } from './library-store.ts';
+import { applyLibraryChange } from './library-changes.ts';
+import { useLibrary } from './library-store.ts';
 import { useFilterChoices } from './library-toolbar.tsx';
 
 /** What can be done to every selected image at once. */

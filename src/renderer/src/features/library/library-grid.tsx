@@ -12,7 +12,8 @@ import type { ImageSummary } from '../../../../shared/api/library.ts';
 import { call, mediaUrl } from '../../bridge/api.ts';
 import { useDetail } from '../detail/detail-store.ts';
 import { LIBRARY_DRAG_TYPE, type LibraryDragPayload } from '../remix/remix-store.ts';
-import { applyLibraryChange, useLibrary } from './library-store.ts';
+import { applyLibraryChange } from './library-changes.ts';
+import { useLibrary } from './library-store.ts';
 
 const TARGET_CELL = 176;
 const GAP = 6;

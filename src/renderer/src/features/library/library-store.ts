@@ -1,12 +1,6 @@
 import { create } from 'zustand';
-import type {
-  ImageRecord,
-  ImageSummary,
-  LibraryChange,
-  LibraryQuery,
-  LibrarySort,
-} from '../../../../shared/api/library.ts';
-import { call, on } from '../../bridge/api.ts';
+import type { ImageSummary, LibraryQuery, LibrarySort } from '../../../../shared/api/library.ts';
+import { call } from '../../bridge/api.ts';
 import { messageOf } from '../../lib/errors.ts';
 import { nextSelection } from './selection.ts';
 
@@ -187,101 +181,4 @@ let reloadTimer: ReturnType<typeof setTimeout> | undefined;
 export function scheduleReload(delayMs = 150): void {
   clearTimeout(reloadTimer);
   reloadTimer = setTimeout(() => void useLibrary.getState().reload(), delayMs);
-}
-
-let addedTimer: ReturnType<typeof setTimeout> | undefined;
-
-/** New images arrive in bursts (a batch finishing): take them in once per burst. */
-export function scheduleAdded(delayMs = 150): void {
-  clearTimeout(addedTimer);
-  addedTimer = setTimeout(() => void takeInAdded(), delayMs);
-}
-
-/**
- * Newest-first without a search, new images can only be at the top: fetch the first page and put
- * what is new in front, so a user scrolled deep into the grid keeps the images already loaded.
- * Any other order, or more news than one page, reloads.
- */
-async function takeInAdded(): Promise<void> {
-  const { filters, items, generation } = useLibrary.getState();
-  const first = items[0];
-  if (filters.sort !== 'newest' || filters.search.trim() || !first) {
-    await useLibrary.getState().reload();
-    return;
-  }
-  try {
-    const page = await call('library:list', { ...toQuery(filters), limit: 200 });
-    const state = useLibrary.getState();
-    if (state.generation !== generation) return;
-    const known = page.items.findIndex((item) => item.id === first.id);
-    if (known < 0) {
-      await state.reload();
-      return;
-    }
-    const fresh = page.items.slice(0, known);
-    if (fresh.length === 0) return;
-    useLibrary.setState({
-      items: [...fresh, ...state.items],
-      total: page.total ?? (state.total ?? 0) + fresh.length,
-      revision: state.revision + 1,
-      // Selection anchors and keyboard focus are indexes: they move down with the items.
-      anchor: state.anchor === null ? null : state.anchor + fresh.length,
-      focusIndex: state.focusIndex + fresh.length,
-    });
-  } catch {
-    await useLibrary.getState().reload();
-  }
-}
-
-function matches(filters: LibraryFilters, image: ImageRecord): boolean {
-  return (
-    (image.trashedAt !== null) === filters.trashed &&
-    (!filters.favorite || image.favorite) &&
-    image.rating >= filters.minRating &&
-    (!filters.model || image.model === filters.model) &&
-    (!filters.tag || image.tags.includes(filters.tag)) &&
-    (filters.collectionId === null || image.collections.some((c) => c.id === filters.collectionId))
-  );
-}
-
-/**
- * Brings the grid up to date after a change. Edits to images already on screen are patched in place,
- * so a user deep in a 100k library keeps their place; anything that may move images reloads.
- */
-export async function applyLibraryChange(change: LibraryChange): Promise<void> {
-  const { items, filters, patchItems } = useLibrary.getState();
-  if (change.kind === 'removed') {
-    patchItems(change.ids, () => null);
-    return;
-  }
-  const loaded = new Set(items.map((item) => item.id));
-  const visible = change.ids.filter((id) => loaded.has(id));
-  if (change.kind === 'added') {
-    scheduleAdded();
-    return;
-  }
-  if (filters.sort === 'rating' || visible.length > 100) {
-    scheduleReload();
-    return;
-  }
-  const settled = await Promise.allSettled(visible.map((id) => call('library:get', { id })));
-  const records = new Map<string, ImageRecord>();
-  for (const result of settled) if (result.status === 'fulfilled') records.set(result.value.id, result.value);
-  const current = useLibrary.getState().filters;
-  useLibrary.getState().patchItems(visible, (item) => {
-    const record = records.get(item.id);
-    if (!record) return null;
-    if (!matches(current, record)) return null;
-    return {
-      ...item,
-      favorite: record.favorite,
-      rating: record.rating,
-      trashedAt: record.trashedAt,
-      prompt: record.prompt,
-    };
-  });
-}
-
-export function subscribeLibrary(): () => void {
-  return on('library:changed', (change) => void applyLibraryChange(change));
 }
