@@ -2,21 +2,23 @@ import { describe, expect, it } from 'vitest';
 import { snippetFor, toFtsQuery } from './search-text.ts';
 
 describe('toFtsQuery', () => {
-  it('quotes every word as a required prefix and drops FTS syntax', () => {
-    expect(toFtsQuery('red fo')).toBe('"red"* "fo"*');
-    expect(toFtsQuery('fox" OR NEAR(col:x')).toBe('"fox"* "OR"* "NEAR"* "col"* "x"*');
+  it('requires every word, whole except the one being typed, and drops FTS syntax', () => {
+    expect(toFtsQuery('red fo')).toBe('"red" "fo"*');
+    expect(toFtsQuery('red fox ')).toBe('"red" "fox"');
+    expect(toFtsQuery('fox" OR NEAR(col:x')).toBe('"fox" "OR" "NEAR" "col" "x"*');
     expect(toFtsQuery('  *** ')).toBeNull();
     expect(toFtsQuery('café')).toBe('"café"*');
   });
 });
 
 describe('snippetFor', () => {
-  it('marks every word that starts with a searched word, ignoring case and accents', () => {
-    expect(snippetFor(['A Cafe by the foxglove', null], 'café FOX')).toEqual([
+  it('marks the words the search matched, ignoring case and accents', () => {
+    expect(snippetFor(['A Cafe by the foxglove, cafes', null], 'café FOX')).toEqual([
       { text: 'A ', match: false },
       { text: 'Cafe', match: true },
       { text: ' by the ', match: false },
       { text: 'foxglove', match: true },
+      { text: ', cafes', match: false },
     ]);
   });
 
