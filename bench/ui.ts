@@ -43,7 +43,7 @@ async function buildLibrary(dataDir: string): Promise<number> {
   const started = performance.now();
   const db = openDatabase(path.join(dataDir, 'library.sqlite3'));
   // This connection only writes the fixture: a big page cache keeps 100k inserts from going to disk
-  // for every index page (six times faster here); the app opens the file with its own settings.
+  // for index pages over and over; the app opens the file with its own settings.
   db.pragma('cache_size = -262144');
   const store = createFileStore(path.join(dataDir, 'images'));
   const shared: PreparedImage[] = [];
