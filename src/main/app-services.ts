@@ -176,8 +176,21 @@ export async function createAppServices(options: AppServicesOptions): Promise<Ap
     ...options.osHandlers(library),
   };
 
+  const stopLibraryEvents = library.onChange((change) => bus.emit('library:changed', change));
   await connect();
   engine.start();
+  // quick_check and a look for every original, in the background: at 100k images it takes seconds,
+  // and the page can ask for the same report (library:checkIntegrity) to show what is missing.
+  void library.checkIntegrity().then(
+    (report) => {
+      if (report.database.length > 0 || report.missingFiles.length > 0) {
+        console.warn(
+          `[library] integrity: ${report.database.length} database problem(s), ${report.missingFiles.length} image(s) missing their file`,
+        );
+      }
+    },
+    (error: unknown) => console.error('[library] integrity check failed:', error),
+  );
 
   return {
     dispatch: createDispatcher(methods, handlers, { rateLimits }),
@@ -188,6 +201,7 @@ export async function createAppServices(options: AppServicesOptions): Promise<Ap
     info,
     resolveMedia: (path) => resolveMediaRequest(library, path),
     async close() {
+      stopLibraryEvents();
       await switching;
       await engine.stop();
       await simulator?.close();
