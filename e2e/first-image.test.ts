@@ -103,3 +103,24 @@ describe('first image, no key, empty data folder', () => {
     expect(answers[3]!.body).toMatchObject({ ok: true });
   });
 });
+
+describe('desktop actions in browser mode', () => {
+  it('copies an image to the clipboard as PNG and hides the actions only the desktop app has', async () => {
+    const context = await browser.newContext();
+    await context.grantPermissions(['clipboard-read', 'clipboard-write'], { origin: studio.origin });
+    const page = await context.newPage();
+    await page.goto(studio.openUrl);
+    await page.getByLabel('Library').getByRole('img').first().dblclick();
+    await page.getByRole('button', { name: 'Copy image' }).click();
+    await page.getByText('Image copied.').waitFor();
+    const clip = await page.evaluate(async () => {
+      const [item] = await navigator.clipboard.read();
+      const blob = await item!.getType('image/png');
+      return { types: item!.types, size: blob.size };
+    });
+    expect(clip.types).toContain('image/png');
+    expect(clip.size).toBeGreaterThan(1000);
+    expect(await page.getByRole('button', { name: 'Show in folder' }).count()).toBe(0);
+    await context.close();
+  });
+});

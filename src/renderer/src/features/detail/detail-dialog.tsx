@@ -11,6 +11,8 @@ import { useRemix } from '../remix/remix-store.ts';
 import { useDetail } from './detail-store.ts';
 import { ImageTags, ImageCollections } from './image-organise.tsx';
 import { ParamsTable } from './params-table.tsx';
+import { copyImage, isDesktop, revealImage } from '../../lib/desktop.ts';
+import { messageOf } from '../../lib/errors.ts';
 import './detail.css';
 
 function Rating({ record }: { record: ImageRecord }) {
@@ -175,6 +177,29 @@ export function DetailDialog() {
               <button type="button" className="btn btn-small" onClick={() => remixThis(record)}>
                 Remix this
               </button>
+              <button
+                type="button"
+                className="btn btn-small"
+                onClick={() =>
+                  void copyImage(record.id).then(
+                    () => setNote('Image copied.'),
+                    (error: unknown) => setNote(`Could not copy the image: ${messageOf(error)}`),
+                  )
+                }
+              >
+                Copy image
+              </button>
+              {isDesktop && (
+                <button
+                  type="button"
+                  className="btn btn-small"
+                  onClick={() =>
+                    void revealImage(record.id).catch((error: unknown) => setNote(messageOf(error)))
+                  }
+                >
+                  Show in folder
+                </button>
+              )}
               {isModelId(record.model) && (
                 <button
                   type="button"

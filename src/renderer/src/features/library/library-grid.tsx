@@ -12,6 +12,7 @@ import type { ImageSummary } from '../../../../shared/api/library.ts';
 import { call, mediaUrl } from '../../bridge/api.ts';
 import { useDetail } from '../detail/detail-store.ts';
 import { LIBRARY_DRAG_TYPE, type LibraryDragPayload } from '../remix/remix-store.ts';
+import { startNativeDrag } from '../../lib/desktop.ts';
 import { applyLibraryChange } from './library-changes.ts';
 import { useLibrary } from './library-store.ts';
 
@@ -22,6 +23,7 @@ const extensionOf = { png: 'png', jpeg: 'jpg', webp: 'webp' } as const;
 
 /** Library -> remix zone (our own type), and library -> desktop (Chromium's DownloadURL). */
 export function startImageDrag(event: DragEvent<HTMLElement>, item: ImageSummary): void {
+  if (startNativeDrag(event, [item.id])) return;
   const payload: LibraryDragPayload = {
     id: item.id,
     sha256: item.sha256,

@@ -4,6 +4,7 @@ import { Modal } from '../../app/modal.tsx';
 import { messageOf } from '../../lib/errors.ts';
 import { useSettings } from './settings-store.ts';
 import './settings.css';
+import { isDesktop, revealDataDir } from '../../lib/desktop.ts';
 
 function KeySection() {
   const key = useSettings((state) => state.key);
@@ -160,6 +161,11 @@ export function SettingsDialog() {
             >
               {copied ? 'Copied' : 'Copy path'}
             </button>
+            {isDesktop && (
+              <button type="button" className="btn btn-small" onClick={() => void revealDataDir()}>
+                Show folder
+              </button>
+            )}
             <p className="muted">
               Images, the library database and settings live here. Version {info.version},{' '}
               {info.transport === 'web' ? 'browser mode' : 'desktop'} on {info.platform}.
