@@ -110,7 +110,9 @@ export function createPoller(shared: RunnerShared) {
       for (const source of result.outputs) {
         const { bytes } = await client.download(source, { signal, maxBytes: libraryLimits.maxImageBytes });
         // Decodes, hashes and stores the file; a cut-off or corrupt image throws here.
-        prepared.push(await shared.library.prepareImage(bytes));
+        // The grid needs its thumbnail at once; the detail preview waits for its first view, which
+        // keeps the time from Segmind's COMPLETED to a visible library image short.
+        prepared.push(await shared.library.prepareImage(bytes, { thumbnails: ['thumb'] }));
       }
     } catch (error) {
       return remoteFailed(row, 'download', error);

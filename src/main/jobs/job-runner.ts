@@ -12,10 +12,14 @@ import { createSubmitter } from './job-submitter.ts';
 import type { PollPolicy } from './poll-policy.ts';
 import { pauseMessages, type QueueGate } from './queue-gate.ts';
 import type { SharedTimer } from './shared-timer.ts';
+import type { ThumbnailKind } from '../library/thumbnails.ts';
 
 /** What the queue needs from the library: the two halves of storing a generated image. */
 export interface JobLibrary {
-  prepareImage(bytes: Uint8Array): Promise<PreparedImage>;
+  prepareImage(
+    bytes: Uint8Array,
+    options?: { thumbnails?: readonly ThumbnailKind[] },
+  ): Promise<PreparedImage>;
   insertGenerated(prepared: PreparedImage, recipe: Recipe): { id: string };
 }
 

@@ -70,6 +70,21 @@ describe('prepareImage + insertGenerated', () => {
     expect(original).toMatchObject({ contentType: 'image/png', bytes: prepared.bytes });
   });
 
+  it('makes only the thumbnails asked for up front, and the others on their first request', async () => {
+    const { library, db } = setup();
+    const prepared = await library.prepareImage(await makeImage('png', 3, 800, 600), {
+      thumbnails: ['thumb'],
+    });
+    const record = db.transaction(() => library.insertGenerated(prepared, recipe('job-lazy')))();
+    const thumb = await library.fileFor(record.id, 'thumb');
+    const previewPath = thumb.path.replace(/-thumb\.webp$/, '-preview.webp');
+    expect(fs.existsSync(thumb.path)).toBe(true);
+    expect(fs.existsSync(previewPath)).toBe(false);
+    const preview = await library.fileFor(record.id, 'preview');
+    expect(preview.path).toBe(previewPath);
+    expect(fs.readFileSync(preview.path).subarray(8, 12).toString()).toBe('WEBP');
+  });
+
   it('stores a job output exactly once, even when a crashed job stores it again', async () => {
     const { library, db } = setup();
     const bytes = await makeImage('png', 2);

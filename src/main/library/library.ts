@@ -28,7 +28,7 @@ import { checkIntegrity } from './integrity.ts';
 import { listImages } from './library-query.ts';
 import { libraryStats } from './library-stats.ts';
 import { prepareImage, type PreparedImage } from './prepare-image.ts';
-import { createThumbnails } from './thumbnails.ts';
+import { createThumbnails, type ThumbnailKind } from './thumbnails.ts';
 
 export type { Recipe } from './image-rows.ts';
 export type { PreparedImage } from './prepare-image.ts';
@@ -115,11 +115,24 @@ export function createLibrary({ db, dataDir, now = Date.now }: LibraryOptions) {
   return {
     dataDir,
 
-    async prepareImage(bytes: Uint8Array): Promise<PreparedImage> {
+    /**
+     * `thumbnails` picks the sizes made now (all by default); any other is made on its first request.
+     * Either way the image is fully decoded here, so a damaged file is refused before it is stored.
+     */
+    async prepareImage(
+      bytes: Uint8Array,
+      options: { thumbnails?: readonly ThumbnailKind[] } = {},
+    ): Promise<PreparedImage> {
       const sha256 = sha256Of(bytes);
       claims.claim(sha256);
       try {
-        return await prepareImage({ store, thumbnails }, bytes, libraryLimits.maxImageBytes, sha256);
+        return await prepareImage(
+          { store, thumbnails },
+          bytes,
+          libraryLimits.maxImageBytes,
+          sha256,
+          options.thumbnails,
+        );
       } catch (error) {
         claims.release(sha256);
         throw error;
@@ -181,7 +194,7 @@ export function createLibrary({ db, dataDir, now = Date.now }: LibraryOptions) {
         if ((await sizeOf(original)) === null) {
           throw new AppError('not_found', 'The original file of this image is missing from disk.');
         }
-        await thumbnails.ensure(sha256, original, { force: true });
+        await thumbnails.ensure(sha256, original, { force: true, kinds: [variant] });
         bytes = (await sizeOf(file)) ?? 0;
       }
       return { path: file, contentType: 'image/webp', bytes };

@@ -4,7 +4,7 @@ import { AppError } from '../../shared/rpc.ts';
 import { extractRecipe, type EmbeddedRecipe } from './embedded-recipe.ts';
 import { type FileStore, sha256Of } from './file-store.ts';
 import { mimeOf, sniffFormat } from './image-format.ts';
-import type { Thumbnails } from './thumbnails.ts';
+import type { ThumbnailKind, Thumbnails } from './thumbnails.ts';
 
 /** An image checked, stored and thumbnailed, ready to become a row (or to stay a remix source). */
 export interface PreparedImage {
@@ -49,11 +49,12 @@ export async function prepareImage(
   bytes: Uint8Array,
   maxBytes: number = libraryLimits.maxImageBytes,
   knownSha256?: string,
+  thumbnailKinds?: readonly ThumbnailKind[],
 ): Promise<PreparedImage> {
   const { format, width, height } = await probeImage(bytes, maxBytes);
   const sha256 = knownSha256 ?? sha256Of(bytes);
   try {
-    await deps.thumbnails.ensure(sha256, bytes);
+    await deps.thumbnails.ensure(sha256, bytes, { kinds: thumbnailKinds });
   } catch (error) {
     if (isSystemError(error)) throw error;
     throw new AppError(

@@ -13,7 +13,11 @@ const webpOptions = { quality: 80, effort: 2 } as const;
 export interface Thumbnails {
   pathFor(sha256: string, kind: ThumbnailKind): string;
   /** Makes whichever of the two is missing; decodes the image fully, so a corrupt file throws here. */
-  ensure(sha256: string, original: Uint8Array | string, options?: { force?: boolean }): Promise<void>;
+  ensure(
+    sha256: string,
+    original: Uint8Array | string,
+    options?: { force?: boolean; kinds?: readonly ThumbnailKind[] },
+  ): Promise<void>;
 }
 
 export function createThumbnails(rootDir: string): Thumbnails {
@@ -30,7 +34,7 @@ export function createThumbnails(rootDir: string): Thumbnails {
   return {
     pathFor,
     async ensure(sha256, original, options = {}) {
-      const kinds = Object.keys(thumbnailSizes) as ThumbnailKind[];
+      const kinds = options.kinds ?? (Object.keys(thumbnailSizes) as ThumbnailKind[]);
       const missing: ThumbnailKind[] = [];
       for (const kind of kinds)
         if (options.force || !(await exists(pathFor(sha256, kind)))) missing.push(kind);
