@@ -1,4 +1,13 @@
-import { clipboard, ClipboardItem, nativeImage, shell, type BrowserWindow } from 'electron';
+import {
+  clipboard,
+  ClipboardItem,
+  dialog,
+  nativeImage,
+  shell,
+  type BrowserWindow,
+  type OpenDialogOptions,
+  type SaveDialogOptions,
+} from 'electron';
 import type { osApi } from '../../shared/api/os.ts';
 import { AppError } from '../../shared/rpc.ts';
 import type { Library } from '../library/library.ts';
@@ -37,9 +46,58 @@ export function createElectronOsHandlers(
       window.webContents.startDrag({ file: files[0]!, files, icon: nativeImage.createFromPath(icon) });
       return { ok: true };
     },
+    'os:exportImages': async ({ ids, as }) => {
+      const stamp = new Date().toISOString().slice(0, 10);
+      const target =
+        as === 'zip'
+          ? await askSavePath(getWindow(), {
+              title: `Export ${ids.length} image(s) as a zip`,
+              defaultPath: `ideogram-studio-${stamp}.zip`,
+              filters: [{ name: 'Zip archive', extensions: ['zip'] }],
+            })
+          : await askFolder(getWindow(), {
+              title: `Export ${ids.length} image(s) to a folder`,
+              buttonLabel: 'Export here',
+            });
+      if (!target) return { canceled: true as const };
+      const result = await library.export(ids, target, as);
+      shell.showItemInFolder(result.path);
+      return result;
+    },
+    'os:backupLibrary': async () => {
+      const target = await askFolder(getWindow(), {
+        title: 'Back up the library into…',
+        buttonLabel: 'Back up here',
+      });
+      if (!target) return { canceled: true as const };
+      const result = await library.backup(target);
+      shell.showItemInFolder(result.path);
+      return result;
+    },
+    'os:restoreLibrary': async () => {
+      const source = await askFolder(getWindow(), {
+        title: 'Choose an Ideogram Studio backup folder',
+        buttonLabel: 'Restore',
+      });
+      if (!source) return { canceled: true as const };
+      return library.restoreBackup(source);
+    },
     'os:openExternal': async ({ url }) => {
       await shell.openExternal(url);
       return { ok: true };
     },
   };
+}
+
+async function askFolder(window: BrowserWindow | null, options: OpenDialogOptions): Promise<string | null> {
+  const properties: OpenDialogOptions['properties'] = ['openDirectory', 'createDirectory'];
+  const answer = window
+    ? await dialog.showOpenDialog(window, { ...options, properties })
+    : await dialog.showOpenDialog({ ...options, properties });
+  return answer.canceled ? null : (answer.filePaths[0] ?? null);
+}
+
+async function askSavePath(window: BrowserWindow | null, options: SaveDialogOptions): Promise<string | null> {
+  const answer = window ? await dialog.showSaveDialog(window, options) : await dialog.showSaveDialog(options);
+  return answer.canceled ? null : (answer.filePath ?? null);
 }

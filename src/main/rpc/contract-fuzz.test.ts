@@ -8,7 +8,7 @@ import { errorCodes } from '../../shared/rpc.ts';
 import { createAppServices, type AppServices } from '../app-services.ts';
 import { createSessionKeyStore } from '../settings/key-store.ts';
 import { createSettingsStore, settingsFileName } from '../settings/settings-store.ts';
-import { webOsHandlers } from '../web/web-os-handlers.ts';
+import { createWebOsHandlers } from '../web/web-os-handlers.ts';
 import { mulberry32 } from '../simulator/index.ts';
 import { fuzzPayload } from './fuzz-payloads.ts';
 
@@ -31,7 +31,7 @@ beforeAll(async () => {
     // A closed port: if the fuzzer's key:set switches to live mode, nothing leaves this machine.
     env: { SEGMIND_BASE_URL: 'http://127.0.0.1:9' },
     simulatorTimeScale: 0.01,
-    osHandlers: () => webOsHandlers,
+    osHandlers: (library) => createWebOsHandlers(library, dataDir),
   });
   services.bus.subscribe((event, payload) => events.push(`${event} ${JSON.stringify(payload)}`));
 });

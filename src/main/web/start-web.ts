@@ -7,7 +7,7 @@ import { createAppServices } from '../app-services.ts';
 import { createSessionKeyStore } from '../settings/key-store.ts';
 import { createSettingsStore, settingsFileName } from '../settings/settings-store.ts';
 import { defaultDataDir } from '../settings/data-dir.ts';
-import { webOsHandlers } from './web-os-handlers.ts';
+import { createWebOsHandlers } from './web-os-handlers.ts';
 import { startWebHost } from './web-host.ts';
 
 const root = resolve(dirname(fileURLToPath(import.meta.url)), '../../..');
@@ -63,7 +63,7 @@ async function main(): Promise<void> {
     transport: 'web',
     version,
     simulatorTimeScale: timeScale,
-    osHandlers: () => webOsHandlers,
+    osHandlers: (library) => createWebOsHandlers(library, dataDir),
   });
   const host = await startWebHost({
     dispatch: services.dispatch,

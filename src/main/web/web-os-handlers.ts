@@ -1,5 +1,7 @@
+import { join } from 'node:path';
 import type { osApi } from '../../shared/api/os.ts';
 import { AppError } from '../../shared/rpc.ts';
+import type { Library } from '../library/library.ts';
 import type { HandlerMap } from '../rpc/handler-map.ts';
 
 function desktopOnly(): never {
@@ -9,11 +11,28 @@ function desktopOnly(): never {
   );
 }
 
-/** Browser mode serves a page that may be on another machine's screen: it never opens OS windows. */
-export const webOsHandlers: HandlerMap<typeof osApi> = {
-  'os:revealImage': desktopOnly,
-  'os:revealDataDir': desktopOnly,
-  'os:copyImage': desktopOnly,
-  'os:startDrag': desktopOnly,
-  'os:openExternal': desktopOnly,
-};
+/**
+ * Browser mode serves a page that may be on another machine's screen: it never opens OS windows.
+ * Exports and backups, which need a destination, go into the data folder and the answer says where.
+ */
+export function createWebOsHandlers(library: Library, dataDir: string): HandlerMap<typeof osApi> {
+  const stamp = () => new Date().toISOString().replace(/[:.]/g, '-');
+  return {
+    'os:revealImage': desktopOnly,
+    'os:revealDataDir': desktopOnly,
+    'os:copyImage': desktopOnly,
+    'os:startDrag': desktopOnly,
+    'os:openExternal': desktopOnly,
+    'os:exportImages': ({ ids, as }) => {
+      const name = `ideogram-studio-export-${stamp()}`;
+      return library.export(ids, join(dataDir, 'exports', as === 'zip' ? `${name}.zip` : name), as);
+    },
+    'os:backupLibrary': () => library.backup(join(dataDir, 'backups')),
+    'os:restoreLibrary': () => {
+      throw new AppError(
+        'unavailable',
+        'Restoring needs the desktop app, where you can pick the backup folder.',
+      );
+    },
+  };
+}

@@ -2,10 +2,12 @@ import { z } from 'zod';
 import { defineMethod } from '../rpc.ts';
 
 const ImageId = z.string().min(1).max(64);
+const Canceled = z.object({ canceled: z.literal(true) });
 
 /**
- * Desktop integration. Electron answers these with the OS; browser mode has no OS to reach and
- * answers 'unavailable', so the page hides or replaces the action there.
+ * Desktop integration. Electron answers these with the OS (file manager, clipboard, dialogs);
+ * browser mode has no OS windows to open: it answers 'unavailable', or for exports and backups
+ * writes into the data folder and says where.
  */
 export const osApi = {
   'os:revealImage': defineMethod(z.object({ id: ImageId }).strict(), z.object({ ok: z.literal(true) })),
@@ -14,6 +16,19 @@ export const osApi = {
   'os:startDrag': defineMethod(
     z.object({ ids: z.array(ImageId).min(1).max(100) }).strict(),
     z.object({ ok: z.literal(true) }),
+  ),
+  /** Asks where (a folder or a .zip), then exports; the page never handles a path. */
+  'os:exportImages': defineMethod(
+    z.object({ ids: z.array(ImageId).min(1).max(10_000), as: z.enum(['folder', 'zip']) }).strict(),
+    z.union([z.object({ path: z.string(), count: z.number().int() }), Canceled]),
+  ),
+  'os:backupLibrary': defineMethod(
+    z.object({}).strict().optional(),
+    z.union([z.object({ path: z.string(), images: z.number().int(), files: z.number().int() }), Canceled]),
+  ),
+  'os:restoreLibrary': defineMethod(
+    z.object({}).strict().optional(),
+    z.union([z.object({ restored: z.number().int(), files: z.number().int() }), Canceled]),
   ),
   'os:openExternal': defineMethod(
     z.object({ url: z.url({ protocol: /^https?$/ }).max(2048) }).strict(),

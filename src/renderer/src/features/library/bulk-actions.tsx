@@ -41,6 +41,7 @@ export function BulkActions() {
       )}
       {!trashed && (
         <>
+          <ExportButtons ids={ids} onDone={setMessage} />
           <button
             type="button"
             className="btn btn-small"
@@ -149,5 +150,37 @@ export function BulkActions() {
         </span>
       )}
     </div>
+  );
+}
+
+/** Exports go through main, which asks where (desktop) or writes into the data folder (browser mode). */
+function ExportButtons({
+  ids,
+  onDone,
+}: {
+  ids: string[];
+  onDone: (message: { ok: boolean; text: string }) => void;
+}) {
+  async function exportAs(as: 'zip' | 'folder') {
+    try {
+      const result = await call('os:exportImages', { ids, as });
+      if ('canceled' in result) return;
+      onDone({
+        ok: true,
+        text: `Exported ${result.count} image${result.count === 1 ? '' : 's'} to ${result.path}`,
+      });
+    } catch (error) {
+      onDone({ ok: false, text: messageOf(error) });
+    }
+  }
+  return (
+    <>
+      <button type="button" className="btn btn-small" onClick={() => void exportAs('zip')}>
+        Export zip
+      </button>
+      <button type="button" className="btn btn-small" onClick={() => void exportAs('folder')}>
+        Export to folder
+      </button>
+    </>
   );
 }

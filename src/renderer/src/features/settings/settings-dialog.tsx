@@ -5,6 +5,7 @@ import { messageOf } from '../../lib/errors.ts';
 import { useSettings } from './settings-store.ts';
 import './settings.css';
 import { isDesktop, revealDataDir } from '../../lib/desktop.ts';
+import { LibraryCare } from './library-care.tsx';
 
 function KeySection() {
   const key = useSettings((state) => state.key);
@@ -172,6 +173,7 @@ export function SettingsDialog() {
             </p>
           </section>
         )}
+        <LibraryCare />
         {error && (
           <p className="field-error" role="alert">
             {error}
