@@ -131,7 +131,8 @@ describe('job engine', () => {
     const w = createJobEngine({
       db,
       library: {
-        prepareImage: () => Promise.reject(new Error('unused')),
+        tempFile: () => Promise.reject(new Error('unused')),
+        prepareImageFile: () => Promise.reject(new Error('unused')),
         insertGenerated: () => ({ id: 'x' }),
       },
       getClient: () => null,

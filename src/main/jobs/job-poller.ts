@@ -1,3 +1,4 @@
+import { rm } from 'node:fs/promises';
 import type { JobError } from '../../shared/api/jobs.ts';
 import { libraryLimits } from '../../shared/api/library.ts';
 import type { Recipe } from '../library/image-rows.ts';
@@ -107,12 +108,23 @@ export function createPoller(shared: RunnerShared) {
     const prepared: PreparedImage[] = [];
     try {
       result = await client.result(row.response_url ?? '', { signal });
-      for (const source of result.outputs) {
-        const { bytes } = await client.download(source, { signal, maxBytes: libraryLimits.maxImageBytes });
-        // Decodes, hashes and stores the file; a cut-off or corrupt image throws here.
-        // The grid needs its thumbnail at once; the detail preview waits for its first view, which
-        // keeps the time from Segmind's COMPLETED to a visible library image short.
-        prepared.push(await shared.library.prepareImage(bytes, { thumbnails: ['thumb'] }));
+      for (const [index, source] of result.outputs.entries()) {
+        // Streamed to a temp file with the size cap and hashed on the way, then decoded and renamed
+        // into the store; a cut-off or corrupt image throws here and its temp file is removed.
+        const temp = await shared.library.tempFile(`${row.id}-${index}`);
+        try {
+          const file = await client.downloadToFile(source, temp, {
+            signal,
+            maxBytes: libraryLimits.maxImageBytes,
+          });
+          // The grid needs its thumbnail at once; the detail preview waits for its first view, which
+          // keeps the time from Segmind's COMPLETED to a visible library image short.
+          prepared.push(
+            await shared.library.prepareImageFile(file.path, { sha256: file.sha256, thumbnails: ['thumb'] }),
+          );
+        } finally {
+          await rm(temp, { force: true });
+        }
       }
     } catch (error) {
       return remoteFailed(row, 'download', error);

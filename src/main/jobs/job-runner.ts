@@ -16,9 +16,10 @@ import type { ThumbnailKind } from '../library/thumbnails.ts';
 
 /** What the queue needs from the library: the two halves of storing a generated image. */
 export interface JobLibrary {
-  prepareImage(
-    bytes: Uint8Array,
-    options?: { thumbnails?: readonly ThumbnailKind[] },
+  tempFile(name: string): Promise<string>;
+  prepareImageFile(
+    file: string,
+    options: { sha256: string; thumbnails?: readonly ThumbnailKind[] },
   ): Promise<PreparedImage>;
   insertGenerated(prepared: PreparedImage, recipe: Recipe): { id: string };
 }

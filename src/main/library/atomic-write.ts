@@ -33,7 +33,7 @@ export async function writeFileAtomic(
   if (durable) await syncDir(dir);
 }
 
-async function syncDir(dir: string): Promise<void> {
+export async function syncDir(dir: string): Promise<void> {
   // Windows cannot open a folder for fsync; NTFS journals the rename itself.
   if (process.platform === 'win32') return;
   const handle = await fs.open(dir, 'r');

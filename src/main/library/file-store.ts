@@ -1,7 +1,7 @@
 import { createHash } from 'node:crypto';
 import fs from 'node:fs/promises';
 import path from 'node:path';
-import { writeFileAtomic } from './atomic-write.ts';
+import { syncDir, writeFileAtomic } from './atomic-write.ts';
 
 export interface StoredFile {
   sha256: string;
@@ -13,6 +13,11 @@ export interface FileStore {
   readonly root: string;
   /** Stores bytes under their sha256; storing the same bytes again writes nothing. */
   put(bytes: Uint8Array, sha256?: string): Promise<StoredFile>;
+  /**
+   * Takes over a finished, fsynced file (a download) by renaming it into place: no second copy.
+   * The file must be on the same disk, so temp files live in the data folder.
+   */
+  adopt(file: string, sha256: string): Promise<StoredFile>;
   pathFor(sha256: string): string;
   has(sha256: string): Promise<boolean>;
   /** True when a file was removed. */
@@ -57,6 +62,18 @@ export function createFileStore(rootDir: string): FileStore {
       // Same name means same content; a size mismatch can only be damage from outside, so heal it.
       if ((await sizeOf(file)) !== bytes.byteLength) await writeFileAtomic(file, bytes);
       return { sha256, path: file, bytes: bytes.byteLength };
+    },
+    async adopt(source, sha256) {
+      const file = pathFor(sha256);
+      const size = (await fs.stat(source)).size;
+      if ((await sizeOf(file)) === size) {
+        await fs.rm(source, { force: true });
+      } else {
+        await fs.mkdir(path.dirname(file), { recursive: true });
+        await fs.rename(source, file);
+        await syncDir(path.dirname(file));
+      }
+      return { sha256, path: file, bytes: size };
     },
     async has(sha256) {
       return (await sizeOf(pathFor(sha256))) !== null;

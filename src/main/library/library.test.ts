@@ -1,3 +1,4 @@
+import { createHash } from 'node:crypto';
 import fs from 'node:fs';
 import { afterEach, describe, expect, it } from 'vitest';
 import { libraryLimits, type LibraryChange } from '../../shared/api/library.ts';
@@ -83,6 +84,33 @@ describe('prepareImage + insertGenerated', () => {
     const preview = await library.fileFor(record.id, 'preview');
     expect(preview.path).toBe(previewPath);
     expect(fs.readFileSync(preview.path).subarray(8, 12).toString()).toBe('WEBP');
+  });
+
+  it('adopts a downloaded file by renaming it into the store, once per content', async () => {
+    const { library, db } = setup();
+    const bytes = await makeImage('png', 4, 320, 200);
+    const sha256 = createHash('sha256').update(bytes).digest('hex');
+    const first = await library.tempFile('job-file-0');
+    fs.writeFileSync(first, bytes);
+    const prepared = await library.prepareImageFile(first, { sha256, thumbnails: ['thumb'] });
+    expect(prepared).toMatchObject({ sha256, format: 'png', width: 320, height: 200, bytes: bytes.length });
+    expect(fs.existsSync(first)).toBe(false);
+    const record = db.transaction(() => library.insertGenerated(prepared, recipe('job-file')))();
+    const original = await library.fileFor(record.id, 'original');
+    expect(fs.readFileSync(original.path).equals(bytes)).toBe(true);
+
+    const again = await library.tempFile('job-file-1');
+    fs.writeFileSync(again, bytes);
+    await library.prepareImageFile(again, { sha256, thumbnails: ['thumb'] });
+    expect(fs.existsSync(again)).toBe(false);
+
+    const broken = await library.tempFile('job-file-2');
+    fs.writeFileSync(broken, bytes.subarray(0, 100));
+    await expectAppError(
+      library.prepareImageFile(broken, { sha256: 'f'.repeat(64) }),
+      'unsupported_file',
+      /damaged/,
+    );
   });
 
   it('stores a job output exactly once, even when a crashed job stores it again', async () => {

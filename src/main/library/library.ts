@@ -1,3 +1,4 @@
+import { randomBytes } from 'node:crypto';
 import fs from 'node:fs/promises';
 import path from 'node:path';
 import type Database from 'better-sqlite3';
@@ -27,7 +28,8 @@ import { importItems, itemsFromPaths } from './importer.ts';
 import { checkIntegrity } from './integrity.ts';
 import { listImages } from './library-query.ts';
 import { libraryStats } from './library-stats.ts';
-import { prepareImage, type PreparedImage } from './prepare-image.ts';
+import { prepareImage, prepareImageFile, type PreparedImage } from './prepare-image.ts';
+import { removeStaleTempFiles } from './temp-files.ts';
 import { createThumbnails, type ThumbnailKind } from './thumbnails.ts';
 
 export type { Recipe } from './image-rows.ts';
@@ -55,6 +57,8 @@ export function createLibrary({ db, dataDir, now = Date.now }: LibraryOptions) {
   /** emptyTrash must not delete a blob between a job's prepareImage and its insertGenerated. */
   const claims = createBlobClaims();
   const cleanup = { db, store, thumbnails, claims };
+  const tempDir = path.join(dataDir, 'tmp');
+  void removeStaleTempFiles(tempDir, now());
 
   function emit(kind: LibraryChange['kind'], ids: string[]): void {
     if (ids.length === 0) return;
@@ -135,6 +139,32 @@ export function createLibrary({ db, dataDir, now = Date.now }: LibraryOptions) {
         );
       } catch (error) {
         claims.release(sha256);
+        throw error;
+      }
+    },
+
+    /** A fresh path for a download in progress, on the same disk as the store so adopting it is a rename. */
+    async tempFile(name: string): Promise<string> {
+      await fs.mkdir(tempDir, { recursive: true });
+      return path.join(tempDir, `${name.replace(/[^\w-]/g, '_')}-${randomBytes(6).toString('hex')}.part`);
+    },
+
+    /** prepareImage for a finished download on disk (see tempFile): the file moves into the store. */
+    async prepareImageFile(
+      file: string,
+      options: { sha256: string; thumbnails?: readonly ThumbnailKind[] },
+    ): Promise<PreparedImage> {
+      claims.claim(options.sha256);
+      try {
+        return await prepareImageFile(
+          { store, thumbnails },
+          file,
+          options.sha256,
+          libraryLimits.maxImageBytes,
+          options.thumbnails,
+        );
+      } catch (error) {
+        claims.release(options.sha256);
         throw error;
       }
     },

@@ -1,3 +1,4 @@
+import fs from 'node:fs/promises';
 import sharp from 'sharp';
 import { libraryLimits, type ImageFormat } from '../../shared/api/library.ts';
 import { AppError } from '../../shared/rpc.ts';
@@ -72,6 +73,54 @@ export async function prepareImage(
     height,
     embedded: extractRecipe(bytes, format),
   };
+}
+
+/**
+ * The same checks for a file already on disk (a streamed download): read from the file, never held
+ * whole in memory, then renamed into the store. Segmind's outputs carry no recipe of ours to read back.
+ */
+export async function prepareImageFile(
+  deps: { store: FileStore; thumbnails: Thumbnails },
+  file: string,
+  sha256: string,
+  maxBytes: number,
+  thumbnailKinds?: readonly ThumbnailKind[],
+): Promise<PreparedImage> {
+  const size = (await fs.stat(file)).size;
+  if (size === 0) throw new AppError('unsupported_file', 'The file is empty.');
+  if (size > maxBytes)
+    throw new AppError('too_large', `The file is ${mb(size)}; the limit is ${mb(maxBytes)}.`);
+  const handle = await fs.open(file, 'r');
+  const head = Buffer.alloc(16);
+  try {
+    await handle.read(head, 0, head.length, 0);
+  } finally {
+    await handle.close();
+  }
+  const format = sniffFormat(head);
+  if (!format) throw new AppError('unsupported_file', refusedFormat);
+  const metadata = await sharp(file)
+    .metadata()
+    .catch(() => {
+      throw new AppError(
+        'unsupported_file',
+        `The ${format.toUpperCase()} file is damaged and cannot be read.`,
+      );
+    });
+  const { width, height } = metadata.autoOrient ?? metadata;
+  if (!width || !height)
+    throw new AppError('unsupported_file', `The ${format.toUpperCase()} file has no readable size.`);
+  try {
+    await deps.thumbnails.ensure(sha256, file, { kinds: thumbnailKinds });
+  } catch (error) {
+    if (isSystemError(error)) throw error;
+    throw new AppError(
+      'unsupported_file',
+      `The ${format.toUpperCase()} file is damaged: its pixels cannot be decoded.`,
+    );
+  }
+  await deps.store.adopt(file, sha256);
+  return { sha256, format, mime: mimeOf[format], bytes: size, width, height, embedded: null };
 }
 
 function isSystemError(error: unknown): boolean {

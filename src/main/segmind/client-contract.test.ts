@@ -1,3 +1,7 @@
+import { createHash } from 'node:crypto';
+import { existsSync, mkdtempSync, readFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import sharp from 'sharp';
 import { getModel, localImageRef, parseModelParams } from '../../shared/models/index.ts';
@@ -346,5 +350,26 @@ describe('client against the simulator: broken transport', () => {
     controller.abort();
     const early = client.status(`${sim.url}/v2/requests/x/status`, { signal: controller.signal });
     expect(await caught(early)).toMatchObject({ kind: 'aborted' });
+  });
+
+  it('streams a download into a file with its hash, and leaves no file behind when it fails', async () => {
+    const { sim, client } = await setup();
+    const { result } = await finish(client, await client.submit('ideogram-3', { prompt: 'to a file' }));
+    const output = result?.outputs[0];
+    if (!output) throw new Error('no output');
+    const dir = mkdtempSync(join(tmpdir(), 'studio-download-'));
+    const inMemory = await client.download(output);
+    const file = await client.downloadToFile(output, join(dir, 'a.part'));
+    expect(file).toMatchObject({ size: inMemory.bytes.length, contentType: inMemory.contentType });
+    expect(file.sha256).toBe(createHash('sha256').update(inMemory.bytes).digest('hex'));
+    expect(readFileSync(file.path).equals(inMemory.bytes)).toBe(true);
+
+    const capped = await caught(client.downloadToFile(output, join(dir, 'b.part'), { maxBytes: 100 }));
+    expect(capped).toMatchObject({ kind: 'bad_response' });
+    sim.setFaults({ truncateRate: 1 });
+    expect(await caught(client.downloadToFile(output, join(dir, 'c.part')))).toMatchObject({
+      kind: 'network',
+    });
+    expect(existsSync(join(dir, 'b.part')) || existsSync(join(dir, 'c.part'))).toBe(false);
   });
 });

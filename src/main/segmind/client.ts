@@ -1,3 +1,5 @@
+import { createHash } from 'node:crypto';
+import { open, rm } from 'node:fs/promises';
 import { getModel, parseModelParams } from '../../shared/models/index.ts';
 import type { ModelId } from '../../shared/models/index.ts';
 import { errorFromHttp, fieldFromMessage, segmindError, SegmindError } from './errors.ts';
@@ -63,6 +65,13 @@ export interface DownloadResult {
   contentType: string | null;
 }
 
+export interface FileDownload {
+  path: string;
+  size: number;
+  sha256: string;
+  contentType: string | null;
+}
+
 export interface CallOptions {
   signal?: AbortSignal;
 }
@@ -77,6 +86,11 @@ export interface SegmindClient {
   result(responseUrl: string, options?: CallOptions): Promise<ResultBody>;
   runSync(model: ModelId, params: unknown, options?: CallOptions): Promise<SyncResult>;
   download(source: OutputSource, options?: DownloadOptions): Promise<DownloadResult>;
+  /**
+   * Streams an output into `path` (created, fsynced) with the size cap, hashing as it goes, so a
+   * large image never sits whole in memory. The file is removed again when anything fails.
+   */
+  downloadToFile(source: OutputSource, path: string, options?: DownloadOptions): Promise<FileDownload>;
 }
 
 const DEFAULT_TIMEOUT_MS = 30_000;
@@ -190,6 +204,33 @@ export function createSegmindClient(options: SegmindClientOptions): SegmindClien
       { method: 'GET', headers: headersFor(url, false) },
       { fetch: doFetch, timeoutMs, signal, maxBytes: MAX_API_BODY_BYTES },
     );
+  }
+
+  /** Media hosts are third parties (S3, CDNs): no key, ever, even on the API origin. */
+  async function fetchMedia(
+    href: string,
+    { signal, maxBytes }: { signal?: AbortSignal | undefined; maxBytes: number },
+    sink?: (chunk: Uint8Array) => Promise<void>,
+  ): Promise<Exchange> {
+    let url: URL;
+    try {
+      url = new URL(href);
+    } catch {
+      throw segmindError('bad_response', 'the output URL is not valid');
+    }
+    if (url.protocol !== 'http:' && url.protocol !== 'https:') {
+      throw segmindError('bad_response', 'the output URL is not http(s)');
+    }
+    const res = await exchange(
+      url.href,
+      { method: 'GET', headers: { 'user-agent': userAgent, accept: 'image/*' } },
+      { fetch: doFetch, timeoutMs, signal, maxBytes, sink },
+    );
+    if (res.status < 200 || res.status > 299) {
+      const { json, text } = bodyOf(res);
+      throw httpError(res, json, text);
+    }
+    return res;
   }
 
   return {
@@ -319,35 +360,54 @@ export function createSegmindClient(options: SegmindClientOptions): SegmindClien
 
     async download(source, { signal, maxBytes = DEFAULT_MAX_DOWNLOAD_BYTES } = {}) {
       if (source.kind === 'bytes') {
-        if (source.bytes.length > maxBytes) {
-          throw segmindError('bad_response', `the image is more than the ${maxBytes} bytes allowed`);
-        }
+        checkInlineSize(source.bytes, maxBytes);
         return { bytes: source.bytes, contentType: source.contentType ?? sniffImageType(source.bytes) };
       }
-      let url: URL;
-      try {
-        url = new URL(source.url);
-      } catch {
-        throw segmindError('bad_response', 'the output URL is not valid');
-      }
-      if (url.protocol !== 'http:' && url.protocol !== 'https:') {
-        throw segmindError('bad_response', 'the output URL is not http(s)');
-      }
-      // Media hosts are third parties (S3, CDNs): no key, ever, even on the API origin.
-      const res = await exchange(
-        url.href,
-        { method: 'GET', headers: { 'user-agent': userAgent, accept: 'image/*' } },
-        { fetch: doFetch, timeoutMs, signal, maxBytes },
-      );
-      if (res.status < 200 || res.status > 299) {
-        const { json, text } = bodyOf(res);
-        throw httpError(res, json, text);
-      }
-      const header = res.headers.get('content-type')?.split(';')[0]?.trim().toLowerCase() ?? null;
-      return {
-        bytes: res.body,
-        contentType: header?.startsWith('image/') ? header : (sniffImageType(res.body) ?? header),
+      const res = await fetchMedia(source.url, { signal, maxBytes });
+      return { bytes: res.body, contentType: mediaType(res.headers, res.body) };
+    },
+
+    async downloadToFile(source, path, { signal, maxBytes = DEFAULT_MAX_DOWNLOAD_BYTES } = {}) {
+      const handle = await open(path, 'wx');
+      const hash = createHash('sha256');
+      let head = Buffer.alloc(0);
+      let size = 0;
+      const sink = async (chunk: Uint8Array) => {
+        if (head.length < 16) head = Buffer.concat([head, Buffer.from(chunk.subarray(0, 16))]);
+        hash.update(chunk);
+        size += chunk.byteLength;
+        await handle.write(chunk);
       };
+      try {
+        let headers: Headers | null = null;
+        if (source.kind === 'bytes') {
+          checkInlineSize(source.bytes, maxBytes);
+          await sink(source.bytes);
+        } else {
+          headers = (await fetchMedia(source.url, { signal, maxBytes }, sink)).headers;
+        }
+        // Durable before the library renames it into its store: a crash must not leave a torn image.
+        await handle.sync();
+        await handle.close();
+        const contentType =
+          source.kind === 'bytes' ? (source.contentType ?? sniffImageType(head)) : mediaType(headers!, head);
+        return { path, size, sha256: hash.digest('hex'), contentType };
+      } catch (error) {
+        await handle.close().catch(() => undefined);
+        await rm(path, { force: true });
+        throw error;
+      }
     },
   };
+}
+
+function checkInlineSize(bytes: Buffer, maxBytes: number): void {
+  if (bytes.length > maxBytes)
+    throw segmindError('bad_response', `the image is more than the ${maxBytes} bytes allowed`);
+}
+
+/** The declared type when it is an image type, else what the first bytes say. */
+function mediaType(headers: Headers, head: Buffer): string | null {
+  const header = headers.get('content-type')?.split(';')[0]?.trim().toLowerCase() ?? null;
+  return header?.startsWith('image/') ? header : (sniffImageType(head) ?? header);
 }

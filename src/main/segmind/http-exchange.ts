@@ -19,6 +19,8 @@ export interface ExchangeOptions {
   maxBytes?: number | undefined;
   /** A request that may have been accepted if its answer is lost (a submit). */
   unsafe?: boolean;
+  /** Where a 2xx body goes chunk by chunk instead of into memory (downloads to a file). */
+  sink?: (chunk: Uint8Array) => Promise<void>;
 }
 
 export interface Exchange {
@@ -83,6 +85,7 @@ export async function exchange(url: string, init: RequestInit, options: Exchange
       );
     }
     const chunks: Buffer[] = [];
+    const sink = response.ok ? options.sink : undefined;
     let total = 0;
     try {
       if (response.body) {
@@ -99,7 +102,8 @@ export async function exchange(url: string, init: RequestInit, options: Exchange
               },
             );
           }
-          chunks.push(Buffer.from(chunk));
+          if (sink) await sink(chunk);
+          else chunks.push(Buffer.from(chunk));
         }
       }
     } catch (error) {
