@@ -2,7 +2,8 @@ import { existsSync, readdirSync } from 'node:fs';
 import { join } from 'node:path';
 import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { launchBrowser, screenshot, startStudio, type StudioProcess } from './harness.ts';
+import sharp from 'sharp';
+import { dropFiles, launchBrowser, screenshot, startStudio, type StudioProcess } from './harness.ts';
 
 let studio: StudioProcess;
 let browser: Browser;
@@ -46,5 +47,20 @@ describe('library care in browser mode', () => {
     await page.getByText(/The library is healthy/).waitFor();
     expect(await page.getByRole('button', { name: 'Restore…' }).count()).toBe(0);
     await screenshot(page, 'library-care');
+  });
+
+  it('imports a PNG dropped on the library and refuses a text file with a message', async () => {
+    await page.keyboard.press('Escape');
+    const png = await sharp({ create: { width: 96, height: 64, channels: 3, background: '#2a7' } })
+      .png()
+      .toBuffer();
+    await dropFiles(page.locator('section.library-panel'), [
+      { name: 'green.png', type: 'image/png', bytes: png },
+      { name: 'notes.txt', type: 'text/plain', bytes: Buffer.from('not an image') },
+    ]);
+    const note = page.getByText(/Imported 1 image/);
+    await note.waitFor();
+    expect(await note.textContent()).toMatch(/refused notes\.txt: .*PNG, JPEG and WebP/);
+    await page.getByLabel('Library').getByRole('img', { name: 'Imported image without a prompt' }).waitFor();
   });
 });

@@ -34,13 +34,15 @@ describe('the API key stays in main', () => {
       signal: events.signal,
     }).then(async (response) => {
       const decoder = new TextDecoder();
-      for await (const chunk of response.body!) eventText += decoder.decode(chunk as Uint8Array, { stream: true });
+      for await (const chunk of response.body!)
+        eventText += decoder.decode(chunk as Uint8Array, { stream: true });
     });
 
     const page = await browser.newPage();
     const answers: string[] = [];
     page.on('response', async (response) => {
-      if (new URL(response.url()).pathname.startsWith('/rpc/')) answers.push(await response.text().catch(() => ''));
+      if (new URL(response.url()).pathname.startsWith('/rpc/'))
+        answers.push(await response.text().catch(() => ''));
     });
     await page.goto(studio.openUrl);
     const prompt = 'A badge that reads "KEY SAFE"';
@@ -48,10 +50,17 @@ describe('the API key stays in main', () => {
     await page.getByRole('button', { name: 'Generate' }).click();
     await page.getByLabel('Library').getByRole('img', { name: prompt }).first().waitFor({ timeout: 60_000 });
     const status = await page.evaluate(async () => {
-      const response = await fetch('/rpc/key:status', { method: 'POST', headers: { 'Content-Type': 'application/json' }, body: '' });
+      const response = await fetch('/rpc/key:status', {
+        method: 'POST',
+        headers: { 'Content-Type': 'application/json' },
+        body: '',
+      });
       return response.json();
     });
-    expect(status).toMatchObject({ ok: true, value: { set: true, last4: secretKey.slice(-4), source: 'env' } });
+    expect(status).toMatchObject({
+      ok: true,
+      value: { set: true, last4: secretKey.slice(-4), source: 'env' },
+    });
 
     events.abort();
     await stream.catch(() => {});

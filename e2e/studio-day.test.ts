@@ -1,7 +1,7 @@
 import type { Browser, Locator, Page } from 'playwright-core';
 import sharp from 'sharp';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { launchBrowser, screenshot, startStudio, type StudioProcess } from './harness.ts';
+import { dropFiles, launchBrowser, screenshot, startStudio, type StudioProcess } from './harness.ts';
 
 /**
  * A user's day in the studio, in the simulator (no key): one model after another, remixing, finding,
@@ -35,26 +35,6 @@ async function waitLoaded(image: Locator): Promise<void> {
       timeout: 30_000,
     })
     .toBe(true);
-}
-
-/** Drops files on an element the way the desktop does: a real DataTransfer holding File objects. */
-async function dropFiles(
-  target: Locator,
-  files: { name: string; type: string; bytes: Buffer }[],
-): Promise<void> {
-  const dataTransfer = await page.evaluateHandle(
-    (list) => {
-      const transfer = new DataTransfer();
-      for (const file of list) {
-        const bytes = Uint8Array.from(atob(file.base64), (char) => char.charCodeAt(0));
-        transfer.items.add(new File([bytes], file.name, { type: file.type }));
-      }
-      return transfer;
-    },
-    files.map((file) => ({ name: file.name, type: file.type, base64: file.bytes.toString('base64') })),
-  );
-  await target.dispatchEvent('dragover', { dataTransfer });
-  await target.dispatchEvent('drop', { dataTransfer });
 }
 
 /** The jobs main holds, read through the same RPC the page uses. */

@@ -71,7 +71,7 @@ const Cell = memo(function Cell({ item, index, selected, focused, size }: CellPr
     >
       <img
         src={mediaUrl(`/image/${item.id}/thumb`)}
-        alt={item.prompt}
+        alt={item.prompt || 'Imported image without a prompt'}
         loading="lazy"
         decoding="async"
         draggable={false}

@@ -11,6 +11,7 @@ import { LibraryGrid } from './library-grid.tsx';
 import { defaultFilters, scheduleReload, useLibrary } from './library-store.ts';
 import { LibraryToolbar } from './library-toolbar.tsx';
 import './library.css';
+import { entriesOf, filesOf, maxDroppedFiles } from './dropped-files.ts';
 
 function readBase64(file: File): Promise<string> {
   return file.arrayBuffer().then((buffer) => {
@@ -120,15 +121,25 @@ export function LibraryPanel() {
         if (!external(event)) return;
         event.preventDefault();
         setDropping(false);
-        const files = [...event.dataTransfer.files];
-        setImportNote({ ok: true, text: `Importing ${files.length} file${files.length === 1 ? '' : 's'}…` });
-        importFiles(files).then(
-          (text) => {
-            setImportNote({ ok: true, text });
-            scheduleReload();
-          },
-          (error: unknown) => setImportNote({ ok: false, text: messageOf(error) }),
-        );
+        const entries = entriesOf(event.dataTransfer);
+        setImportNote({ ok: true, text: 'Reading the dropped files…' });
+        filesOf(entries)
+          .then(({ files, truncated }) => {
+            setImportNote({
+              ok: true,
+              text: `Importing ${files.length} file${files.length === 1 ? '' : 's'}…`,
+            });
+            return importFiles(files).then((text) =>
+              truncated ? `${text} Only the first ${maxDroppedFiles} files of the drop were taken.` : text,
+            );
+          })
+          .then(
+            (text) => {
+              setImportNote({ ok: true, text });
+              scheduleReload();
+            },
+            (error: unknown) => setImportNote({ ok: false, text: messageOf(error) }),
+          );
       }}
     >
       <div className="panel-header">
