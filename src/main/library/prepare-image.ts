@@ -22,15 +22,18 @@ export interface PreparedImage {
 
 const refusedFormat = 'Only PNG, JPEG and WebP images can be added; this file is something else.';
 
-/** Reads the header only: cheap, and the full decode for thumbnails catches damaged pixel data. */
-export async function probeImage(bytes: Uint8Array, maxBytes: number) {
-  if (bytes.byteLength === 0) throw new AppError('unsupported_file', 'The file is empty.');
-  if (bytes.byteLength > maxBytes) {
-    throw new AppError('too_large', `The file is ${mb(bytes.byteLength)}; the limit is ${mb(maxBytes)}.`);
+/**
+ * Size, magic bytes and header: cheap checks before the full decode. `source` is the image itself or
+ * its path on disk; `head` is at least its first 16 bytes.
+ */
+async function probeImage(source: Uint8Array | string, head: Uint8Array, size: number, maxBytes: number) {
+  if (size === 0) throw new AppError('unsupported_file', 'The file is empty.');
+  if (size > maxBytes) {
+    throw new AppError('too_large', `The file is ${mb(size)}; the limit is ${mb(maxBytes)}.`);
   }
-  const format = sniffFormat(bytes);
+  const format = sniffFormat(head);
   if (!format) throw new AppError('unsupported_file', refusedFormat);
-  const metadata = await sharp(bytes)
+  const metadata = await sharp(source)
     .metadata()
     .catch(() => {
       throw new AppError(
@@ -38,11 +41,30 @@ export async function probeImage(bytes: Uint8Array, maxBytes: number) {
         `The ${format.toUpperCase()} file is damaged and cannot be read.`,
       );
     });
-  const size = metadata.autoOrient ?? metadata;
-  if (!size.width || !size.height) {
+  const shown = metadata.autoOrient ?? metadata;
+  if (!shown.width || !shown.height) {
     throw new AppError('unsupported_file', `The ${format.toUpperCase()} file has no readable size.`);
   }
-  return { format, width: size.width, height: size.height };
+  return { format, width: shown.width, height: shown.height };
+}
+
+/** The full decode, done by making the thumbnails: damaged pixel data is refused here. */
+async function decodeIntoThumbnails(
+  thumbnails: Thumbnails,
+  sha256: string,
+  source: Uint8Array | string,
+  format: ImageFormat,
+  kinds: readonly ThumbnailKind[] | undefined,
+): Promise<void> {
+  try {
+    await thumbnails.ensure(sha256, source, { kinds });
+  } catch (error) {
+    if (isSystemError(error)) throw error;
+    throw new AppError(
+      'unsupported_file',
+      `The ${format.toUpperCase()} file is damaged: its pixels cannot be decoded.`,
+    );
+  }
 }
 
 export async function prepareImage(
@@ -52,17 +74,9 @@ export async function prepareImage(
   knownSha256?: string,
   thumbnailKinds?: readonly ThumbnailKind[],
 ): Promise<PreparedImage> {
-  const { format, width, height } = await probeImage(bytes, maxBytes);
+  const { format, width, height } = await probeImage(bytes, bytes, bytes.byteLength, maxBytes);
   const sha256 = knownSha256 ?? sha256Of(bytes);
-  try {
-    await deps.thumbnails.ensure(sha256, bytes, { kinds: thumbnailKinds });
-  } catch (error) {
-    if (isSystemError(error)) throw error;
-    throw new AppError(
-      'unsupported_file',
-      `The ${format.toUpperCase()} file is damaged: its pixels cannot be decoded.`,
-    );
-  }
+  await decodeIntoThumbnails(deps.thumbnails, sha256, bytes, format, thumbnailKinds);
   await deps.store.put(bytes, sha256);
   return {
     sha256,
@@ -87,38 +101,15 @@ export async function prepareImageFile(
   thumbnailKinds?: readonly ThumbnailKind[],
 ): Promise<PreparedImage> {
   const size = (await fs.stat(file)).size;
-  if (size === 0) throw new AppError('unsupported_file', 'The file is empty.');
-  if (size > maxBytes)
-    throw new AppError('too_large', `The file is ${mb(size)}; the limit is ${mb(maxBytes)}.`);
-  const handle = await fs.open(file, 'r');
   const head = Buffer.alloc(16);
+  const handle = await fs.open(file, 'r');
   try {
     await handle.read(head, 0, head.length, 0);
   } finally {
     await handle.close();
   }
-  const format = sniffFormat(head);
-  if (!format) throw new AppError('unsupported_file', refusedFormat);
-  const metadata = await sharp(file)
-    .metadata()
-    .catch(() => {
-      throw new AppError(
-        'unsupported_file',
-        `The ${format.toUpperCase()} file is damaged and cannot be read.`,
-      );
-    });
-  const { width, height } = metadata.autoOrient ?? metadata;
-  if (!width || !height)
-    throw new AppError('unsupported_file', `The ${format.toUpperCase()} file has no readable size.`);
-  try {
-    await deps.thumbnails.ensure(sha256, file, { kinds: thumbnailKinds });
-  } catch (error) {
-    if (isSystemError(error)) throw error;
-    throw new AppError(
-      'unsupported_file',
-      `The ${format.toUpperCase()} file is damaged: its pixels cannot be decoded.`,
-    );
-  }
+  const { format, width, height } = await probeImage(file, head, size, maxBytes);
+  await decodeIntoThumbnails(deps.thumbnails, sha256, file, format, thumbnailKinds);
   await deps.store.adopt(file, sha256);
   return { sha256, format, mime: mimeOf[format], bytes: size, width, height, embedded: null };
 }

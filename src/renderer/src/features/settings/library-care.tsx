@@ -29,54 +29,9 @@ export function LibraryCare() {
         anything you have now.
       </p>
       <div className="settings-row">
-        <button
-          type="button"
-          className="btn btn-small"
-          disabled={busy}
-          onClick={() =>
-            void run(async () => {
-              const result = await call('os:backupLibrary', {});
-              return 'canceled' in result ? null : `Backed up ${result.images} images to ${result.path}`;
-            })
-          }
-        >
-          Back up…
-        </button>
-        {isDesktop && (
-          <button
-            type="button"
-            className="btn btn-small"
-            disabled={busy}
-            onClick={() =>
-              void run(async () => {
-                const result = await call('os:restoreLibrary', {});
-                return 'canceled' in result
-                  ? null
-                  : `Restored ${result.restored} images (${result.files} files).`;
-              })
-            }
-          >
-            Restore…
-          </button>
-        )}
-        <button
-          type="button"
-          className="btn btn-small"
-          disabled={busy}
-          onClick={() =>
-            void run(async () => {
-              const report = await call('library:checkIntegrity', {});
-              if (report.database.length > 0) {
-                throw new Error(`The database reports problems: ${report.database.slice(0, 3).join('; ')}`);
-              }
-              return report.missingFiles.length === 0
-                ? 'The library is healthy: the database checks out and every image file is on disk.'
-                : `${report.missingFiles.length} image(s) have lost their file on disk; restore a backup to bring them back.`;
-            })
-          }
-        >
-          Check library
-        </button>
+        <CareButton label="Back up…" busy={busy} onClick={() => void run(backUp)} />
+        {isDesktop && <CareButton label="Restore…" busy={busy} onClick={() => void run(restore)} />}
+        <CareButton label="Check library" busy={busy} onClick={() => void run(checkHealth)} />
       </div>
       {message && (
         <p className={message.ok ? 'muted' : 'field-error'} role={message.ok ? 'status' : 'alert'}>
@@ -85,4 +40,32 @@ export function LibraryCare() {
       )}
     </section>
   );
+}
+
+function CareButton({ label, busy, onClick }: { label: string; busy: boolean; onClick: () => void }) {
+  return (
+    <button type="button" className="btn btn-small" disabled={busy} onClick={onClick}>
+      {label}
+    </button>
+  );
+}
+
+async function backUp(): Promise<string | null> {
+  const result = await call('os:backupLibrary', {});
+  return 'canceled' in result ? null : `Backed up ${result.images} images to ${result.path}`;
+}
+
+async function restore(): Promise<string | null> {
+  const result = await call('os:restoreLibrary', {});
+  return 'canceled' in result ? null : `Restored ${result.restored} images (${result.files} files).`;
+}
+
+async function checkHealth(): Promise<string> {
+  const report = await call('library:checkIntegrity', {});
+  if (report.database.length > 0) {
+    throw new Error(`The database reports problems: ${report.database.slice(0, 3).join('; ')}`);
+  }
+  return report.missingFiles.length === 0
+    ? 'The library is healthy: the database checks out and every image file is on disk.'
+    : `${report.missingFiles.length} image(s) have lost their file on disk; restore a backup to bring them back.`;
 }
