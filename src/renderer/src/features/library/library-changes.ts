@@ -25,7 +25,8 @@ async function takeInAdded(): Promise<void> {
   try {
     const page = await call('library:list', { ...toQuery(filters), limit: 200 });
     const state = useLibrary.getState();
-    if (state.generation !== generation) return;
+    // A reload that landed meanwhile (an import schedules one) already brought the new images.
+    if (state.generation !== generation || state.items[0]?.id !== first.id) return;
     const known = page.items.findIndex((item) => item.id === first.id);
     if (known < 0) {
       await state.reload();
