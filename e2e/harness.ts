@@ -1,5 +1,5 @@
 import { spawn, type ChildProcess } from 'node:child_process';
-import { existsSync, mkdirSync, mkdtempSync } from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -123,4 +123,45 @@ export async function dropFiles(
   );
   await target.dispatchEvent('dragover', { dataTransfer });
   await target.dispatchEvent('drop', { dataTransfer });
+}
+
+/**
+ * Everything main tells a page: each /rpc answer it receives, and the event stream read beside it
+ * with the same token. Security tests search it for secrets.
+ */
+export function recordTraffic(page: Page, studio: StudioProcess): { text(): string; stop(): Promise<void> } {
+  const answers: string[] = [];
+  page.on('response', async (response) => {
+    if (new URL(response.url()).pathname.startsWith('/rpc/'))
+      answers.push(await response.text().catch(() => ''));
+  });
+  const token = new URL(studio.openUrl).searchParams.get('token') ?? '';
+  const controller = new AbortController();
+  let events = '';
+  const reading = fetch(`${studio.origin}/events`, {
+    headers: { Authorization: `Bearer ${token}` },
+    signal: controller.signal,
+  })
+    .then(async (response) => {
+      const decoder = new TextDecoder();
+      for await (const chunk of response.body!)
+        events += decoder.decode(chunk as Uint8Array, { stream: true });
+    })
+    .catch(() => undefined);
+  return {
+    text: () => [...answers, events].join('\n'),
+    async stop() {
+      controller.abort();
+      await reading;
+    },
+  };
+}
+
+/** The studio's own log and every file in its data folder, as text, for secret searches. */
+export function studioTraces(studio: StudioProcess): string[] {
+  const texts = [studio.output()];
+  for (const entry of readdirSync(studio.dataDir, { recursive: true, withFileTypes: true })) {
+    if (entry.isFile()) texts.push(readFileSync(join(entry.parentPath, entry.name)).toString('latin1'));
+  }
+  return texts;
 }

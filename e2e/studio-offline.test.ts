@@ -2,7 +2,14 @@ import { createServer, type AddressInfo } from 'node:net';
 import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startSimulator, type Simulator } from '../src/main/simulator/index.ts';
-import { launchBrowser, screenshot, startStudio, type StudioProcess } from './harness.ts';
+import {
+  launchBrowser,
+  recordTraffic,
+  screenshot,
+  startStudio,
+  studioTraces,
+  type StudioProcess,
+} from './harness.ts';
 
 /**
  * Live mode against a Segmind stand-in on a fixed port: the app is told the API lives there, the
@@ -16,6 +23,7 @@ let simulator: Simulator | null = null;
 let studio: StudioProcess;
 let browser: Browser;
 let page: Page;
+let traffic: ReturnType<typeof recordTraffic>;
 
 async function freePort(): Promise<number> {
   const server = createServer();
@@ -39,10 +47,12 @@ beforeAll(async () => {
   studio = await startStudio({ env: { SEGMIND_API_KEY: KEY, SEGMIND_BASE_URL: simulator.url } });
   browser = await launchBrowser();
   page = await browser.newPage({ viewport: { width: 1360, height: 880 } });
+  traffic = recordTraffic(page, studio);
   await page.goto(studio.openUrl);
 });
 
 afterAll(async () => {
+  await traffic?.stop();
   await browser?.close();
   await studio?.stop();
   await simulator?.close();
@@ -93,5 +103,11 @@ describe('offline and back', () => {
     await grid()
       .getByRole('img', { name: 'A lighthouse keeper counting coins' })
       .waitFor({ timeout: 60_000 });
+  });
+
+  it('never let the key reach the page, the event stream, the log or the data folder', async () => {
+    await traffic.stop();
+    expect(traffic.text()).toContain('queue:status');
+    for (const text of [traffic.text(), ...studioTraces(studio)]) expect(text.includes(KEY)).toBe(false);
   });
 });
