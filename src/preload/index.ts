@@ -1,5 +1,6 @@
 import { contextBridge, ipcRenderer, type IpcRendererEvent } from 'electron';
-import { eventNames, methodNames, type StudioBridge } from '../shared/contract.ts';
+import type { EventName, MethodName, StudioBridge } from '../shared/contract.ts';
+import { eventNames, methodNames } from '../shared/contract-names.ts';
 
 /**
  * The page's only door to main: one `call` limited to the contract's method names and one `on` limited
@@ -7,7 +8,7 @@ import { eventNames, methodNames, type StudioBridge } from '../shared/contract.t
  */
 const bridge = {
   call(method, input) {
-    if (!methodNames.includes(method)) {
+    if (!(methodNames as readonly MethodName[]).includes(method)) {
       return Promise.resolve({
         ok: false,
         error: { code: 'unknown_method', message: `Unknown method "${String(method)}".` },
@@ -16,7 +17,8 @@ const bridge = {
     return ipcRenderer.invoke(method, input);
   },
   on(event, listener) {
-    if (!eventNames.includes(event)) throw new Error(`Unknown event "${String(event)}".`);
+    if (!(eventNames as readonly EventName[]).includes(event))
+      throw new Error(`Unknown event "${String(event)}".`);
     const wrapped = (_event: IpcRendererEvent, payload: unknown) => listener(payload as never);
     ipcRenderer.on(event, wrapped);
     return () => {
