@@ -303,6 +303,12 @@ describe("a user's day in the studio", () => {
     await expect.poll(() => page.getByLabel('Prompt').inputValue()).toBe(prompts.v4);
     await page.getByRole('button', { name: /History/ }).click();
     await page.getByRole('list', { name: 'Recent' }).getByText(prompts.remixFile).waitFor();
+    // The remix source remembered from before the reload is shown from the store, not as a label.
+    await pickModel('Ideogram 3 Remix');
+    const kept = page
+      .getByTestId('drop-image')
+      .getByRole('img', { name: 'Source: image kept from last time' });
+    await waitLoaded(kept);
   });
 
   it('switches to the dark theme in settings, and every screen reads in it', async () => {

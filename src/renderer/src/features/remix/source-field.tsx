@@ -1,5 +1,6 @@
 import { useRef, useState, type ClipboardEvent, type DragEvent } from 'react';
 import { sha256FromLocalRef } from '../../../../shared/models/index.ts';
+import { mediaUrl } from '../../bridge/api.ts';
 import {
   describedBy,
   FieldError,
@@ -11,9 +12,15 @@ import {
 import { LIBRARY_DRAG_TYPE, useRemix, type LibraryDragPayload } from './remix-store.ts';
 import './remix.css';
 
-function describeRef(ref: string): string {
-  if (sha256FromLocalRef(ref)) return 'Image kept from last time';
-  return ref;
+/**
+ * What a ref shows when this session did not make its preview (settings remembered from last time,
+ * "use these settings"): local images come back from the store by hash, URLs are shown as text.
+ */
+function storedPreview(ref: string): { url: string | null; label: string } {
+  const sha256 = sha256FromLocalRef(ref);
+  return sha256
+    ? { url: mediaUrl(`/blob/${sha256}`), label: 'image kept from last time' }
+    : { url: null, label: ref };
 }
 
 /**
@@ -100,18 +107,18 @@ export function SourceField({ field, value, error, onChange, multiple }: FieldPr
         {refs.length > 0 && (
           <ul className="source-previews">
             {refs.map((ref) => {
-              const preview = previews[ref];
+              const preview = previews[ref] ?? storedPreview(ref);
               return (
                 <li key={ref} className="source-preview">
-                  {preview?.url ? (
+                  {preview.url ? (
                     <img src={preview.url} alt={`Source: ${preview.label}`} />
                   ) : (
-                    <span className="source-placeholder">{preview?.label ?? describeRef(ref)}</span>
+                    <span className="source-placeholder">{preview.label}</span>
                   )}
                   <button
                     type="button"
                     className="btn btn-small"
-                    aria-label={`Remove ${preview?.label ?? 'image'}`}
+                    aria-label={`Remove ${preview.label}`}
                     onClick={() =>
                       multiple ? onChange(refs.filter((other) => other !== ref)) : onChange(undefined)
                     }
