@@ -3,7 +3,7 @@ import path from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { embedRecipe, extractRecipe, recipeKeyword, type EmbeddedRecipe } from './embedded-recipe.ts';
 import { sidecarNames } from './export-sidecars.ts';
-import { makeImage, makeTempLibrary } from './test-support/fixtures.ts';
+import { makeImage, makeTempLibrary, prepareOutput } from './test-support/fixtures.ts';
 import { readZip } from './test-support/read-zip.ts';
 
 const libs: ReturnType<typeof makeTempLibrary>[] = [];
@@ -37,7 +37,7 @@ async function seedAllFormats(library: ReturnType<typeof setup>['library']) {
   const formats = ['png', 'jpeg', 'webp'] as const;
   const ids: string[] = [];
   for (const [i, format] of formats.entries()) {
-    const prepared = await library.prepareImage(await makeImage(format, 50 + i, 80, 60));
+    const prepared = await prepareOutput(library, await makeImage(format, 50 + i, 80, 60));
     ids.push(library.insertGenerated(prepared, recipeFor(i)).id);
   }
   return ids;

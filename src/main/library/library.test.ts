@@ -4,7 +4,7 @@ import { afterEach, describe, expect, it } from 'vitest';
 import { libraryLimits, type LibraryChange } from '../../shared/api/library.ts';
 import { AppError } from '../../shared/rpc.ts';
 import { insertImageRow } from './image-rows.ts';
-import { makeImage, makeTempLibrary } from './test-support/fixtures.ts';
+import { makeImage, makeTempLibrary, prepareOutput } from './test-support/fixtures.ts';
 
 const libs: ReturnType<typeof makeTempLibrary>[] = [];
 afterEach(() => {
@@ -37,10 +37,10 @@ async function expectAppError(promise: Promise<unknown>, code: string, message: 
   expect((error as AppError).message).toMatch(message);
 }
 
-describe('prepareImage + insertGenerated', () => {
+describe('prepareImageFile + insertGenerated', () => {
   it('stores the original and two thumbnails once and keeps the full recipe', async () => {
     const { library, db } = setup();
-    const prepared = await library.prepareImage(await makeImage('png', 1, 640, 480));
+    const prepared = await prepareOutput(library, await makeImage('png', 1, 640, 480));
     expect(prepared).toMatchObject({
       format: 'png',
       mime: 'image/png',
@@ -73,9 +73,7 @@ describe('prepareImage + insertGenerated', () => {
 
   it('makes only the thumbnails asked for up front, and the others on their first request', async () => {
     const { library, db } = setup();
-    const prepared = await library.prepareImage(await makeImage('png', 3, 800, 600), {
-      thumbnails: ['thumb'],
-    });
+    const prepared = await prepareOutput(library, await makeImage('png', 3, 800, 600), ['thumb']);
     const record = db.transaction(() => library.insertGenerated(prepared, recipe('job-lazy')))();
     const thumb = await library.fileFor(record.id, 'thumb');
     const previewPath = thumb.path.replace(/-thumb\.webp$/, '-preview.webp');
@@ -116,8 +114,8 @@ describe('prepareImage + insertGenerated', () => {
   it('stores a job output exactly once, even when a crashed job stores it again', async () => {
     const { library, db } = setup();
     const bytes = await makeImage('png', 2);
-    const first = library.insertGenerated(await library.prepareImage(bytes), recipe('job-2', 1));
-    const again = library.insertGenerated(await library.prepareImage(bytes), recipe('job-2', 1));
+    const first = library.insertGenerated(await prepareOutput(library, bytes), recipe('job-2', 1));
+    const again = library.insertGenerated(await prepareOutput(library, bytes), recipe('job-2', 1));
     expect(again.id).toBe(first.id);
     expect(db.prepare('SELECT count(*) AS n FROM images').get()).toEqual({ n: 1 });
   });
@@ -125,20 +123,20 @@ describe('prepareImage + insertGenerated', () => {
   it('refuses files that are not PNG, JPEG or WebP, and damaged ones, with a clear error', async () => {
     const { library } = setup();
     await expectAppError(
-      library.prepareImage(Buffer.from('GIF89a....')),
+      prepareOutput(library, Buffer.from('GIF89a....')),
       'unsupported_file',
       /Only PNG, JPEG and WebP/,
     );
-    await expectAppError(library.prepareImage(Buffer.alloc(0)), 'unsupported_file', /empty/);
+    await expectAppError(prepareOutput(library, Buffer.alloc(0)), 'unsupported_file', /empty/);
     const png = await makeImage('png', 3, 300, 300);
     await expectAppError(
-      library.prepareImage(png.subarray(0, 120)),
+      prepareOutput(library, png.subarray(0, 120)),
       'unsupported_file',
       /PNG file is damaged/,
     );
     const jpeg = await makeImage('jpeg', 3, 300, 300);
     const garbled = Buffer.concat([jpeg.subarray(0, 40), Buffer.alloc(200, 0x55)]);
-    await expectAppError(library.prepareImage(garbled), 'unsupported_file', /JPEG file is damaged/);
+    await expectAppError(prepareOutput(library, garbled), 'unsupported_file', /JPEG file is damaged/);
   });
 
   it('keeps remix sources out of the library but serves their bytes by hash', async () => {
@@ -173,7 +171,7 @@ describe('list', () => {
     ];
     const ids: string[] = [];
     for (const [i, s] of specs.entries()) {
-      const prepared = await library.prepareImage(await makeImage('png', 10 + i, s.w, s.h));
+      const prepared = await prepareOutput(library, await makeImage('png', 10 + i, s.w, s.h));
       ids.push(
         library.insertGenerated(prepared, {
           model: s.model,
@@ -288,9 +286,9 @@ describe('actions', () => {
     const changes: LibraryChange[] = [];
     library.onChange((c) => changes.push(c));
     const shared = await makeImage('png', 20);
-    const a = library.insertGenerated(await library.prepareImage(shared), recipe('t1'));
-    const b = library.insertGenerated(await library.prepareImage(shared), recipe('t2'));
-    const c = library.insertGenerated(await library.prepareImage(await makeImage('png', 21)), recipe('t3'));
+    const a = library.insertGenerated(await prepareOutput(library, shared), recipe('t1'));
+    const b = library.insertGenerated(await prepareOutput(library, shared), recipe('t2'));
+    const c = library.insertGenerated(await prepareOutput(library, await makeImage('png', 21)), recipe('t3'));
     const cFile = (await library.fileFor(c.id, 'original')).path;
     const cThumb = (await library.fileFor(c.id, 'thumb')).path;
 
@@ -319,7 +317,7 @@ describe('actions', () => {
   it('never deletes a file a remix source still needs', async () => {
     const { library } = setup();
     const bytes = await makeImage('png', 22);
-    const image = library.insertGenerated(await library.prepareImage(bytes), recipe('s1'));
+    const image = library.insertGenerated(await prepareOutput(library, bytes), recipe('s1'));
     const source = await library.addSource(bytes);
     library.trash([image.id]);
     expect(await library.emptyTrash([image.id])).toEqual({ removed: 1, filesRemoved: 0 });
@@ -329,9 +327,9 @@ describe('actions', () => {
   it('keeps a blob a job has prepared but not yet stored when the trash is emptied', async () => {
     const { library } = setup();
     const bytes = await makeImage('png', 23);
-    const old = library.insertGenerated(await library.prepareImage(bytes), recipe('r1'));
+    const old = library.insertGenerated(await prepareOutput(library, bytes), recipe('r1'));
     library.trash([old.id]);
-    const prepared = await library.prepareImage(bytes);
+    const prepared = await prepareOutput(library, bytes);
     expect(await library.emptyTrash()).toEqual({ removed: 1, filesRemoved: 0 });
     const fresh = library.insertGenerated(prepared, recipe('r2'));
     expect((await library.fileFor(fresh.id, 'original')).bytes).toBe(bytes.length);
@@ -339,8 +337,8 @@ describe('actions', () => {
 
   it('tags and untags in bulk and keeps collections in step', async () => {
     const { library } = setup();
-    const a = library.insertGenerated(await library.prepareImage(await makeImage('png', 30)), recipe('c1'));
-    const b = library.insertGenerated(await library.prepareImage(await makeImage('png', 31)), recipe('c2'));
+    const a = library.insertGenerated(await prepareOutput(library, await makeImage('png', 30)), recipe('c1'));
+    const b = library.insertGenerated(await prepareOutput(library, await makeImage('png', 31)), recipe('c2'));
     expect(library.tag([a.id, b.id], ['winter', 'Animals'])).toEqual({ updated: 2 });
     expect(library.get(a.id).tags).toEqual(['Animals', 'winter']);
     expect(library.untag([a.id], ['WINTER'])).toEqual({ updated: 1 });
@@ -367,7 +365,7 @@ describe('actions', () => {
   it('rebuilds a missing thumbnail on demand and flags missing originals', async () => {
     const { library } = setup();
     const image = library.insertGenerated(
-      await library.prepareImage(await makeImage('png', 40)),
+      await prepareOutput(library, await makeImage('png', 40)),
       recipe('i1'),
     );
     const thumb = await library.fileFor(image.id, 'thumb');

@@ -54,7 +54,7 @@ export function createLibrary({ db, dataDir, now = Date.now }: LibraryOptions) {
   const store = createFileStore(path.join(dataDir, 'images'));
   const thumbnails = createThumbnails(path.join(dataDir, 'thumbnails'));
   const listeners = new Set<(change: LibraryChange) => void>();
-  /** emptyTrash must not delete a blob between a job's prepareImage and its insertGenerated. */
+  /** emptyTrash must not delete a blob between a job's prepareImageFile and its insertGenerated. */
   const claims = createBlobClaims();
   const cleanup = { db, store, thumbnails, claims };
   const tempDir = path.join(dataDir, 'tmp');
@@ -119,37 +119,16 @@ export function createLibrary({ db, dataDir, now = Date.now }: LibraryOptions) {
   return {
     dataDir,
 
-    /**
-     * `thumbnails` picks the sizes made now (all by default); any other is made on its first request.
-     * Either way the image is fully decoded here, so a damaged file is refused before it is stored.
-     */
-    async prepareImage(
-      bytes: Uint8Array,
-      options: { thumbnails?: readonly ThumbnailKind[] } = {},
-    ): Promise<PreparedImage> {
-      const sha256 = sha256Of(bytes);
-      claims.claim(sha256);
-      try {
-        return await prepareImage(
-          { store, thumbnails },
-          bytes,
-          libraryLimits.maxImageBytes,
-          sha256,
-          options.thumbnails,
-        );
-      } catch (error) {
-        claims.release(sha256);
-        throw error;
-      }
-    },
-
     /** A fresh path for a download in progress, on the same disk as the store so adopting it is a rename. */
     async tempFile(name: string): Promise<string> {
       await fs.mkdir(tempDir, { recursive: true });
       return path.join(tempDir, `${name.replace(/[^\w-]/g, '_')}-${randomBytes(6).toString('hex')}.part`);
     },
 
-    /** prepareImage for a finished download on disk (see tempFile): the file moves into the store. */
+    /**
+     * Checks, decodes and stores a finished download (see tempFile); the file moves into the store.
+     * `thumbnails` picks the sizes made now (all by default); any other is made on its first request.
+     */
     async prepareImageFile(
       file: string,
       options: { sha256: string; thumbnails?: readonly ThumbnailKind[] },

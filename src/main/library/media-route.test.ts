@@ -1,7 +1,7 @@
 import { afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { AppError } from '../../shared/rpc.ts';
 import { resolveMediaRequest } from './media-route.ts';
-import { makeImage, makeTempLibrary } from './test-support/fixtures.ts';
+import { makeImage, makeTempLibrary, prepareOutput } from './test-support/fixtures.ts';
 
 const libs: ReturnType<typeof makeTempLibrary>[] = [];
 afterEach(() => {
@@ -17,7 +17,7 @@ describe('resolveMediaRequest', () => {
   async function setup() {
     const l = makeTempLibrary();
     libs.push(l);
-    const image = l.library.insertGenerated(await l.library.prepareImage(png), {
+    const image = l.library.insertGenerated(await prepareOutput(l.library, png), {
       model: 'ideogram-3',
       prompt: 'p',
       params: {},
