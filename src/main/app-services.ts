@@ -10,8 +10,8 @@ import { openDatabase } from './library/database.ts';
 import { createLibraryHandlers } from './library/handlers.ts';
 import { createLibrary, type Library } from './library/library.ts';
 import { resolveMediaRequest } from './library/media-route.ts';
-import type { HandlerMap } from './rpc/handler-map.ts';
 import { methods, type Methods } from '../shared/contract.ts';
+import type { HandlerMap } from './rpc/handler-map.ts';
 import { createDispatcher, type Dispatch } from './rpc/dispatcher.ts';
 import { createEventBus, type EventBus } from './rpc/event-bus.ts';
 import { createSegmindClient, SegmindError, type SegmindClient } from './segmind/index.ts';
@@ -82,6 +82,15 @@ export async function createAppServices(options: AppServicesOptions): Promise<Ap
   const keys = createKeyManager(options.keyStore, env.SEGMIND_API_KEY);
   const liveOrigin = (env.SEGMIND_BASE_URL?.trim() || defaultApiOrigin).replace(/\/+$/, '');
 
+  const clientFor = (baseUrl: string, apiKey: string, timeoutMs?: number) =>
+    createSegmindClient({
+      baseUrl,
+      apiKey,
+      userAgent,
+      timeoutMs,
+      resolveLocalImage: (sha) => library.readBlob(sha),
+    });
+
   let simulator: Simulator | null = null;
   let client: SegmindClient | null = null;
   let mode: AppInfo['mode'] = 'simulator';
@@ -107,28 +116,19 @@ export async function createAppServices(options: AppServicesOptions): Promise<Ap
     };
   }
 
-  // Switching between live and simulator is serialised: a key set twice quickly must not start two simulators.
+  // Switching between live and simulator is serialised: a key set twice quickly must not start two
+  // simulators. A failed switch is logged and the chain goes on, so the next key change still works.
   let switching: Promise<void> = Promise.resolve();
   function connect(): Promise<void> {
-    switching = switching.then(async () => {
+    const step = switching.then(async () => {
       const key = keys.current();
       const useSimulator = !key || options.settings.get().simulator === 'always';
       if (useSimulator) {
         simulator ??= await startSimulator({ timeScale: options.simulatorTimeScale ?? 1 });
-        client = createSegmindClient({
-          baseUrl: simulator.url,
-          apiKey: 'demo-key',
-          userAgent,
-          resolveLocalImage: (sha) => library.readBlob(sha),
-        });
+        client = clientFor(simulator.url, 'demo-key');
         mode = 'simulator';
       } else {
-        client = createSegmindClient({
-          baseUrl: liveOrigin,
-          apiKey: key,
-          userAgent,
-          resolveLocalImage: (sha) => library.readBlob(sha),
-        });
+        client = clientFor(liveOrigin, key);
         mode = 'live';
         if (simulator) {
           await simulator.close();
@@ -138,13 +138,16 @@ export async function createAppServices(options: AppServicesOptions): Promise<Ap
       engine.clientChanged();
       bus.emit('app:info', info());
     });
-    return switching;
+    switching = step.catch((error: unknown) =>
+      console.error('[app] could not switch Segmind connection:', error),
+    );
+    return step;
   }
 
   async function testKey(): Promise<{ ok: boolean; message: string }> {
     const key = keys.current();
     if (!key) return { ok: false, message: 'No key is set.' };
-    const probe = createSegmindClient({ baseUrl: liveOrigin, apiKey: key, userAgent, timeoutMs: 15_000 });
+    const probe = clientFor(liveOrigin, key, 15_000);
     try {
       // Segmind has no "who am I" call; an unknown request id answers 404 to a valid key and 401 otherwise.
       await probe.status(`${liveOrigin}/v2/requests/00000000-0000-0000-0000-000000000000/status`);
@@ -167,7 +170,8 @@ export async function createAppServices(options: AppServicesOptions): Promise<Ap
       info,
       settings: options.settings,
       keys,
-      onConnectionChanged: () => void connect(),
+      // The failure is logged by connect(); the key or setting change itself has been saved.
+      onConnectionChanged: () => void connect().catch(() => undefined),
       onSettingsChanged: (settings: Settings) => {
         engine.setMaxInFlight(settings.concurrency);
         bus.emit('settings:changed', settings);
