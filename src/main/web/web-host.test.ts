@@ -120,6 +120,9 @@ describe('browser-mode host', () => {
     const huge = await post('settings:update', JSON.stringify({ promptHistory: ['x'.repeat(100 * 1024)] }));
     expect(huge.status).toBe(413);
     expect(JSON.parse(huge.body)).toMatchObject({ ok: false, error: { code: 'too_large' } });
+    const undecodable = await post('%E0%A4%A', '{}');
+    expect(undecodable.status).toBe(200);
+    expect(JSON.parse(undecodable.body)).toMatchObject({ ok: false, error: { code: 'unknown_method' } });
     // The host keeps serving after all of that.
     expect(JSON.parse((await post('settings:get', '')).body)).toMatchObject({ ok: true });
   });

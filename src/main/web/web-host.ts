@@ -91,7 +91,14 @@ export async function startWebHost(options: WebHostOptions): Promise<WebHost> {
     if (url.pathname.startsWith('/rpc/')) {
       if (req.method !== 'POST')
         return send(res, 405, 'text/plain; charset=utf-8', 'POST only', { Allow: 'POST' });
-      return rpc(req, res, decodeURIComponent(url.pathname.slice('/rpc/'.length)));
+      // A name that does not decode cannot be a method: the dispatcher answers unknown_method.
+      let method = url.pathname.slice('/rpc/'.length);
+      try {
+        method = decodeURIComponent(method);
+      } catch {
+        // left as sent
+      }
+      return rpc(req, res, method);
     }
     if (req.method !== 'GET' && req.method !== 'HEAD') {
       return send(res, 405, 'text/plain; charset=utf-8', 'GET only', { Allow: 'GET, HEAD' });
