@@ -8,6 +8,7 @@ import { createJobEngine, type JobEngine } from './jobs/job-engine.ts';
 import { createJobHandlers } from './jobs/handlers.ts';
 import { openDatabase } from './library/database.ts';
 import { createLibraryHandlers } from './library/handlers.ts';
+import { createFileLogger, type Logger } from './logging/logger.ts';
 import { createLibrary, type Library } from './library/library.ts';
 import { resolveMediaRequest } from './library/media-route.ts';
 import { methods, type Methods } from '../shared/contract.ts';
@@ -55,6 +56,8 @@ export interface AppServicesOptions {
   network?: { isOnline(): boolean; onChange(listener: () => void): () => void };
   /** Reveal, copy, drag out: the Electron adapters, or browser mode's refusals. */
   osHandlers: (library: Library) => HandlerMap<typeof osApi>;
+  /** Defaults to the rotating file in the data folder, echoed to the console. */
+  logger?: Logger;
 }
 
 export interface AppServices {
@@ -63,6 +66,7 @@ export interface AppServices {
   library: Library;
   engine: JobEngine;
   keys: KeyManager;
+  logger: Logger;
   info(): AppInfo;
   resolveMedia(path: string): Promise<MediaFile>;
   close(): Promise<void>;
@@ -76,10 +80,17 @@ export async function createAppServices(options: AppServicesOptions): Promise<Ap
   const env = options.env ?? process.env;
   const userAgent = `IdeogramStudio/${options.version}`;
   mkdirSync(options.dataDir, { recursive: true });
+  const keys = createKeyManager(options.keyStore, env.SEGMIND_API_KEY);
+  const logger =
+    options.logger ??
+    createFileLogger({
+      dir: options.dataDir,
+      secrets: () => [keys.current(), env.SEGMIND_API_KEY],
+      echo: true,
+    });
   const db = openDatabase(join(options.dataDir, 'library.sqlite3'));
   const library = createLibrary({ db, dataDir: options.dataDir });
-  const bus = createEventBus();
-  const keys = createKeyManager(options.keyStore, env.SEGMIND_API_KEY);
+  const bus = createEventBus(logger);
   const liveOrigin = (env.SEGMIND_BASE_URL?.trim() || defaultApiOrigin).replace(/\/+$/, '');
 
   const clientFor = (baseUrl: string, apiKey: string, timeoutMs?: number) =>
@@ -102,6 +113,7 @@ export async function createAppServices(options: AppServicesOptions): Promise<Ap
     emit: (event, payload) => bus.emit(event, payload),
     maxInFlight: options.settings.get().concurrency,
     network: options.network,
+    logger,
   });
 
   function info(): AppInfo {
@@ -139,7 +151,7 @@ export async function createAppServices(options: AppServicesOptions): Promise<Ap
       bus.emit('app:info', info());
     });
     switching = step.catch((error: unknown) =>
-      console.error('[app] could not switch Segmind connection:', error),
+      logger.error('[app] could not switch Segmind connection:', error),
     );
     return step;
   }
@@ -191,20 +203,25 @@ export async function createAppServices(options: AppServicesOptions): Promise<Ap
   void library.checkIntegrity().then(
     (report) => {
       if (report.database.length > 0 || report.missingFiles.length > 0) {
-        console.warn(
+        logger.warn(
           `[library] integrity: ${report.database.length} database problem(s), ${report.missingFiles.length} image(s) missing their file`,
         );
       }
     },
-    (error: unknown) => console.error('[library] integrity check failed:', error),
+    (error: unknown) => logger.error('[library] integrity check failed:', error),
   );
 
   return {
-    dispatch: createDispatcher(methods, handlers, { rateLimits }),
+    dispatch: createDispatcher(methods, handlers, {
+      rateLimits,
+      logFile: logger.file,
+      logError: (method, error) => logger.error(`[rpc] ${method} failed:`, error),
+    }),
     bus,
     library,
     engine,
     keys,
+    logger,
     info,
     resolveMedia: (path) => resolveMediaRequest(library, path),
     async close() {

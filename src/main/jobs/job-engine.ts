@@ -21,6 +21,7 @@ import { createJobStore, endPatch, jobFromRow, queuedRow, type JobRow } from './
 import { adaptivePollPolicy, type PollPolicy } from './poll-policy.ts';
 import { createQueueGate, pauseMessages, type NetworkWatch } from './queue-gate.ts';
 import { createSharedTimer, realTimers, type Timers } from './shared-timer.ts';
+import { consoleLogger, type Logger } from '../logging/logger.ts';
 
 export type { JobLibrary } from './job-runner.ts';
 export type { NetworkWatch } from './queue-gate.ts';
@@ -41,6 +42,7 @@ export interface JobEngineDeps {
   pollPolicy?: PollPolicy;
   /** How long stop() lets a submit already on the wire finish before cutting it off. */
   submitGraceMs?: number;
+  logger?: Logger;
 }
 
 export interface CreateJobInput {
@@ -81,8 +83,9 @@ export function createJobEngine(deps: JobEngineDeps): JobEngine {
   let runDone = 0;
   let started = false;
 
+  const logger = deps.logger ?? consoleLogger;
   const store = createJobStore(db);
-  const timer = createSharedTimer(now, timers);
+  const timer = createSharedTimer(now, timers, logger);
   const estimator = createDurationEstimator(db, now);
   const events = createJobEvents({ store, timer, now, emit: deps.emit, status: () => status() });
   const gate = createQueueGate({
@@ -109,6 +112,7 @@ export function createJobEngine(deps: JobEngineDeps): JobEngine {
     retentionMs,
     maxInFlight: () => maxInFlight,
     onFinished: () => runDone++,
+    logger,
   });
 
   function mustGet(id: string): JobRow {

@@ -13,6 +13,7 @@ import type { PollPolicy } from './poll-policy.ts';
 import { pauseMessages, type QueueGate } from './queue-gate.ts';
 import type { SharedTimer } from './shared-timer.ts';
 import type { ThumbnailKind } from '../library/thumbnails.ts';
+import type { Logger } from '../logging/logger.ts';
 
 /** What the queue needs from the library: the two halves of storing a generated image. */
 export interface JobLibrary {
@@ -40,6 +41,7 @@ export interface RunnerContext {
   maxInFlight: () => number;
   /** A job reached an end state (for progress bookkeeping). */
   onFinished: () => void;
+  logger: Logger;
 }
 
 /** The runner's in-memory state and helpers, shared by the submitter and the poller. */
@@ -92,7 +94,7 @@ export function createJobRunner(ctx: RunnerContext) {
       busy.set(
         id,
         work
-          .catch((error: unknown) => console.error(`[jobs] job ${id} step failed:`, error))
+          .catch((error: unknown) => ctx.logger.error(`[jobs] job ${id} step failed:`, error))
           .finally(() => {
             busy.delete(id);
             controllers.delete(id);

@@ -1,3 +1,5 @@
+import { consoleLogger, type Logger } from '../logging/logger.ts';
+
 /** The clock functions the engine uses; tests and the benchmark pass scaled or recorded ones. */
 export interface Timers {
   setTimeout(callback: () => void, ms: number): unknown;
@@ -21,7 +23,11 @@ export interface SharedTimer {
   clear(): void;
 }
 
-export function createSharedTimer(now: () => number, timers: Timers): SharedTimer {
+export function createSharedTimer(
+  now: () => number,
+  timers: Timers,
+  logger: Logger = consoleLogger,
+): SharedTimer {
   const tasks = new Map<string, { time: number; task: () => void }>();
   let handle: unknown = null;
   let armedFor = Number.POSITIVE_INFINITY;
@@ -48,7 +54,7 @@ export function createSharedTimer(now: () => number, timers: Timers): SharedTime
         entry.task();
       } catch (error) {
         // A task that throws must not take the other due tasks, or the timer itself, down with it.
-        console.error(`[jobs] scheduled task ${key} failed:`, error);
+        logger.error(`[jobs] scheduled task ${key} failed:`, error);
       }
     }
     arm();

@@ -9,6 +9,8 @@ export interface DispatcherOptions {
   logError?: (method: string, error: unknown) => void;
   /** Per-method call budgets for calls that are expensive for main. */
   rateLimits?: Record<string, RateLimit>;
+  /** Named in the generic error, so the user knows where "the log" is. */
+  logFile?: string | null;
   now?: () => number;
 }
 
@@ -52,7 +54,10 @@ export function createDispatcher<A extends Record<string, MethodDef>>(
       logError(method, error);
       return {
         ok: false,
-        error: { code: 'internal', message: `Something went wrong in ${method}. Details are in the log.` },
+        error: {
+          code: 'internal',
+          message: `Something went wrong in ${method}. Details are in the log${options.logFile ? ` (${options.logFile})` : ''}.`,
+        },
       };
     }
   };

@@ -1,4 +1,5 @@
 import type { EventName, EventPayload } from '../../shared/contract.ts';
+import { consoleLogger, type Logger } from '../logging/logger.ts';
 
 export type EventListener = (event: EventName, payload: unknown) => void;
 
@@ -8,7 +9,7 @@ export interface EventBus {
   subscribe(listener: EventListener): () => void;
 }
 
-export function createEventBus(): EventBus {
+export function createEventBus(logger: Logger = consoleLogger): EventBus {
   const listeners = new Set<EventListener>();
   return {
     emit(event, payload) {
@@ -17,7 +18,7 @@ export function createEventBus(): EventBus {
           listener(event, payload);
         } catch (error) {
           // One broken transport (a closed window, a dead socket) must not starve the others.
-          console.error(`[events] listener failed for ${event}:`, error);
+          logger.error(`[events] listener failed for ${event}:`, error);
         }
       }
     },

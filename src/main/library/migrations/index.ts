@@ -1,6 +1,7 @@
 import { m001 } from './001-library.ts';
 import { m002 } from './002-jobs.ts';
 import { m003 } from './003-library-order.ts';
+import { m004 } from './004-search-columns.ts';
 import type { Migration } from './types.ts';
 
 export type { Migration } from './types.ts';
@@ -11,4 +12,5 @@ export const migrations: Migration[] = [
   m001,
   m002,
   m003,
+  m004,
 ];
