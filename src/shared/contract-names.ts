@@ -15,7 +15,6 @@ export const methodNames = [
   'key:test',
   'jobs:create',
   'jobs:list',
-  'jobs:get',
   'jobs:cancel',
   'jobs:retry',
   'jobs:remove',
@@ -32,15 +31,9 @@ export const methodNames = [
   'library:restore',
   'library:emptyTrash',
   'library:importFiles',
-  'library:importPaths',
   'library:addSource',
-  'library:export',
-  'library:backup',
-  'library:restoreBackup',
   'library:listCollections',
   'library:createCollection',
-  'library:renameCollection',
-  'library:deleteCollection',
   'library:addToCollection',
   'library:removeFromCollection',
   'library:stats',
@@ -52,7 +45,6 @@ export const methodNames = [
   'os:exportImages',
   'os:backupLibrary',
   'os:restoreLibrary',
-  'os:openExternal',
 ] as const satisfies readonly MethodName[];
 
 export const eventNames = [

@@ -82,10 +82,6 @@ export function createElectronOsHandlers(
       if (!source) return { canceled: true as const };
       return library.restoreBackup(source);
     },
-    'os:openExternal': async ({ url }) => {
-      await shell.openExternal(url);
-      return { ok: true };
-    },
   };
 }
 

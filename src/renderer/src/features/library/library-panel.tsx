@@ -13,16 +13,6 @@ import { LibraryToolbar } from './library-toolbar.tsx';
 import './library.css';
 import { entriesOf, filesOf, maxDroppedFiles } from './dropped-files.ts';
 
-function readBase64(file: File): Promise<string> {
-  return file.arrayBuffer().then((buffer) => {
-    const bytes = new Uint8Array(buffer);
-    let binary = '';
-    for (let i = 0; i < bytes.length; i += 0x8000)
-      binary += String.fromCharCode(...bytes.subarray(i, i + 0x8000));
-    return btoa(binary);
-  });
-}
-
 /** Files dropped from the desktop onto the library are imported, a few per call. */
 async function importFiles(files: File[]): Promise<string> {
   let imported = 0;
@@ -31,7 +21,7 @@ async function importFiles(files: File[]): Promise<string> {
   for (let i = 0; i < files.length; i += libraryLimits.maxImportFiles) {
     const chunk = files.slice(i, i + libraryLimits.maxImportFiles);
     const payload = await Promise.all(
-      chunk.map(async (file) => ({ name: file.name, dataBase64: await readBase64(file) })),
+      chunk.map(async (file) => ({ name: file.name, bytes: new Uint8Array(await file.arrayBuffer()) })),
     );
     const result = await call('library:importFiles', { files: payload });
     imported += result.imported.length - result.duplicates;
