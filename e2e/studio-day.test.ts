@@ -42,7 +42,10 @@ async function listJobs(): Promise<{ model: string; prompt: string; params: Reco
   return page.evaluate(async () => {
     const response = await fetch('/rpc/jobs:list', {
       method: 'POST',
-      headers: { 'Content-Type': 'application/json' },
+      headers: {
+        'Content-Type': 'application/json',
+        Authorization: `Bearer ${sessionStorage.getItem('ideogram-studio-token')}`,
+      },
       body: '{}',
     });
     const envelope = (await response.json()) as {
