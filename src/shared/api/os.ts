@@ -1,7 +1,6 @@
 import { z } from 'zod';
 import { defineMethod } from '../rpc.ts';
-
-const ImageId = z.string().min(1).max(64);
+import { ImageId } from './library.ts';
 const Canceled = z.object({ canceled: z.literal(true) });
 
 /**

@@ -57,8 +57,18 @@ export function createHttpBridge(token: string | null): HttpBridge {
     }
   }
 
-  const upload = <T>(method: UploadMethod, name: string, bytes: Uint8Array) =>
-    request<T>(uploadRoute(method, name), bytes as Uint8Array<ArrayBuffer>, 'application/octet-stream');
+  /** A big drop sends files faster than main's call budget allows: a refusal for that waits its turn. */
+  async function upload<T>(method: UploadMethod, name: string, bytes: Uint8Array): Promise<Envelope<T>> {
+    for (let attempt = 1; ; attempt++) {
+      const answer = await request<T>(
+        uploadRoute(method, name),
+        bytes as BodyInit,
+        'application/octet-stream',
+      );
+      if (answer.ok || answer.error.code !== 'rate_limited' || attempt >= 30) return answer;
+      await new Promise((done) => setTimeout(done, 250 * Math.min(attempt, 4)));
+    }
+  }
 
   /** One request per file, two at a time; a file the host refuses is reported like any refused file. */
   async function importFiles(files: Input<'library:importFiles'>['files']): Promise<Envelope<ImportResult>> {
