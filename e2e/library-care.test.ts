@@ -66,7 +66,7 @@ describe('library care in browser mode', () => {
         otherPage.getByRole('button', { name: 'Restore…' }).click(),
       ]);
       await chooser.setFiles(zipPath);
-      await otherPage.getByText(/Restored 1 images \(1 files\)\. The library as it was is kept/).waitFor();
+      await otherPage.getByText(/Restored 1 image \(1 file\)\. The library as it was is kept/).waitFor();
       await screenshot(otherPage, 'library-care-restored');
       await otherPage.keyboard.press('Escape');
       await otherPage

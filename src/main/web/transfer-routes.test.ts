@@ -3,9 +3,11 @@ import { request } from 'node:http';
 import os from 'node:os';
 import path from 'node:path';
 import Database from 'better-sqlite3';
+import sharp from 'sharp';
 import yazl from 'yazl';
 import { afterAll, afterEach, describe, expect, it } from 'vitest';
 import { libraryApi } from '../../shared/api/library.ts';
+import { backupDownloadRoute } from '../../shared/api/transfers.ts';
 import { capabilityKey, signedUrl } from '../../shared/url-capability.ts';
 import { createLibraryHandlers } from '../library/handlers.ts';
 import { resolveMediaRequest } from '../library/media-route.ts';
@@ -105,8 +107,10 @@ function listing(dir: string): Map<string, string> {
   return files;
 }
 
+let links = 0;
 function backupLink(): string {
-  return signedUrl(capabilityKey(token), '/download/backup', Math.floor(Date.now() / 1000) + 60);
+  const route = backupDownloadRoute(`link-${++links}-${Date.now()}`);
+  return signedUrl(capabilityKey(token), route, Math.floor(Date.now() / 1000) + 60);
 }
 
 describe('browser-mode uploads', () => {
@@ -245,6 +249,52 @@ describe('browser-mode backup and restore', () => {
     expect(keptDb.prepare('SELECT count(*) AS n FROM images').get()).toEqual({ n: 0 });
     keptDb.close();
     expect(fs.readdirSync(path.join(to.dir, 'data', 'tmp'))).toEqual([]);
+  });
+
+  it('stops the zip and removes its database copy when the download is abandoned', async () => {
+    const { host, dir } = await studio();
+    const noise = await sharp({
+      create: {
+        width: 2048,
+        height: 2048,
+        channels: 3,
+        background: '#000',
+        noise: { type: 'gaussian', mean: 128, sigma: 60 },
+      },
+    })
+      .png({ compressionLevel: 0 })
+      .toBuffer();
+    expect(json(await upload(host, '/upload/library:importFiles?name=noise.png', noise)).ok).toBe(true);
+    const received = await new Promise<number>((resolve, reject) => {
+      const req = request(
+        {
+          host: '127.0.0.1',
+          port: host.port,
+          path: backupLink(),
+          headers: { Host: `127.0.0.1:${host.port}` },
+        },
+        (res) => {
+          let bytes = 0;
+          res.on('data', (chunk: Buffer) => {
+            bytes += chunk.length;
+            if (bytes > 64 * 1024) req.destroy();
+          });
+          res.on('close', () => {
+            clearTimeout(timer);
+            resolve(bytes);
+          });
+        },
+      );
+      req.on('error', () => undefined);
+      req.on('close', () => undefined);
+      req.end();
+      const timer = setTimeout(() => reject(new Error('no answer')), 10_000);
+    });
+    expect(received).toBeLessThan(noise.length);
+    const tmp = path.join(dir, 'data', 'tmp');
+    await expect.poll(() => fs.readdirSync(tmp).filter((name) => name.startsWith('backup-'))).toEqual([]);
+    // The host is free for the next backup: the abandoned one no longer holds the lock.
+    expect((await send(host, backupLink())).status).toBe(200);
   });
 
   it('refuses a damaged or foreign zip whole, before anything changes', async () => {

@@ -133,8 +133,7 @@ export function createTransferRoutes(options: TransferRouteOptions) {
       try {
         made = await library.backupZip();
       } catch (error) {
-        const envelope = await answer(() => Promise.reject(error), 'backup');
-        return sendEnvelope(res, 500, envelope);
+        return sendEnvelope(res, 500, failure(error, 'backup'));
       }
       res.writeHead(200, {
         ...securityHeaders,
@@ -149,8 +148,9 @@ export function createTransferRoutes(options: TransferRouteOptions) {
       try {
         await pipeline(made.stream, res);
       } catch (error) {
-        // A closed tab ends the download; anything else is ours to log. Either way the zip stops.
-        if (!res.destroyed || res.writableFinished)
+        // A closed tab or a cancelled download ends it early; anything else is ours to log. Either way
+        // the pipeline has stopped the zip and its database copy is gone.
+        if ((error as NodeJS.ErrnoException).code !== 'ERR_STREAM_PREMATURE_CLOSE')
           options.logger.error('[web] backup download failed:', error);
         res.destroy();
       }
@@ -161,15 +161,20 @@ export function createTransferRoutes(options: TransferRouteOptions) {
     try {
       return { ok: true, value: await run() };
     } catch (error) {
-      if (error instanceof AppError)
-        return { ok: false, error: { code: error.code, message: error.message, issues: error.issues } };
-      options.logger.error(`[web] ${what} failed:`, error);
-      const where = options.logger.file ? ` (${options.logger.file})` : '';
-      return {
-        ok: false,
-        error: { code: 'internal', message: `The ${what} failed. Details are in the log${where}.` },
-      };
+      return failure(error, what);
     }
+  }
+
+  /** What the user can act on goes to the page as it is; anything else is logged, and named only. */
+  function failure(error: unknown, what: string): Envelope<never> {
+    if (error instanceof AppError)
+      return { ok: false, error: { code: error.code, message: error.message, issues: error.issues } };
+    options.logger.error(`[web] ${what} failed:`, error);
+    const where = options.logger.file ? ` (${options.logger.file})` : '';
+    return {
+      ok: false,
+      error: { code: 'internal', message: `The ${what} failed. Details are in the log${where}.` },
+    };
   }
 
   return { upload, backup };

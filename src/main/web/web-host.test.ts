@@ -163,10 +163,15 @@ describe('browser-mode host', () => {
     }
     expect((await send(host, `/events?exp=${exp}&sig=${sig}`, { headers: hostHeader })).status).toBe(401);
     // The backup link is a capability of its own, spent on first use.
-    const link = signedUrl(key, '/download/backup', now + 60);
+    const link = signedUrl(key, '/download/backup/first-link', now + 60);
     expect((await send(host, link, { headers: hostHeader })).status).toBe(404); // this host has no library
     expect((await send(host, link, { headers: hostHeader })).status).toBe(401);
-    const backupWithMediaSig = `/download/backup?exp=${exp}&sig=${sig}`;
+    const backupWithMediaSig = `/download/backup/first-link?exp=${exp}&sig=${sig}`;
+    const anotherLink = signedUrl(key, '/download/backup/other-link', now + 60).replace(
+      'other-link',
+      'third-link',
+    );
+    expect((await send(host, anotherLink, { headers: hostHeader })).status).toBe(401);
     expect((await send(host, backupWithMediaSig, { headers: hostHeader })).status).toBe(401);
   });
 

@@ -1,7 +1,7 @@
 import { randomBytes } from 'node:crypto';
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { backupDownloadRoute } from '../../shared/api/transfers.ts';
+import { backupDownloadPattern } from '../../shared/api/transfers.ts';
 import { contentSecurityPolicy } from '../../shared/csp.ts';
 import { AppError } from '../../shared/rpc.ts';
 import { capabilityKey, verifySignedPath } from '../../shared/url-capability.ts';
@@ -129,7 +129,7 @@ export async function startWebHost(options: WebHostOptions): Promise<WebHost> {
       if (!withToken && !signed(url)) return sendText(res, 401, notRunToken);
       return media(req, res, path.slice('/media'.length));
     }
-    if (path === backupDownloadRoute) {
+    if (backupDownloadPattern.test(path)) {
       const sig = url.searchParams.get('sig');
       if (!signed(url) || !sig || spentLinks.has(sig))
         return sendText(res, 401, 'This backup link has expired: click Back up again.');

@@ -20,7 +20,15 @@ export function uploadRoute(method: UploadMethod, name: string): string {
 }
 
 export const restoreUploadRoute = '/upload/restore';
-export const backupDownloadRoute = '/download/backup';
+
+/**
+ * A backup link is good for one download, so each carries a random name of its own (signed with the
+ * rest of the path): two clicks in the same second make two links, not one that is spent twice.
+ */
+export function backupDownloadRoute(nonce: string): string {
+  return `/download/backup/${nonce}`;
+}
+export const backupDownloadPattern = /^\/download\/backup\/[A-Za-z0-9_-]{8,64}$/;
 
 export const RestoreResult = z.object({
   restored: z.number().int(),

@@ -21,7 +21,10 @@ function browserOnly() {
 export function downloadBackup(): void {
   const bridge = browserOnly();
   const link = document.createElement('a');
-  link.href = bridge.signedUrl(backupDownloadRoute, bridge.nowSeconds() + backupLinkSeconds);
+  const nonce = Array.from(crypto.getRandomValues(new Uint8Array(12)), (byte) =>
+    byte.toString(16).padStart(2, '0'),
+  ).join('');
+  link.href = bridge.signedUrl(backupDownloadRoute(nonce), bridge.nowSeconds() + backupLinkSeconds);
   link.download = '';
   link.click();
 }

@@ -85,12 +85,18 @@ async function backUp(): Promise<string | null> {
 
 async function restore(): Promise<string | null> {
   const result = await call('os:restoreLibrary', {});
-  return 'canceled' in result ? null : `Restored ${result.restored} images (${result.files} files).`;
+  return 'canceled' in result
+    ? null
+    : `Restored ${count(result.restored, 'image')} (${count(result.files, 'file')}).`;
 }
 
 async function restoreUpload(file: File): Promise<string> {
   const result = await uploadBackup(file);
-  return `Restored ${result.restored} images (${result.files} files). The library as it was is kept in the data folder as ${result.keptAside}.`;
+  return `Restored ${count(result.restored, 'image')} (${count(result.files, 'file')}). The library as it was is kept in the data folder as ${result.keptAside}.`;
+}
+
+function count(n: number, noun: string): string {
+  return `${n} ${noun}${n === 1 ? '' : 's'}`;
 }
 
 async function checkHealth(): Promise<string> {
