@@ -63,12 +63,11 @@ export function createHttpBridge(token: string | null): HttpBridge {
 
   /** A big drop sends files faster than main's call budget allows: a refusal for that waits its turn. */
   async function upload<T>(method: UploadMethod, name: string, bytes: Uint8Array): Promise<Envelope<T>> {
+    // A Blob, not the bytes themselves: Chromium sends a 2.7 MB Uint8Array body about 6x slower
+    // than the same bytes as a Blob (measured: 633 ms against 96 ms on these machines).
+    const body = new Blob([bytes as Uint8Array<ArrayBuffer>]);
     for (let attempt = 1; ; attempt++) {
-      const answer = await request<T>(
-        uploadRoute(method, name),
-        bytes as BodyInit,
-        'application/octet-stream',
-      );
+      const answer = await request<T>(uploadRoute(method, name), body, 'application/octet-stream');
       if (answer.ok || answer.error.code !== 'rate_limited' || attempt >= 30) return answer;
       await new Promise((done) => setTimeout(done, 250 * Math.min(attempt, 4)));
     }
