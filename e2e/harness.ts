@@ -38,6 +38,9 @@ export async function startStudio(
       dataDir,
       '--sim-time-scale',
       String(options.simTimeScale ?? 0.05),
+      // Predictable timing: the realistic demo mix has rare cold starts of minutes.
+      '--sim-durations',
+      'tight',
     ],
     { cwd: projectRoot, env, stdio: ['ignore', 'pipe', 'pipe'] },
   );

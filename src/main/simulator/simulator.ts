@@ -8,6 +8,7 @@ import type { Faults } from './faults.ts';
 import { blockedBy, DEFAULT_BLOCKED_WORDS } from './content-filter.ts';
 import { JobStore } from './job-store.ts';
 import type { OutputShape } from './output-shapes.ts';
+import { durationModels, type DurationModel } from './durations.ts';
 import { simulatedCost } from './pricing.ts';
 import { RateLimiter } from './rate-limiter.ts';
 
@@ -18,6 +19,8 @@ export interface SimulatorOptions {
   apiKey?: string | null;
   /** 1 = the seed pages' real durations; 0.01 = a hundred times faster. */
   timeScale?: number;
+  /** Queue waits and inference spread; tests default to the tight, predictable world. */
+  durations?: DurationModel;
   credits?: number;
   rateLimit?: { requests: number; windowMs: number } | null;
   retentionMs?: number;
@@ -98,6 +101,7 @@ export async function startSimulator(options: SimulatorOptions = {}): Promise<Si
     now,
     random,
     timeScale: options.timeScale ?? 1,
+    durations: options.durations ?? durationModels.tight,
     retentionMs: options.retentionMs ?? 3_600_000,
     outputShape: options.outputShape ?? 'url',
     mediaUrl: (token) => `${origin}/media/${token}`,
