@@ -30,7 +30,8 @@ export interface DrawnDuration {
  */
 export const durationModels = {
   tight: { spread: 'tight', queue: { kind: 'share', share: 0.1 } },
-  lognormal: { spread: 0.3, queue: { kind: 'share', share: 0.05 } },
+  /** A warm model: a short wait that says nothing about the inference after it. */
+  lognormal: { spread: 0.3, queue: { kind: 'exponential', meanMs: 500 } },
   queued: { spread: { minCv: 0.2, maxCv: 0.4 }, queue: { kind: 'uniform', maxMs: 20_000 } },
   'cold-start': {
     spread: 0.3,
