@@ -131,6 +131,8 @@ describe('job engine', () => {
     const w = createJobEngine({
       db,
       library: {
+        dataDir: '/unused',
+        checkWritable: () => Promise.resolve(),
         tempFile: () => Promise.reject(new Error('unused')),
         prepareImageFile: () => Promise.reject(new Error('unused')),
         insertGenerated: () => ({ id: 'x' }),

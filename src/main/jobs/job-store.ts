@@ -64,6 +64,8 @@ export interface JobStore {
   list(states: readonly JobState[] | undefined, limit: number): JobRow[];
   /** Oldest first: the order work is done in. */
   inStates(states: readonly JobState[]): JobRow[];
+  /** The next `limit` queued jobs in the order they are sent (an index walk, however long the queue). */
+  nextQueued(limit: number): JobRow[];
   inBatch(batchId: string): JobRow[];
   countInStates(states: readonly JobState[]): number;
   counts(): Record<JobState, number>;
@@ -100,6 +102,7 @@ export function createJobStore(db: Database.Database): JobStore {
   const oldestInStates = db.prepare(
     'SELECT * FROM jobs WHERE state IN (SELECT value FROM json_each(?)) ORDER BY created_at, id',
   );
+  const queued = db.prepare(`SELECT * FROM jobs WHERE state = 'queued' ORDER BY created_at, id LIMIT ?`);
   const countStates = db
     .prepare('SELECT count(*) FROM jobs WHERE state IN (SELECT value FROM json_each(?))')
     .pluck();
@@ -130,6 +133,7 @@ export function createJobStore(db: Database.Database): JobStore {
     list: (states, limit) =>
       (states ? listStates.all(JSON.stringify(states), limit) : listAll.all(limit)) as JobRow[],
     inStates: (states) => oldestInStates.all(JSON.stringify(states)) as JobRow[],
+    nextQueued: (limit) => queued.all(limit) as JobRow[],
     inBatch: (batchId) => batch.all(batchId) as JobRow[],
     countInStates: (states) => countStates.get(JSON.stringify(states)) as number,
     counts() {

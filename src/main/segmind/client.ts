@@ -3,7 +3,7 @@ import { open, rm } from 'node:fs/promises';
 import { getModel, parseModelParams } from '../../shared/models/index.ts';
 import type { ModelId } from '../../shared/models/index.ts';
 import { errorFromHttp, fieldFromMessage, segmindError, SegmindError } from './errors.ts';
-import { exchange } from './http-exchange.ts';
+import { exchange, MIN_BYTES_PER_MS } from './http-exchange.ts';
 import type { Exchange } from './http-exchange.ts';
 import { expandedPromptOf, normaliseOutputs, seedOf, sniffImageType } from './output-normalizer.ts';
 import type { OutputSource } from './output-normalizer.ts';
@@ -22,9 +22,23 @@ export interface SegmindClientOptions {
   userAgent?: string;
   /** Longest silence allowed on one API request (before the answer, and between body chunks). */
   timeoutMs?: number;
+  /**
+   * Longest one request may take in all, headers and body; a download gets more for each byte that
+   * arrives (see exchange). Defaults to twice the silence allowed.
+   */
+  deadlineMs?: number;
   /** The v1 call holds the connection for the whole generation, so it gets its own, longer limit. */
   syncTimeoutMs?: number;
   resolveLocalImage?: ResolveLocalImage;
+  /** Creates the file a download streams into; tests pass one that fails like a full disk. */
+  createFile?: (path: string) => Promise<WritableFile>;
+}
+
+/** The part of fs.promises' FileHandle a download writes through. */
+export interface WritableFile {
+  write(chunk: Uint8Array): Promise<unknown>;
+  sync(): Promise<void>;
+  close(): Promise<void>;
 }
 
 export type { UsageHeaders };
@@ -91,15 +105,25 @@ export interface SegmindClient {
    * large image never sits whole in memory. The file is removed again when anything fails.
    */
   downloadToFile(source: OutputSource, path: string, options?: DownloadOptions): Promise<FileDownload>;
+  /**
+   * Whether the API host answers at all: any HTTP answer (even a 502 or a redirect) proves the
+   * network is up. Sends no key and costs nothing; the queue's offline check.
+   */
+  probe(options?: CallOptions): Promise<boolean>;
 }
 
 const DEFAULT_TIMEOUT_MS = 30_000;
+const PROBE_TIMEOUT_MS = 10_000;
 const MIN_SECRET_LENGTH = 8;
-/** 50 KB/s: a slow uplink still finishes a 40 MB remix body. */
-const MIN_UPLOAD_BYTES_PER_MS = 50;
 const DEFAULT_SYNC_TIMEOUT_MS = 180_000;
+/**
+ * The largest JSON answer read into memory: a result may carry its images inline as base64, and
+ * eight 2K PNGs (Ideogram 4's biggest answer, about 15 MB each) come to about 160 MB that way.
+ */
 const MAX_API_BODY_BYTES = 200 * 1024 * 1024;
 const DEFAULT_MAX_DOWNLOAD_BYTES = 100 * 1024 * 1024;
+
+const openForWrite = (path: string) => open(path, 'wx');
 
 function apiRoot(baseUrl: string): URL {
   const url = new URL(baseUrl);
@@ -115,24 +139,33 @@ export function createSegmindClient(options: SegmindClientOptions): SegmindClien
   const doFetch = options.fetch ?? globalThis.fetch;
   const timeoutMs = options.timeoutMs ?? DEFAULT_TIMEOUT_MS;
   const syncTimeoutMs = Math.max(options.syncTimeoutMs ?? DEFAULT_SYNC_TIMEOUT_MS, timeoutMs);
+  const deadlineMs = Math.max(options.deadlineMs ?? 2 * timeoutMs, timeoutMs);
   const userAgent = options.userAgent ?? 'ideogram-studio';
   const apiKey = options.apiKey;
+  const createFile = options.createFile ?? openForWrite;
 
   // The key must not leak through a server that echoes it back into a body or an error.
   // Shorter strings are placeholders, not secrets, and would mangle unrelated text.
   const redact = (text: string): string =>
     apiKey.length >= MIN_SECRET_LENGTH ? text.split(apiKey).join('[redacted]') : text;
 
-  function headersFor(url: string, json: boolean): Record<string, string> {
-    const headers: Record<string, string> = {
-      'user-agent': userAgent,
-      accept: 'application/json, image/*;q=0.9',
+  /**
+   * Asked again for every redirect hop. Only the configured API origin (same scheme, host and port)
+   * ever sees the key: status and result URLs elsewhere, and whatever a redirect names, go without it.
+   */
+  const apiHeaders =
+    (json: boolean) =>
+    (url: URL): Record<string, string> => {
+      const headers: Record<string, string> = {
+        'user-agent': userAgent,
+        accept: 'application/json, image/*;q=0.9',
+      };
+      if (json) headers['content-type'] = 'application/json';
+      if (url.origin === apiOrigin) headers['x-api-key'] = apiKey;
+      return headers;
     };
-    if (json) headers['content-type'] = 'application/json';
-    // Only Segmind's own API host ever sees the key; status URLs elsewhere are fetched without it.
-    if (new URL(url).origin === apiOrigin) headers['x-api-key'] = apiKey;
-    return headers;
-  }
+  /** Media hosts are third parties (S3, CDNs): no key, ever, even on the API origin. */
+  const mediaHeaders = () => ({ 'user-agent': userAgent, accept: 'image/*' });
 
   function checkedUrl(value: unknown, label: string, relativeTo: string): string {
     if (typeof value !== 'string' || value.trim() === '') {
@@ -184,13 +217,16 @@ export function createSegmindClient(options: SegmindClientOptions): SegmindClien
     signal: AbortSignal | undefined,
     timeout: number,
   ): Promise<Exchange> {
+    // The timers cannot see upload progress: give a remix with 10 MB sources time to go up.
+    const upload = Math.ceil(Buffer.byteLength(body) / MIN_BYTES_PER_MS);
     return exchange(
       url,
-      { method: 'POST', headers: headersFor(url, true), body },
+      { method: 'POST', body },
       {
         fetch: doFetch,
-        // The idle timer cannot see upload progress: give a remix with 10 MB sources time to go up.
-        timeoutMs: timeout + Math.ceil(Buffer.byteLength(body) / MIN_UPLOAD_BYTES_PER_MS),
+        timeoutMs: timeout + upload,
+        deadlineMs: Math.max(deadlineMs, 2 * timeout) + upload,
+        headersFor: apiHeaders(true),
         signal,
         maxBytes: MAX_API_BODY_BYTES,
         unsafe: true,
@@ -198,15 +234,22 @@ export function createSegmindClient(options: SegmindClientOptions): SegmindClien
     );
   }
 
-  async function get(url: string, signal: AbortSignal | undefined): Promise<Exchange> {
+  async function get(url: string, signal: AbortSignal | undefined, what: string): Promise<Exchange> {
     return exchange(
       url,
-      { method: 'GET', headers: headersFor(url, false) },
-      { fetch: doFetch, timeoutMs, signal, maxBytes: MAX_API_BODY_BYTES },
+      { method: 'GET', body: undefined },
+      {
+        fetch: doFetch,
+        timeoutMs,
+        deadlineMs,
+        headersFor: apiHeaders(false),
+        signal,
+        maxBytes: MAX_API_BODY_BYTES,
+        what,
+      },
     );
   }
 
-  /** Media hosts are third parties (S3, CDNs): no key, ever, even on the API origin. */
   async function fetchMedia(
     href: string,
     { signal, maxBytes }: { signal?: AbortSignal | undefined; maxBytes: number },
@@ -223,8 +266,17 @@ export function createSegmindClient(options: SegmindClientOptions): SegmindClien
     }
     const res = await exchange(
       url.href,
-      { method: 'GET', headers: { 'user-agent': userAgent, accept: 'image/*' } },
-      { fetch: doFetch, timeoutMs, signal, maxBytes, sink },
+      { method: 'GET', body: undefined },
+      {
+        fetch: doFetch,
+        timeoutMs,
+        deadlineMs,
+        headersFor: mediaHeaders,
+        signal,
+        maxBytes,
+        what: 'the image',
+        sink,
+      },
     );
     if (res.status < 200 || res.status > 299) {
       const { json, text } = bodyOf(res);
@@ -267,11 +319,12 @@ export function createSegmindClient(options: SegmindClientOptions): SegmindClien
     },
 
     async status(statusUrl, { signal } = {}) {
-      const res = await get(statusUrl, signal);
+      const res = await get(statusUrl, signal, 'the status answer');
       const { json, text, parsed } = bodyOf(res);
       const status = statusOf(json);
-      // A terminal state is an answer whatever the HTTP code: FAILED comes with 422.
-      if (status === 'COMPLETED' || status === 'FAILED') {
+      // FAILED comes with 422. Any other code is the moment's trouble (a gateway's 502 whose body
+      // says "status": "error"), never the end of a job someone paid for.
+      if ((status === 'COMPLETED' || status === 'FAILED') && answersTerminally(res.status)) {
         const result: StatusResult = { status, raw: json };
         const error = status === 'FAILED' ? (messageOf(json) ?? 'the generation failed') : undefined;
         if (error !== undefined) result.error = error;
@@ -291,10 +344,10 @@ export function createSegmindClient(options: SegmindClientOptions): SegmindClien
     },
 
     async result(responseUrl, { signal } = {}) {
-      const res = await get(responseUrl, signal);
+      const res = await get(responseUrl, signal, 'the result');
       const { json, text, parsed } = bodyOf(res);
       const status = statusOf(json);
-      if (status === 'FAILED') {
+      if (status === 'FAILED' && answersTerminally(res.status)) {
         const message = messageOf(json) ?? 'the generation failed';
         throw segmindError('failed', message, { httpStatus: res.status, serverMessage: message });
       }
@@ -339,7 +392,7 @@ export function createSegmindClient(options: SegmindClientOptions): SegmindClien
         };
       }
       const { json, text, parsed } = bodyOf(res);
-      if (statusOf(json) === 'FAILED' || res.status === 422) {
+      if ((statusOf(json) === 'FAILED' && answersTerminally(res.status)) || res.status === 422) {
         const message = messageOf(json ?? text) ?? 'the generation failed';
         throw segmindError('failed', message, { httpStatus: res.status, serverMessage: message });
       }
@@ -368,7 +421,7 @@ export function createSegmindClient(options: SegmindClientOptions): SegmindClien
     },
 
     async downloadToFile(source, path, { signal, maxBytes = DEFAULT_MAX_DOWNLOAD_BYTES } = {}) {
-      const handle = await open(path, 'wx');
+      const handle = await createFile(path);
       const hash = createHash('sha256');
       let head = Buffer.alloc(0);
       let size = 0;
@@ -398,12 +451,45 @@ export function createSegmindClient(options: SegmindClientOptions): SegmindClien
         throw error;
       }
     },
+
+    async probe({ signal } = {}) {
+      try {
+        await exchange(
+          root.href,
+          { method: 'GET', body: undefined },
+          {
+            fetch: doFetch,
+            timeoutMs: Math.min(timeoutMs, PROBE_TIMEOUT_MS),
+            deadlineMs: Math.min(deadlineMs, 2 * PROBE_TIMEOUT_MS),
+            headersFor: () => ({ 'user-agent': userAgent }),
+            followRedirects: false,
+            signal,
+            maxBytes: 64 * 1024,
+          },
+        );
+        return true;
+      } catch (error) {
+        if (error instanceof SegmindError && error.kind === 'aborted') throw error;
+        // Headers came back before the trouble (a huge or dripping body): the host is there.
+        return error instanceof SegmindError && error.httpStatus !== undefined;
+      }
+    },
   };
 }
 
+/** The codes with which a body naming a terminal state (COMPLETED, FAILED) is Segmind's final word. */
+function answersTerminally(httpStatus: number): boolean {
+  return (httpStatus >= 200 && httpStatus <= 299) || httpStatus === 422;
+}
+
 function checkInlineSize(bytes: Buffer, maxBytes: number): void {
-  if (bytes.length > maxBytes)
-    throw segmindError('bad_response', `the image is more than the ${maxBytes} bytes allowed`);
+  if (bytes.length > maxBytes) {
+    const mb = (n: number) => `${(n / 1024 / 1024).toFixed(1)} MB`;
+    throw segmindError(
+      'too_large',
+      `the image is ${mb(bytes.length)}; the app takes at most ${mb(maxBytes)}`,
+    );
+  }
 }
 
 /** The declared type when it is an image type, else what the first bytes say. */
