@@ -106,11 +106,16 @@ export function createJobEngine(deps: JobEngineDeps): JobEngine {
       runner.release();
     },
     probeNetwork: async () => (await deps.getClient()?.probe()) ?? false,
-    probeStorage: () =>
-      deps.library.checkWritable().then(
-        () => true,
-        () => false,
-      ),
+    // The files and the database: either may be the one that refuses (a quota, a read-only file).
+    probeStorage: async () => {
+      try {
+        await deps.library.checkWritable();
+        store.checkWritable();
+        return true;
+      } catch {
+        return false;
+      }
+    },
   });
   const runner = createJobRunner({
     db,

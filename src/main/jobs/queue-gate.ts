@@ -69,9 +69,9 @@ type Probed = 'offline' | 'disk_full';
 export function createQueueGate(options: QueueGateOptions): QueueGate {
   const { now, random, timer, network, logger } = options;
   const reasons = new Map<PauseReason, { message: string; resumeAt: number | null }>();
-  const probes: Record<Probed, { run: () => Promise<boolean>; attempt: number }> = {
-    offline: { run: options.probeNetwork, attempt: 0 },
-    disk_full: { run: options.probeStorage, attempt: 0 },
+  const probes: Record<Probed, { run: () => Promise<boolean>; attempt: number; clearedAt: number }> = {
+    offline: { run: options.probeNetwork, attempt: 0, clearedAt: Number.NEGATIVE_INFINITY },
+    disk_full: { run: options.probeStorage, attempt: 0, clearedAt: Number.NEGATIVE_INFINITY },
   };
   let networkStreak = 0;
   let rateStreak = 0;
@@ -89,7 +89,7 @@ export function createQueueGate(options: QueueGateOptions): QueueGate {
     if (!reasons.delete(reason)) return;
     if (reason === 'offline' || reason === 'disk_full') {
       timer.cancel(probeKey(reason));
-      probes[reason].attempt = 0;
+      probes[reason].clearedAt = now();
     }
     if (reason === 'rate_limited') timer.cancel(RATE_KEY);
     options.onChange();
@@ -99,6 +99,9 @@ export function createQueueGate(options: QueueGateOptions): QueueGate {
   /** Books the next check. It is booked before the check runs, so no answer (or lack of one) can end the loop. */
   function bookProbe(reason: Probed, message: string): void {
     const probe = probes[reason];
+    // A pause back soon after its check passed (the check can pass while the real write still
+    // fails) goes on with the gaps it had reached instead of checking every second again.
+    if (!reasons.has(reason) && now() - probe.clearedAt > MAX_PROBE_GAP_MS) probe.attempt = 0;
     const at = now() + jitteredBackoff(probe.attempt++, random, 1000, MAX_PROBE_GAP_MS);
     set(reason, message, at);
     timer.at(probeKey(reason), at, () => runProbe(reason));

@@ -367,7 +367,7 @@ describe('client against the simulator: broken transport', () => {
     const capped = await caught(client.downloadToFile(output, join(dir, 'b.part'), { maxBytes: 100 }));
     expect(capped).toMatchObject({
       kind: 'too_large',
-      message: expect.stringMatching(/the image is .* MB; the app takes at most 0.0 MB/),
+      message: expect.stringMatching(/the image is \d+ KB; the app takes at most 1 KB/),
     });
     sim.setFaults({ truncateRate: 1 });
     expect(await caught(client.downloadToFile(output, join(dir, 'c.part')))).toMatchObject({

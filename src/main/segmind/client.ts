@@ -3,7 +3,7 @@ import { open, rm } from 'node:fs/promises';
 import { getModel, parseModelParams } from '../../shared/models/index.ts';
 import type { ModelId } from '../../shared/models/index.ts';
 import { errorFromHttp, fieldFromMessage, segmindError, SegmindError } from './errors.ts';
-import { exchange, MIN_BYTES_PER_MS } from './http-exchange.ts';
+import { exchange, MIN_BYTES_PER_MS, sizeText } from './http-exchange.ts';
 import type { Exchange } from './http-exchange.ts';
 import { expandedPromptOf, normaliseOutputs, seedOf, sniffImageType } from './output-normalizer.ts';
 import type { OutputSource } from './output-normalizer.ts';
@@ -484,10 +484,9 @@ function answersTerminally(httpStatus: number): boolean {
 
 function checkInlineSize(bytes: Buffer, maxBytes: number): void {
   if (bytes.length > maxBytes) {
-    const mb = (n: number) => `${(n / 1024 / 1024).toFixed(1)} MB`;
     throw segmindError(
       'too_large',
-      `the image is ${mb(bytes.length)}; the app takes at most ${mb(maxBytes)}`,
+      `the image is ${sizeText(bytes.length)}; the app takes at most ${sizeText(maxBytes)}`,
     );
   }
 }

@@ -50,8 +50,10 @@ export interface Exchange {
   body: Buffer;
 }
 
-function megabytes(bytes: number): string {
-  return `${(bytes / 1024 / 1024).toFixed(1)} MB`;
+/** A size as people read it in a message: "52.4 MB", "12 KB". */
+export function sizeText(bytes: number): string {
+  const mb = bytes / 1024 / 1024;
+  return mb >= 1 ? `${mb.toFixed(1)} MB` : `${Math.max(1, Math.round(bytes / 1024))} KB`;
 }
 
 /**
@@ -116,7 +118,7 @@ export async function exchange(url: string, hop: Hop, options: ExchangeOptions):
   const tooLarge = (size: string) =>
     segmindError(
       'too_large',
-      `${what} is ${size}; the app takes at most ${megabytes(options.maxBytes ?? 0)}`,
+      `${what} is ${size}; the app takes at most ${sizeText(options.maxBytes ?? 0)}`,
       {
         httpStatus,
       },
@@ -143,7 +145,7 @@ export async function exchange(url: string, hop: Hop, options: ExchangeOptions):
     const hasLength = response.headers.has('content-length') && Number.isFinite(declared);
     if (options.maxBytes !== undefined && hasLength && declared > options.maxBytes) {
       await response.body?.cancel().catch(() => undefined);
-      throw tooLarge(megabytes(declared));
+      throw tooLarge(sizeText(declared));
     }
     const chunks: Buffer[] = [];
     const sink = response.ok ? options.sink : undefined;
@@ -155,7 +157,7 @@ export async function exchange(url: string, hop: Hop, options: ExchangeOptions):
           received += chunk.byteLength;
           if (options.maxBytes !== undefined && received > options.maxBytes) {
             controller.abort();
-            throw tooLarge(`more than ${megabytes(options.maxBytes)}`);
+            throw tooLarge(`more than ${sizeText(options.maxBytes)}`);
           }
           if (!sink) chunks.push(Buffer.from(chunk));
           else
