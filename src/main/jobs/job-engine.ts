@@ -327,7 +327,7 @@ export function createJobEngine(deps: JobEngineDeps): JobEngine {
         (row.state === 'failed' || row.state === 'canceled') &&
         row.request_id !== null &&
         t - (row.submitted_at ?? row.created_at) <= retentionMs &&
-        !['failed', 'bad_request', 'not_found', 'expired'].includes(row.error_kind ?? '');
+        !['failed', 'bad_request', 'not_found', 'expired', 'too_large'].includes(row.error_kind ?? '');
       const cleared = {
         finished_at: null,
         error_kind: null,

@@ -19,7 +19,8 @@ const actions: Record<JobErrorKind, string> = {
   invalid_output: 'Segmind sent something that is not a usable image; retry.',
   storage:
     'Free some space on the disk of the data folder (or make it writable); the queue resumes by itself.',
-  too_large: 'The result is larger than the app accepts; retry with fewer images or a smaller size.',
+  too_large:
+    'The result is larger than the app accepts; create the job again with fewer images or a smaller size.',
 };
 
 export function jobError(kind: JobErrorKind, message: string): JobError {

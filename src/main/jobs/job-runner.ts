@@ -130,6 +130,7 @@ export function createJobRunner(ctx: RunnerContext) {
     maxInFlight: ctx.maxInFlight,
     maySubmit: ctx.maySubmit,
     accepted: poller.schedulePoll,
+    repoll: (id) => schedule(id, now()),
     finish,
   });
 

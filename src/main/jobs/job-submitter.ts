@@ -42,6 +42,8 @@ export interface SubmitterDeps extends StepDeps {
   maySubmit: SubmitCheck | undefined;
   /** Segmind took the job: it is polled from now on. */
   accepted(id: string, submittedAt: number, estimate: DurationEstimate): void;
+  /** Runs the job's next remote step now (it does nothing unless the job is submitted or downloading). */
+  repoll(id: string): void;
   finish: Finish;
 }
 
@@ -200,10 +202,13 @@ export function createSubmitter(deps: SubmitterDeps) {
         if (unrecorded.has(id)) return;
       }
     },
-    /** A submit step that threw for no known reason: its answer is lost, so it may have been charged. */
+    /**
+     * A submit step that threw for no known reason. Still sending: its answer is lost, so it may have
+     * been charged. Already recorded: the throw came after, so make sure it is polled.
+     */
     lost(id: string, error: unknown) {
       const lost = `The app lost track of this submit (${describeError(error)}); Segmind may have received it.`;
-      deps.finish(id, ['submitting'], 'interrupted', jobError('interrupted', lost));
+      if (!deps.finish(id, ['submitting'], 'interrupted', jobError('interrupted', lost))) deps.repoll(id);
     },
     forget: (id: string) => void unrecorded.delete(id),
   };

@@ -58,7 +58,8 @@ export function createLibrary({ db, dataDir, now = Date.now }: LibraryOptions) {
   const claims = createBlobClaims();
   const cleanup = { db, store, thumbnails, claims };
   const tempDir = path.join(dataDir, 'tmp');
-  const tempFilesCleared = removeTempFiles(tempDir, Date.now());
+  // Wall-clock time, as file times are; the lock taken before this makes it safe (see temp-files.ts).
+  void removeTempFiles(tempDir, Date.now());
 
   function emit(kind: LibraryChange['kind'], ids: string[]): void {
     if (ids.length === 0) return;
@@ -118,8 +119,6 @@ export function createLibrary({ db, dataDir, now = Date.now }: LibraryOptions) {
 
   return {
     dataDir,
-    /** Settles once the last run's cut-off downloads are gone. */
-    tempFilesCleared,
     checkWritable: () => checkWritable(tempDir),
 
     /** A fresh path for a download in progress, on the same disk as the store so adopting it is a rename. */

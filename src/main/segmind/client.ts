@@ -1,13 +1,13 @@
-import { createHash } from 'node:crypto';
-import { open, rm } from 'node:fs/promises';
 import { getModel, parseModelParams } from '../../shared/models/index.ts';
 import type { ModelId } from '../../shared/models/index.ts';
 import { errorFromHttp, fieldFromMessage, segmindError, SegmindError } from './errors.ts';
-import { exchange, MIN_BYTES_PER_MS, sizeText } from './http-exchange.ts';
+import { exchange, MIN_BYTES_PER_MS } from './http-exchange.ts';
 import type { Exchange } from './http-exchange.ts';
 import { expandedPromptOf, normaliseOutputs, seedOf, sniffImageType } from './output-normalizer.ts';
 import type { OutputSource } from './output-normalizer.ts';
 import { resolveLocalRefs } from './local-images.ts';
+import { createMediaDownloads } from './media-downloads.ts';
+import type { DownloadOptions, DownloadResult, FileDownload, WritableFile } from './media-downloads.ts';
 import { messageOf, statusOf } from './response-fields.ts';
 import type { RequestStatus } from './response-fields.ts';
 import { usageFromHeaders } from './usage-headers.ts';
@@ -34,14 +34,9 @@ export interface SegmindClientOptions {
   createFile?: (path: string) => Promise<WritableFile>;
 }
 
-/** The part of fs.promises' FileHandle a download writes through. */
-export interface WritableFile {
-  write(chunk: Uint8Array): Promise<unknown>;
-  sync(): Promise<void>;
-  close(): Promise<void>;
-}
-
 export type { UsageHeaders };
+
+export type { DownloadOptions, DownloadResult, FileDownload, WritableFile };
 
 export type { RequestStatus };
 
@@ -74,24 +69,8 @@ export interface SyncResult {
   usage: UsageHeaders;
 }
 
-export interface DownloadResult {
-  bytes: Buffer;
-  contentType: string | null;
-}
-
-export interface FileDownload {
-  path: string;
-  size: number;
-  sha256: string;
-  contentType: string | null;
-}
-
 export interface CallOptions {
   signal?: AbortSignal;
-}
-
-export interface DownloadOptions extends CallOptions {
-  maxBytes?: number;
 }
 
 export interface SegmindClient {
@@ -121,9 +100,6 @@ const DEFAULT_SYNC_TIMEOUT_MS = 180_000;
  * eight 2K PNGs (Ideogram 4's biggest answer, about 15 MB each) come to about 160 MB that way.
  */
 const MAX_API_BODY_BYTES = 200 * 1024 * 1024;
-const DEFAULT_MAX_DOWNLOAD_BYTES = 100 * 1024 * 1024;
-
-const openForWrite = (path: string) => open(path, 'wx');
 
 function apiRoot(baseUrl: string): URL {
   const url = new URL(baseUrl);
@@ -142,7 +118,6 @@ export function createSegmindClient(options: SegmindClientOptions): SegmindClien
   const deadlineMs = Math.max(options.deadlineMs ?? 2 * timeoutMs, timeoutMs);
   const userAgent = options.userAgent ?? 'ideogram-studio';
   const apiKey = options.apiKey;
-  const createFile = options.createFile ?? openForWrite;
 
   // The key must not leak through a server that echoes it back into a body or an error.
   // Shorter strings are placeholders, not secrets, and would mangle unrelated text.
@@ -164,8 +139,6 @@ export function createSegmindClient(options: SegmindClientOptions): SegmindClien
       if (url.origin === apiOrigin) headers['x-api-key'] = apiKey;
       return headers;
     };
-  /** Media hosts are third parties (S3, CDNs): no key, ever, even on the API origin. */
-  const mediaHeaders = () => ({ 'user-agent': userAgent, accept: 'image/*' });
 
   function checkedUrl(value: unknown, label: string, relativeTo: string): string {
     if (typeof value !== 'string' || value.trim() === '') {
@@ -250,40 +223,17 @@ export function createSegmindClient(options: SegmindClientOptions): SegmindClien
     );
   }
 
-  async function fetchMedia(
-    href: string,
-    { signal, maxBytes }: { signal?: AbortSignal | undefined; maxBytes: number },
-    sink?: (chunk: Uint8Array) => Promise<void>,
-  ): Promise<Exchange> {
-    let url: URL;
-    try {
-      url = new URL(href);
-    } catch {
-      throw segmindError('bad_response', 'the output URL is not valid');
-    }
-    if (url.protocol !== 'http:' && url.protocol !== 'https:') {
-      throw segmindError('bad_response', 'the output URL is not http(s)');
-    }
-    const res = await exchange(
-      url.href,
-      { method: 'GET', body: undefined },
-      {
-        fetch: doFetch,
-        timeoutMs,
-        deadlineMs,
-        headersFor: mediaHeaders,
-        signal,
-        maxBytes,
-        what: 'the image',
-        sink,
-      },
-    );
-    if (res.status < 200 || res.status > 299) {
+  const media = createMediaDownloads({
+    fetch: doFetch,
+    timeoutMs,
+    deadlineMs,
+    userAgent,
+    createFile: options.createFile,
+    httpError: (res) => {
       const { json, text } = bodyOf(res);
-      throw httpError(res, json, text);
-    }
-    return res;
-  }
+      return httpError(res, json, text);
+    },
+  });
 
   return {
     async submit(model, params, { signal } = {}) {
@@ -411,46 +361,8 @@ export function createSegmindClient(options: SegmindClientOptions): SegmindClien
       return { outputs, raw: json, usage };
     },
 
-    async download(source, { signal, maxBytes = DEFAULT_MAX_DOWNLOAD_BYTES } = {}) {
-      if (source.kind === 'bytes') {
-        checkInlineSize(source.bytes, maxBytes);
-        return { bytes: source.bytes, contentType: source.contentType ?? sniffImageType(source.bytes) };
-      }
-      const res = await fetchMedia(source.url, { signal, maxBytes });
-      return { bytes: res.body, contentType: mediaType(res.headers, res.body) };
-    },
-
-    async downloadToFile(source, path, { signal, maxBytes = DEFAULT_MAX_DOWNLOAD_BYTES } = {}) {
-      const handle = await createFile(path);
-      const hash = createHash('sha256');
-      let head = Buffer.alloc(0);
-      let size = 0;
-      const sink = async (chunk: Uint8Array) => {
-        if (head.length < 16) head = Buffer.concat([head, Buffer.from(chunk.subarray(0, 16))]);
-        hash.update(chunk);
-        size += chunk.byteLength;
-        await handle.write(chunk);
-      };
-      try {
-        let headers: Headers | null = null;
-        if (source.kind === 'bytes') {
-          checkInlineSize(source.bytes, maxBytes);
-          await sink(source.bytes);
-        } else {
-          headers = (await fetchMedia(source.url, { signal, maxBytes }, sink)).headers;
-        }
-        // Durable before the library renames it into its store: a crash must not leave a torn image.
-        await handle.sync();
-        await handle.close();
-        const contentType =
-          source.kind === 'bytes' ? (source.contentType ?? sniffImageType(head)) : mediaType(headers!, head);
-        return { path, size, sha256: hash.digest('hex'), contentType };
-      } catch (error) {
-        await handle.close().catch(() => undefined);
-        await rm(path, { force: true });
-        throw error;
-      }
-    },
+    download: media.download,
+    downloadToFile: media.downloadToFile,
 
     async probe({ signal } = {}) {
       try {
@@ -480,19 +392,4 @@ export function createSegmindClient(options: SegmindClientOptions): SegmindClien
 /** The codes with which a body naming a terminal state (COMPLETED, FAILED) is Segmind's final word. */
 function answersTerminally(httpStatus: number): boolean {
   return (httpStatus >= 200 && httpStatus <= 299) || httpStatus === 422;
-}
-
-function checkInlineSize(bytes: Buffer, maxBytes: number): void {
-  if (bytes.length > maxBytes) {
-    throw segmindError(
-      'too_large',
-      `the image is ${sizeText(bytes.length)}; the app takes at most ${sizeText(maxBytes)}`,
-    );
-  }
-}
-
-/** The declared type when it is an image type, else what the first bytes say. */
-function mediaType(headers: Headers, head: Buffer): string | null {
-  const header = headers.get('content-type')?.split(';')[0]?.trim().toLowerCase() ?? null;
-  return header?.startsWith('image/') ? header : (sniffImageType(head) ?? header);
 }
