@@ -7,7 +7,7 @@ import type { JobRow } from './job-store.ts';
 import type { Parking } from './parking.ts';
 import { RATE_LIMIT_STEP_MAX_MS } from './queue-gate.ts';
 import type { Finish, StepDeps } from './step-deps.ts';
-import { storageMessage } from './storage-errors.ts';
+import { storageJobNote } from './storage-errors.ts';
 
 /** Failures in a row on an answer the app cannot use before the job fails for good. */
 const MAX_REMOTE_RETRIES = 6;
@@ -67,7 +67,7 @@ export function createRemoteFailures(deps: RemoteFailureDeps) {
     if (!row || (row.state !== 'submitted' && row.state !== 'downloading')) return;
     const t = now();
     const diagnosis = diagnose(error, stage);
-    const detail = diagnosis.storage ? storageMessage(diagnosis.storage, deps.dataDir) : describeError(error);
+    const detail = diagnosis.storage ? storageJobNote(diagnosis.storage, deps.dataDir) : describeError(error);
     try {
       store.logAttempt(id, stage, segmind?.kind ?? diagnosis.remedy.kind, t, segmind?.httpStatus, detail);
     } catch {

@@ -35,20 +35,28 @@ export function storageProblemOf(error: unknown): StorageProblem | null {
   return null;
 }
 
-const resumes = 'The queue resumes by itself once it can write again; nothing already paid for is dropped.';
+const headlines: Record<StorageProblem, (dataDir: string) => string> = {
+  full: (dir) => `The disk is full: the data folder (${dir}) has no room for new images.`,
+  quota: (dir) => `Your disk quota is used up: the data folder (${dir}) cannot grow.`,
+  denied: (dir) => `The app may not write to its data folder (${dir}): permission denied.`,
+  read_only: (dir) => `The data folder (${dir}) is on a read-only disk.`,
+  io: (dir) => `The disk holding the data folder (${dir}) reported a write error.`,
+};
 
-/** What the user reads in the banner and on the waiting job: what is wrong, where, and what to do. */
+const advice: Record<StorageProblem, string> = {
+  full: "Free some space on that disk (emptying the library's trash helps).",
+  quota: 'Free some space or ask for a larger quota.',
+  denied: "Check the folder's permissions.",
+  read_only: 'Make it writable again.',
+  io: 'Check the disk.',
+};
+
+/** The banner's text: what is wrong, where, and what to do. */
 export function storageMessage(problem: StorageProblem, dataDir: string): string {
-  switch (problem) {
-    case 'full':
-      return `The disk is full: the data folder (${dataDir}) has no room for new images. Free some space on that disk (emptying the library's trash helps). ${resumes}`;
-    case 'quota':
-      return `Your disk quota is used up: the data folder (${dataDir}) cannot grow. Free some space or ask for a larger quota. ${resumes}`;
-    case 'denied':
-      return `The app may not write to its data folder (${dataDir}): permission denied. Check the folder's permissions. ${resumes}`;
-    case 'read_only':
-      return `The data folder (${dataDir}) is on a read-only disk. Make it writable again. ${resumes}`;
-    case 'io':
-      return `The disk holding the data folder (${dataDir}) reported a write error. Check the disk. ${resumes}`;
-  }
+  return `${headlines[problem](dataDir)} ${advice[problem]} The queue resumes by itself once it can write again; nothing already paid for is dropped.`;
+}
+
+/** The same for one waiting job, which already shows the way out as its action. */
+export function storageJobNote(problem: StorageProblem, dataDir: string): string {
+  return `${headlines[problem](dataDir)} This image is saved as soon as the app can write again.`;
 }

@@ -1,4 +1,5 @@
 import type { PauseReason } from '../../../../shared/api/jobs.ts';
+import { isDesktop, revealDataDir } from '../../lib/desktop.ts';
 import { formatDuration } from '../../lib/format.ts';
 import { useNow } from '../../lib/use-now.ts';
 import { useQueue } from '../queue/queue-store.ts';
@@ -58,8 +59,13 @@ export function Banner() {
               Open settings
             </button>
           )}
+          {paused === 'disk_full' && isDesktop && (
+            <button type="button" className="btn" onClick={() => void revealDataDir()}>
+              Show data folder
+            </button>
+          )}
           <button type="button" className="btn" onClick={() => void resume()}>
-            {paused === 'offline' ? 'Try now' : 'Resume'}
+            {paused === 'offline' || paused === 'disk_full' ? 'Try now' : 'Resume'}
           </button>
         </div>
       )}
