@@ -8,7 +8,7 @@ import { activeJobStates } from '../../shared/api/jobs.ts';
 import { openDatabase } from '../library/database.ts';
 import { mulberry32, startSimulator } from '../simulator/index.ts';
 
-const childEntry = fileURLToPath(new URL('./engine-child.ts', import.meta.url));
+const childEntry = fileURLToPath(new URL('./test-support/engine-child.ts', import.meta.url));
 const cleanups: (() => Promise<void> | void)[] = [];
 const children = new Set<ChildProcess>();
 afterEach(async () => {

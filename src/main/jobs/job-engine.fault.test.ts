@@ -4,7 +4,7 @@ import path from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { activeJobStates, type Job } from '../../shared/api/jobs.ts';
 import { mulberry32, startSimulator, type Simulator } from '../simulator/index.ts';
-import { createSimulatedEngine } from './simulated-engine.ts';
+import { createSimulatedEngine } from './test-support/simulated-engine.ts';
 
 const cleanups: (() => Promise<void> | void)[] = [];
 afterEach(async () => {

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { memoryLogger } from '../logging/logger.ts';
 import { createQueueGate, RATE_LIMIT_STEP_MAX_MS } from './queue-gate.ts';
-import { manualClock } from './manual-clock.ts';
+import { manualClock } from './test-support/manual-clock.ts';
 import { createSharedTimer } from './shared-timer.ts';
 
 /** Lets the probes' promises settle between two moves of the manual clock. */

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { manualClock } from './manual-clock.ts';
+import { manualClock } from './test-support/manual-clock.ts';
 import { createSharedTimer, MAX_TIMER_DELAY_MS, type Timers } from './shared-timer.ts';
 
 describe('shared timer', () => {

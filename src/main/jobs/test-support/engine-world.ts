@@ -7,7 +7,7 @@ import { createLibrary, type Library } from '../../library/library.ts';
 import { createSegmindClient, type SegmindClientOptions } from '../../segmind/index.ts';
 import { createJobEngine, type JobEngine, type JobEngineDeps, type JobLibrary } from '../job-engine.ts';
 import type { Timers } from '../shared-timer.ts';
-import { warpedClock } from '../warped-clock.ts';
+import { warpedClock } from './warped-clock.ts';
 
 export interface EngineWorldOptions {
   baseUrl: string;

@@ -11,7 +11,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { parseArgs } from 'node:util';
 import { activeJobStates, type QueueStatus } from '../../../shared/api/jobs.ts';
-import { createSimulatedEngine } from '../simulated-engine.ts';
+import { createSimulatedEngine } from './simulated-engine.ts';
 
 const { values } = parseArgs({
   options: {

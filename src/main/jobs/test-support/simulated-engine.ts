@@ -1,11 +1,11 @@
 import fs from 'node:fs';
 import path from 'node:path';
-import { openDatabase } from '../library/database.ts';
-import { createLibrary } from '../library/library.ts';
-import { createSegmindClient } from '../segmind/index.ts';
-import { createJobEngine } from './job-engine.ts';
-import type { EmitJobsEvent } from './job-events.ts';
-import type { PollPolicy } from './poll-policy.ts';
+import { openDatabase } from '../../library/database.ts';
+import { createLibrary } from '../../library/library.ts';
+import { createSegmindClient } from '../../segmind/index.ts';
+import { createJobEngine } from '../job-engine.ts';
+import type { EmitJobsEvent } from '../job-events.ts';
+import type { PollPolicy } from '../poll-policy.ts';
 import { warpedClock } from './warped-clock.ts';
 
 export interface SimulatedEngineOptions {
