@@ -161,6 +161,26 @@ describe('against a server that is not our simulator', () => {
     );
   });
 
+  it('fails a paid job whose image is larger than the library takes with "too large" wording, without reading it', async () => {
+    const script = (request: { kind: string }): Scripted | undefined =>
+      request.kind === 'media'
+        ? {
+            status: 200,
+            body: '',
+            headers: { 'content-type': 'image/png', 'content-length': String(60 * 1024 * 1024) },
+          }
+        : undefined;
+    const { api, w } = await setUp({ script }, { scale: 0.02 });
+    w.engine.start();
+    const job = w.engine.create({ model: 'ideogram-3', params: turbo('an enormous poster') });
+    await until(() => w.settled(), 'the job to end');
+    const failed = w.engine.get(job.id);
+    expect(failed).toMatchObject({ state: 'failed', error: { kind: 'too_large' } });
+    expect(failed.error?.message).toMatch(/the image is 60\.0 MB; the app takes at most 40\.0 MB/);
+    expect(api.requests().filter((r) => r.kind === 'media')).toHaveLength(1);
+    expectEachSubmittedOnce(api, ['an enormous poster']);
+  });
+
   it('cuts off a body that drips one byte every 150 ms: the job ends within its deadline and frees its slot', async () => {
     // Real time: the client's deadline is the wall clock's. Retention is shortened to keep the test short.
     const retentionMs = 4000;
