@@ -25,7 +25,11 @@ export interface GateStatus {
 export interface QueueGate {
   maySubmit(): boolean;
   mayPoll(): boolean;
-  pause(reason: PauseReason, message: string): void;
+  /**
+   * Pauses for `reason` until its owner calls clear (offline, disk_full and rate_limited get their
+   * own end here whoever starts them). `resumeAt` is only shown: when the owner expects to lift it.
+   */
+  pause(reason: PauseReason, message: string, resumeAt?: number | null): void;
   clear(reason: PauseReason): void;
   rateLimited(retryAfterMs: number | undefined): void;
   /** No answer at all (refused, reset, silent): three in a row mean offline. */
@@ -175,12 +179,12 @@ export function createQueueGate(options: QueueGateOptions): QueueGate {
   return {
     maySubmit: () => !holding('submit'),
     mayPoll: () => !holding('poll'),
-    pause(reason, message) {
+    pause(reason, message, resumeAt = null) {
       // The timed and checked pauses get their owner whoever starts them.
       if (reason === 'offline') goOffline(message);
       else if (reason === 'disk_full') storageFailed(message);
       else if (reason === 'rate_limited') rateLimited(undefined, message);
-      else set(reason, message, null);
+      else set(reason, message, resumeAt);
     },
     clear,
     rateLimited: (retryAfterMs) => rateLimited(retryAfterMs, pauseRules.rate_limited.message),
