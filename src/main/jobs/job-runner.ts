@@ -16,6 +16,7 @@ import type { QueueGate } from './queue-gate.ts';
 import { createRemoteFailures } from './remote-failures.ts';
 import { createRetryBook } from './retry-book.ts';
 import type { SharedTimer } from './shared-timer.ts';
+import { storageProblemOf } from './storage-errors.ts';
 
 export interface RunnerContext {
   db: Database.Database;
@@ -137,7 +138,10 @@ export function createJobRunner(ctx: RunnerContext) {
   /** A step threw past its own handling (a database write on a full disk, a bug): it still ends somewhere. */
   function stepThrew(id: string, lane: StepLane, error: unknown): void {
     if (stopped) return;
-    logger.error(`[jobs] job ${id} ${lane} step failed:`, error);
+    // A full disk is expected to refuse a write now and then; anything else is a bug worth its stack.
+    if (storageProblemOf(error))
+      logger.warn(`[jobs] job ${id}: a ${lane} step could not write:`, String(error));
+    else logger.error(`[jobs] job ${id} ${lane} step failed:`, error);
     if (lane === 'remote') failures.failed(id, 'store', error);
     else submitter.lost(id, error);
   }
