@@ -59,7 +59,7 @@ export function createLibrary({ db, dataDir, now = Date.now }: LibraryOptions) {
   const cleanup = { db, store, thumbnails, claims };
   const tempDir = path.join(dataDir, 'tmp');
   // Wall-clock time, as file times are; the lock taken before this makes it safe (see temp-files.ts).
-  void removeTempFiles(tempDir, Date.now());
+  removeTempFiles(tempDir, Date.now());
 
   function emit(kind: LibraryChange['kind'], ids: string[]): void {
     if (ids.length === 0) return;

@@ -16,7 +16,7 @@ function tempDir(): string {
 }
 
 describe('temp files', () => {
-  it('removes every download the last run left behind, however recent, but none begun since, nor other files', async () => {
+  it('removes every download the last run left behind, however recent, but none begun since, nor other files', () => {
     const dir = tempDir();
     const startedAt = Date.now();
     const old = path.join(dir, 'job-1-0-aaaa.part');
@@ -31,9 +31,9 @@ describe('temp files', () => {
     fs.utimesSync(recent, secondsAgo, secondsAgo);
     fs.utimesSync(sinceStart, later, later);
     fs.utimesSync(other, hoursAgo, hoursAgo);
-    expect(await removeTempFiles(dir, startedAt)).toBe(2);
+    expect(removeTempFiles(dir, startedAt)).toBe(2);
     expect(fs.readdirSync(dir).sort()).toEqual(['job-3-0-cccc.part', 'notes.txt']);
-    expect(await removeTempFiles(path.join(dir, 'missing'), startedAt)).toBe(0);
+    expect(removeTempFiles(path.join(dir, 'missing'), startedAt)).toBe(0);
   });
 
   it('checks a folder can take a write and leaves nothing behind; a file in its place throws the disk error', async () => {

@@ -1,16 +1,19 @@
 import { randomBytes } from 'node:crypto';
+import { readdirSync, rmSync, statSync } from 'node:fs';
 import fs from 'node:fs/promises';
 import path from 'node:path';
 
 /**
  * Clears downloads a crash or a kill left half-written: every `.part` file older than this start.
  * This relies on the one-process-per-data-folder lock (taken before the library opens): no other
- * process can be writing a fresh one, and this one has not begun any yet.
+ * process can be writing a fresh one, and this one has not begun any yet. Synchronous on purpose:
+ * the folder holds a handful of files, and done before the first download starts, no later kill
+ * can pile debris on top of debris.
  */
-export async function removeTempFiles(dir: string, startedAt: number): Promise<number> {
+export function removeTempFiles(dir: string, startedAt: number): number {
   let names: string[];
   try {
-    names = await fs.readdir(dir);
+    names = readdirSync(dir);
   } catch {
     return 0;
   }
@@ -18,10 +21,12 @@ export async function removeTempFiles(dir: string, startedAt: number): Promise<n
   for (const name of names) {
     if (!name.endsWith('.part')) continue;
     const file = path.join(dir, name);
-    const stat = await fs.stat(file).catch(() => null);
-    if (stat && stat.mtimeMs <= startedAt) {
-      await fs.rm(file, { force: true }).catch(() => undefined);
+    try {
+      if (statSync(file).mtimeMs > startedAt) continue;
+      rmSync(file, { force: true });
       removed++;
+    } catch {
+      // Gone already, or not ours to remove: the next start tries again.
     }
   }
   return removed;
