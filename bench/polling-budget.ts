@@ -15,7 +15,7 @@ import {
 } from '../src/main/jobs/poll-planner.ts';
 import { createRequestBudget } from '../src/main/jobs/request-budget.ts';
 import { createSharedTimer } from '../src/main/jobs/shared-timer.ts';
-import { manualClock } from '../src/main/jobs/manual-clock.ts';
+import { manualClock } from '../src/main/jobs/test-support/manual-clock.ts';
 import { openDatabase } from '../src/main/library/database.ts';
 import type { DrawnDuration } from '../src/main/simulator/durations.ts';
 import { optimalBlindSchedule } from './polling-optimal.ts';

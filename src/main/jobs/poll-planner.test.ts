@@ -57,16 +57,11 @@ describe('poll planner', () => {
     // Waiting in the queue: regular polls to catch the switch, none of them dense.
     expect(queued.length).toBeGreaterThanOrEqual(5);
     expect(Math.min(...gaps(queued))).toBeGreaterThan(1_000);
-    // Once processing, the dense stretch sits around switch + 9.5 s, not around submit + 10 s.
+    // Once processing, nothing is asked while a finish is implausible, then densely around switch +
+    // 9.5 s (about 29.5 s), where the whole-duration view (submit + 10 s) would have been wrong.
     const processing = times.filter((t) => t > 20_000);
-    const densest = processing
-      .slice(1)
-      .reduce((best, t, i) => (t - processing[i]! < best.gap ? { at: t, gap: t - processing[i]! } : best), {
-        at: 0,
-        gap: Number.POSITIVE_INFINITY,
-      });
-    expect(densest.at).toBeGreaterThan(26_000);
-    expect(densest.at).toBeLessThan(34_000);
+    expect(processing[1]! - processing[0]!).toBeGreaterThan(3_000);
+    expect(processing.filter((t) => t >= 27_000 && t <= 32_000).length).toBeGreaterThanOrEqual(8);
   });
 
   it('falls back to a bounded cadence far past what it learned', () => {

@@ -174,10 +174,7 @@ export function nextPollAt(
   const basis = basisOf(observation, beliefs);
   if (basis.kind === 'finish') return planOn(basis.d, basis.offset, now, options);
   // Nothing can finish before the switch plus an inference: watch for the switch.
-  const watch = now + queuedGapMs(beliefs, options);
-  return basis.fallback
-    ? Math.min(watch, planOn(basis.fallback.d, basis.fallback.offset, now, options))
-    : watch;
+  return now + queuedGapMs(beliefs, options);
 }
 
 /**

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { manualClock } from './manual-clock.ts';
+import { manualClock } from './test-support/manual-clock.ts';
 import { createRequestBudget, SUBMIT_VALUE } from './request-budget.ts';
 import { createSharedTimer } from './shared-timer.ts';
 

@@ -25,8 +25,10 @@ export interface RequestBudget {
   ask(key: string, kind: RequestKind, value: () => number, run: () => void): void;
   /** Drops a waiting ask (a job canceled, finished or forgotten). */
   cancel(key: string): void;
-  /** Whether an ask of this kind would go out at once. */
-  canSendNow(kind: RequestKind): boolean;
+  /** Takes a token for a request sent now, if one is free and nothing waits before it. */
+  take(kind: RequestKind): boolean;
+  /** Gives back a token an ask was granted but did not use (its request went out another way). */
+  refund(kind: RequestKind): void;
   /** The time the next token frees up (now if one is free). */
   nextTokenAt(): number;
   waiting(): number;
@@ -37,6 +39,8 @@ export interface RequestBudget {
    */
   pressure(): number;
   setLimit(setting: RateLimitSetting): void;
+  /** Segmind refused a request as over its limit: the tokens on hand were an overestimate. */
+  refused(): void;
   dispose(): void;
 }
 
@@ -153,10 +157,17 @@ export function createRequestBudget(options: {
       waiters.delete(key);
       if (waiters.size === 0) timer.cancel(BUDGET_KEY);
     },
-    canSendNow(kind) {
+    take(kind) {
       if (!limited(kind)) return true;
       refill();
-      return tokens >= 1 && waiters.size === 0;
+      if (tokens < 1 || waiters.size > 0) return false;
+      tokens -= 1;
+      return true;
+    },
+    refund(kind) {
+      if (!limited(kind)) return;
+      refill();
+      tokens = Math.min(capacity, tokens + 1);
     },
     nextTokenAt,
     waiting: () => waiters.size,
@@ -165,6 +176,10 @@ export function createRequestBudget(options: {
       refill();
       configure(next);
       if (waiters.size > 0) grant();
+    },
+    refused() {
+      refill();
+      tokens = 0;
     },
     dispose() {
       waiters.clear();

@@ -22,7 +22,8 @@ export interface SimulatorOptions {
   /** Queue waits and inference spread; tests default to the tight, predictable world. */
   durations?: DurationModel;
   credits?: number;
-  rateLimit?: { requests: number; windowMs: number } | null;
+  /** Segmind's per-minute limit; `countsPolls` makes status and result requests count too. */
+  rateLimit?: { requests: number; windowMs: number; countsPolls?: boolean } | null;
   retentionMs?: number;
   now?: () => number;
   faults?: Faults;
@@ -59,6 +60,8 @@ export interface Simulator {
   setCredits(credits: number): void;
   stats(): SimulatorStats;
   requestLog(): RequestLogEntry[];
+  /** When a request finished or will finish (the simulator's clock): what benches measure noticing against. */
+  finishesAt(requestId: string): number | undefined;
 }
 
 const MAX_BODY_BYTES = 64 * 1024 * 1024;
@@ -292,6 +295,7 @@ export async function startSimulator(options: SimulatorOptions = {}): Promise<Si
 
     const request = /^\/v2\/requests\/([\w-]+)(\/status)?$/.exec(path);
     if (request && method === 'GET') {
+      if (options.rateLimit?.countsPolls && rateLimited(res)) return;
       const isStatus = request[2] !== undefined;
       if (isStatus) stats.statusRequests++;
       else stats.resultRequests++;
@@ -360,5 +364,9 @@ export async function startSimulator(options: SimulatorOptions = {}): Promise<Si
     },
     stats: () => structuredClone(stats),
     requestLog: () => log.slice(),
+    finishesAt(requestId) {
+      const job = jobs.get(requestId);
+      return job ? job.createdAt + job.durationMs : undefined;
+    },
   };
 }
