@@ -19,7 +19,10 @@ import sharp from 'sharp';
 import { openDatabase } from '../src/main/library/database.ts';
 import { createFileStore, sha256Of } from '../src/main/library/file-store.ts';
 import { insertImageRow } from '../src/main/library/image-rows.ts';
+import type { LibraryQuery } from '../src/shared/api/library.ts';
+import { asReadable } from '../src/main/library/db-handles.ts';
 import { createLibrary, type Library } from '../src/main/library/library.ts';
+import { listImages } from '../src/main/library/library-query.ts';
 import { writePngText } from '../src/main/library/metadata-png.ts';
 import { thumbnailSizes } from '../src/main/library/thumbnails.ts';
 import { mulberry32 } from '../src/main/simulator/seeded-random.ts';
@@ -176,14 +179,13 @@ function summary(name: string, samples: number[], target?: string): Row {
   };
 }
 
-function queryBench(dbFile: string, dataDir: string) {
+function queryBench(dbFile: string) {
   // Cold open: a new connection each time, as at app start (the OS file cache stays warm).
   const opens: number[] = [];
   for (let i = 0; i < 7; i++) {
     const { ms, value } = timeIt(() => {
       const db = openDatabase(dbFile);
-      const library = createLibrary({ db, dataDir });
-      const page = library.list({ limit: PAGE });
+      const page = listImages(asReadable(db), { limit: PAGE });
       return { db, page };
     });
     if (value.page.items.length !== PAGE) throw new Error('first page is short');
@@ -192,7 +194,7 @@ function queryBench(dbFile: string, dataDir: string) {
   }
 
   const db = openDatabase(dbFile);
-  const library = createLibrary({ db, dataDir });
+  const list = (query: LibraryQuery) => listImages(asReadable(db), query);
   const searches: number[] = [];
   const hits: number[] = [];
   for (let i = 0; i < SEARCHES; i++) {
@@ -205,7 +207,7 @@ function queryBench(dbFile: string, dataDir: string) {
           : kind === 2
             ? zipf().slice(0, 3)
             : pick(words);
-    const { ms, value } = medianOf3(() => library.list({ search: text, limit: PAGE }));
+    const { ms, value } = medianOf3(() => list({ search: text, limit: PAGE }));
     searches.push(ms);
     hits.push(value.total ?? 0);
   }
@@ -219,15 +221,15 @@ function queryBench(dbFile: string, dataDir: string) {
       orientation: pick(['landscape', 'portrait', 'square'] as const),
       limit: PAGE,
     };
-    const first = medianOf3(() => library.list(query));
+    const first = medianOf3(() => list(query));
     filtered.push(first.ms);
     if (first.value.nextCursor)
-      deep.push(medianOf3(() => library.list({ ...query, cursor: first.value.nextCursor! })).ms);
+      deep.push(medianOf3(() => list({ ...query, cursor: first.value.nextCursor! })).ms);
   }
   const scroll: number[] = [];
   let cursor: string | null = null;
   for (let i = 0; i < 100; i++) {
-    const { ms, value } = timeIt(() => library.list({ limit: PAGE, ...(cursor ? { cursor } : {}) }));
+    const { ms, value } = timeIt(() => list({ limit: PAGE, ...(cursor ? { cursor } : {}) }));
     scroll.push(ms);
     cursor = value.nextCursor;
   }
@@ -334,7 +336,7 @@ async function main() {
     const dbBytes = fs.statSync(built.file).size;
     console.log(`built in ${built.seconds.toFixed(1)} s; database ${(dbBytes / 2 ** 20).toFixed(0)} MB`);
 
-    const q = queryBench(built.file, dataDir);
+    const q = queryBench(built.file);
     const files = await makeImportFiles(path.join(dir, 'import'));
     const importBytes = files.reduce((sum, f) => sum + fs.statSync(f).size, 0);
     const db = openDatabase(built.file);

@@ -1,9 +1,10 @@
-import type Database from 'better-sqlite3';
 import { LibraryQuery, libraryLimits, type LibraryPage, type LibrarySort } from '../../shared/api/library.ts';
 import { AppError, describeIssues, issuesFromZod } from '../../shared/rpc.ts';
+import { libraryCounts } from './library-stats.ts';
 import { summaryColumns, toSummary, type SummaryRow } from './image-rows.ts';
 import { pkSlots } from './migrations/003-library-order.ts';
 import { snippetFor, toFtsQuery } from './search-text.ts';
+import type { ReadableDB } from './db-handles.ts';
 import { cached } from './statement-cache.ts';
 
 type ParsedQuery = ReturnType<typeof LibraryQuery.parse>;
@@ -117,7 +118,7 @@ function keyQuery(query: ParsedQuery, fts: string | null) {
   };
 }
 
-export function listImages(db: Database.Database, input: LibraryQuery): LibraryPage {
+export function listImages(db: ReadableDB, input: LibraryQuery): LibraryPage {
   const parsed = LibraryQuery.safeParse(input);
   if (!parsed.success) {
     const issues = issuesFromZod(parsed.error);
@@ -158,11 +159,8 @@ export function listImages(db: Database.Database, input: LibraryQuery): LibraryP
   if (query.cursor !== undefined) {
     // Walking on: the page that started the walk gave the total.
   } else if (!plan.filtered) {
-    // The smallest covering partial index; left to itself the planner scans the whole table.
-    const sql = query.trashed
-      ? 'SELECT count(*) FROM images INDEXED BY images_trashed WHERE trashed_at IS NOT NULL'
-      : 'SELECT count(*) FROM images INDEXED BY images_live_rating WHERE trashed_at IS NULL';
-    total = cached<[], number>(db, sql).pluck().get()!;
+    const counts = libraryCounts(db);
+    total = query.trashed ? counts.trashed : counts.images;
   } else if (countHere) {
     totalCapped = keys.length > libraryLimits.countCap;
     total = Math.min(keys.length, libraryLimits.countCap);
@@ -215,7 +213,7 @@ interface PageRow extends SummaryRow {
   style_codes: string;
 }
 
-function rowsFor(db: Database.Database, pks: number[], withTexts: boolean): Map<number, PageRow> {
+function rowsFor(db: ReadableDB, pks: number[], withTexts: boolean): Map<number, PageRow> {
   if (pks.length === 0) return new Map();
   const texts = withTexts ? ', i.expanded_prompt, i.negative_prompt, i.tag_text, i.style_codes' : '';
   const rows = cached<[string], PageRow>(

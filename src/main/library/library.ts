@@ -25,9 +25,9 @@ import { createFileStore, sha256Of } from './file-store.ts';
 import { mimeOf } from './image-format.ts';
 import { getRecord, insertImageRow, type Recipe } from './image-rows.ts';
 import { importItems, itemsFromPaths } from './importer.ts';
-import { checkIntegrity } from './integrity.ts';
-import { listImages } from './library-query.ts';
-import { libraryStats } from './library-stats.ts';
+import { asWritable } from './db-handles.ts';
+import { libraryCounts, libraryStats } from './library-stats.ts';
+import { createSqlReader } from './sql-reader.ts';
 import { prepareImage, prepareImageFile, type PreparedImage } from './prepare-image.ts';
 import { removeStaleTempFiles } from './temp-files.ts';
 import { createThumbnails, type ThumbnailKind } from './thumbnails.ts';
@@ -59,12 +59,15 @@ export function createLibrary({ db, dataDir, now = Date.now }: LibraryOptions) {
   const cleanup = { db, store, thumbnails, claims };
   const tempDir = path.join(dataDir, 'tmp');
   void removeStaleTempFiles(tempDir, now());
+  // Page queries run on their own thread and connection; writes stay on this one.
+  const reader = createSqlReader(db.name);
 
   function emit(kind: LibraryChange['kind'], ids: string[]): void {
     if (ids.length === 0) return;
+    const counts = libraryCounts(asWritable(db));
     for (const listener of listeners) {
       try {
-        listener({ kind, ids });
+        listener({ kind, ids, counts });
       } catch {
         // One broken listener (a closed window) must not stop the others or fail the action.
       }
@@ -185,7 +188,7 @@ export function createLibrary({ db, dataDir, now = Date.now }: LibraryOptions) {
       return { bytes: await fs.readFile(file.path), mime: file.contentType };
     },
 
-    list: (query: LibraryQuery): LibraryPage => listImages(db, query),
+    list: (query: LibraryQuery): Promise<LibraryPage> => reader.run('list', query),
     get: (id: string): ImageRecord => getRecord(db, id),
 
     async fileFor(id: string, variant: ImageVariant): Promise<LibraryFile> {
@@ -226,7 +229,7 @@ export function createLibrary({ db, dataDir, now = Date.now }: LibraryOptions) {
       };
     },
 
-    listCollections: (): Collection[] => collections.listCollections(db),
+    listCollections: (): Promise<Collection[]> => reader.run('collections', null),
     createCollection: (name: string) => collections.createCollection(db, name, now()),
     renameCollection: (id: number, name: string) => collections.renameCollection(db, id, name),
     deleteCollection: (id: number) => collections.deleteCollection(db, id),
@@ -259,8 +262,21 @@ export function createLibrary({ db, dataDir, now = Date.now }: LibraryOptions) {
       return { restored: restored.length, files };
     },
 
-    checkIntegrity: (): Promise<IntegrityReport> => checkIntegrity(db, store, now()),
-    stats: (): LibraryStats => libraryStats(db),
+    /**
+     * quick_check reads the whole file (9 s at a million images) and every original is looked up on
+     * disk: a thread of its own, so neither the loop nor the page's queries wait for it.
+     */
+    async checkIntegrity(): Promise<IntegrityReport> {
+      const checker = createSqlReader(db.name);
+      try {
+        return await checker.run('integrity', { imagesDir: store.root, now: now() });
+      } finally {
+        await checker.close();
+      }
+    },
+    stats: (): LibraryStats => libraryStats(asWritable(db)),
+
+    close: (): Promise<void> => reader.close(),
 
     onChange(listener: (change: LibraryChange) => void): () => void {
       listeners.add(listener);
