@@ -20,6 +20,11 @@ export const libraryLimits = {
   countCap: 1_000,
   maxTagsPerCall: 20,
   maxReportedMissing: 1_000,
+  /**
+   * Largest image decoded, in pixels (10,000 x 10,000): a few kB of PNG can declare a billion pixels,
+   * and decoding one would take gigabytes of memory. Ideogram's own outputs are 4 MP at most.
+   */
+  maxImagePixels: 100_000_000,
 } as const;
 
 const base64Length = (bytes: number) => Math.ceil(bytes / 3) * 4;
