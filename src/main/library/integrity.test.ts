@@ -1,4 +1,5 @@
 import fs from 'node:fs';
+import os from 'node:os';
 import path from 'node:path';
 import { performance } from 'node:perf_hooks';
 import { afterEach, describe, expect, it } from 'vitest';
@@ -25,31 +26,45 @@ function bulkInsert(db: ReturnType<typeof makeTempLibrary>['db'], rows: number, 
   ).run({ rows, slots: pkSlots, shas: JSON.stringify(shas) });
 }
 
-/** Timers of 5 ms, back to back: how late each one fired is how long the loop was held. */
+const threadCpuMs = () => {
+  const { user, system } = process.threadCpuUsage();
+  return (user + system) / 1000;
+};
+
+/**
+ * Timers of 5 ms, back to back. Two figures per gap between ticks: how late the timer fired (wall
+ * clock: what a user feels, but on a shared machine also how long other processes held the CPU), and
+ * how much CPU this thread spent in the gap (what our own code held the loop for, whatever the load).
+ */
 function watchLoop() {
-  let worst = 0;
+  let lateMs = 0;
+  let heldMs = 0;
   let ticks = 0;
   let running = true;
   let expected = performance.now() + 5;
+  let cpu = threadCpuMs();
   const tick = () => {
     if (!running) return;
     const now = performance.now();
-    worst = Math.max(worst, now - expected);
+    const cpuNow = threadCpuMs();
+    lateMs = Math.max(lateMs, now - expected);
+    heldMs = Math.max(heldMs, cpuNow - cpu);
     ticks++;
     expected = now + 5;
+    cpu = cpuNow;
     setTimeout(tick, 5);
   };
   setTimeout(tick, 5);
   return {
     stop() {
       running = false;
-      return { worst, ticks };
+      return { lateMs, heldMs, ticks };
     },
   };
 }
 
 describe('integrity check', () => {
-  it('runs on its own thread: the loop answers a timer within 20 ms and the first page comes first', async () => {
+  it('runs on its own thread: the loop answers a timer within 20 ms of its own work and the first page comes first', async () => {
     const l = makeTempLibrary();
     libs.push(l);
     const { library, db } = l;
@@ -60,31 +75,26 @@ describe('integrity check', () => {
     // The page's reader is up before the check starts, as it is at app start.
     await library.list({ limit: 1 });
 
-    // Other processes on a shared 2-core machine can hold this thread off the CPU now and then, so
-    // a run counts if its timers were never late by 20 ms; a check on the loop (1 s here) fails every run.
-    const runs: { worst: number; pageAt: number; at: number }[] = [];
-    for (let run = 0; run < 5 && !runs.some((r) => r.worst < 20); run++) {
-      const loop = watchLoop();
-      const started = performance.now();
-      const check = library.checkIntegrity().then((report) => ({ report, at: performance.now() - started }));
-      const page = await library.list({ limit: 100 });
-      const pageAt = performance.now() - started;
-      const { report, at } = await check;
-      const { worst, ticks } = loop.stop();
-      console.log(
-        `integrity at 100k rows: ${at.toFixed(0)} ms; first page after ${pageAt.toFixed(1)} ms; ` +
-          `${ticks} timer ticks, latest ${worst.toFixed(1)} ms late`,
-      );
-      runs.push({ worst, pageAt, at });
-      expect(page.items).toHaveLength(100);
-      expect(page.total).toBe(100_000);
-      expect(report.database).toEqual([]);
-      // Half the rows point at the original that was removed; the report names the first thousand.
-      expect(report.missingCount).toBe(50_000);
-      expect(report.missingFiles).toHaveLength(1_000);
-      expect(report.missingFiles[0]).toBe('1'.padStart(26, '0'));
-    }
-    expect(Math.min(...runs.map((r) => r.worst))).toBeLessThan(20);
-    for (const r of runs) expect(r.pageAt).toBeLessThan(r.at);
+    const loop = watchLoop();
+    const started = performance.now();
+    const check = library.checkIntegrity().then((report) => ({ report, at: performance.now() - started }));
+    const page = await library.list({ limit: 100 });
+    const pageAt = performance.now() - started;
+    const { report, at } = await check;
+    const { lateMs, heldMs, ticks } = loop.stop();
+    console.log(
+      `integrity at 100k rows: ${at.toFixed(0)} ms; first page after ${pageAt.toFixed(1)} ms; ${ticks} timer ` +
+        `ticks, latest ${lateMs.toFixed(1)} ms late, longest hold ${heldMs.toFixed(1)} ms of CPU; load ${os.loadavg()[0]!.toFixed(1)}`,
+    );
+    // On the loop, quick_check alone held it for the whole check (about 1 s here).
+    expect(heldMs).toBeLessThan(20);
+    expect(pageAt).toBeLessThan(at);
+    expect(page.items).toHaveLength(100);
+    expect(page.total).toBe(100_000);
+    expect(report.database).toEqual([]);
+    // Half the rows point at the original that was removed; the report names the first thousand.
+    expect(report.missingCount).toBe(50_000);
+    expect(report.missingFiles).toHaveLength(1_000);
+    expect(report.missingFiles[0]).toBe('1'.padStart(26, '0'));
   }, 60_000);
 });

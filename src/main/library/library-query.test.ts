@@ -64,12 +64,12 @@ function seededLibrary(rows: number, seed: number) {
 }
 
 /** Every id of a list, in order, by walking cursors from the first page. */
-function walk(list: (query: LibraryQuery) => LibraryPage, query: LibraryQuery): string[] {
+function walk(list: (query: LibraryQuery) => LibraryPage, query: LibraryQuery, limit = 500): string[] {
   const ids: string[] = [];
-  let page = list({ ...query, limit: 500 });
+  let page = list({ ...query, limit });
   ids.push(...page.items.map((i) => i.id));
   while (page.nextCursor) {
-    page = list({ ...query, limit: 500, cursor: page.nextCursor });
+    page = list({ ...query, limit, cursor: page.nextCursor });
     ids.push(...page.items.map((i) => i.id));
   }
   return ids;
@@ -141,6 +141,27 @@ describe('list at a position (offset)', () => {
       expect(list({ ...query, limit: 10, cursor: first.nextCursor! }).total).toBeUndefined();
     }
     expect(cappedPages).toBeGreaterThan(0);
+  });
+
+  it('sorts a search by rating exactly as a full sort would, early stop or not', () => {
+    const { list, db } = seededLibrary(2_600, 17);
+    const bySql = db.prepare<[string], string>(
+      `SELECT i.id FROM images i WHERE i.trashed_at IS NULL
+         AND i.pk IN (SELECT rowid FROM images_fts WHERE images_fts MATCH ?) ORDER BY i.rating DESC, i.pk DESC`,
+    );
+    // Common words stop early on their top-rated matches; "tide owl" has few and is read to the end.
+    for (const [search, fts] of [
+      ['fox ', '"fox"'],
+      ['ne', '"ne"*'],
+      ['tide owl ', '"tide" "owl"'],
+    ] as const) {
+      // Pages of 10 stop early on the top rating; pages of 500 read every match and sort.
+      expect(walk(list, { search, sort: 'rating' }, 10), search).toEqual(bySql.pluck().all(fts));
+      expect(walk(list, { search, sort: 'rating' }), search).toEqual(bySql.pluck().all(fts));
+    }
+    // With no image rated 5 the best is 4, and the early stop still holds.
+    db.prepare('UPDATE images SET rating = 4 WHERE rating = 5').run();
+    expect(walk(list, { search: 'fox ', sort: 'rating' }, 10)).toEqual(bySql.pluck().all('"fox"'));
   });
 
   it('refuses a cursor together with an offset, and a negative or fractional offset', () => {

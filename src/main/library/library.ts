@@ -26,6 +26,7 @@ import { mimeOf } from './image-format.ts';
 import { getRecord, insertImageRow, type Recipe } from './image-rows.ts';
 import { importItems, itemsFromPaths } from './importer.ts';
 import { asWritable } from './db-handles.ts';
+import { listImages } from './library-query.ts';
 import { libraryCounts, libraryStats } from './library-stats.ts';
 import { createSqlReader } from './sql-reader.ts';
 import { prepareImage, prepareImageFile, type PreparedImage } from './prepare-image.ts';
@@ -188,7 +189,13 @@ export function createLibrary({ db, dataDir, now = Date.now }: LibraryOptions) {
       return { bytes: await fs.readFile(file.path), mime: file.contentType };
     },
 
-    list: (query: LibraryQuery): Promise<LibraryPage> => reader.run('list', query),
+    async list(query: LibraryQuery): Promise<LibraryPage> {
+      // The page asks for its first page as soon as it loads, which can be before the thread is up:
+      // an unfiltered first page is an index walk of one page (under a millisecond), so it is served
+      // here rather than kept waiting.
+      if (!reader.ready && isPlainFirstPage(query)) return listImages(asWritable(db), query);
+      return reader.run('list', query);
+    },
     get: (id: string): ImageRecord => getRecord(db, id),
 
     async fileFor(id: string, variant: ImageVariant): Promise<LibraryFile> {
@@ -283,6 +290,11 @@ export function createLibrary({ db, dataDir, now = Date.now }: LibraryOptions) {
       return () => listeners.delete(listener);
     },
   };
+}
+
+const plainKeys = new Set(['sort', 'trashed', 'limit']);
+function isPlainFirstPage(query: LibraryQuery): boolean {
+  return Object.entries(query).every(([key, value]) => value === undefined || plainKeys.has(key));
 }
 
 function unique(ids: string[]): string[] {

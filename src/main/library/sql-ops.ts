@@ -16,6 +16,8 @@ export interface SqlRequest<K extends SqlOp = SqlOp> {
 }
 
 export type SqlReply =
+  /** Sent once, when the connection is open: the thread takes 100-500 ms to load its modules. */
+  | { ready: true }
   | { id: number; ok: true; value: unknown }
   | {
       id: number;

@@ -3,6 +3,8 @@ import { AppError, ErrorCode } from '../../shared/rpc.ts';
 import type { SqlOp, SqlOps, SqlReply, SqlRequest, SqlWorkerData } from './sql-ops.ts';
 
 export interface SqlReader {
+  /** False until the thread has loaded and opened its connection (and again after it died). */
+  readonly ready: boolean;
   run<K extends SqlOp>(op: K, input: SqlOps[K]['input']): Promise<SqlOps[K]['result']>;
   /** Ends the thread; calls still waiting are refused. */
   close(): Promise<void>;
@@ -25,6 +27,7 @@ const workerUrl = import.meta.url.endsWith('.ts')
  */
 export function createSqlReader(file: string): SqlReader {
   let worker: Worker | null = null;
+  let ready = false;
   let closed = false;
   let nextId = 1;
   const pending = new Map<number, { resolve(value: unknown): void; reject(error: Error): void }>();
@@ -39,6 +42,10 @@ export function createSqlReader(file: string): SqlReader {
     // The reader must never keep a finished process (a test, a closing app) alive.
     thread.unref();
     thread.on('message', (reply: SqlReply) => {
+      if ('ready' in reply) {
+        ready = worker === thread;
+        return;
+      }
       const waiter = pending.get(reply.id);
       if (!waiter) return;
       pending.delete(reply.id);
@@ -52,11 +59,11 @@ export function createSqlReader(file: string): SqlReader {
       }
     });
     thread.on('error', (error) => {
-      if (worker === thread) worker = null;
+      if (worker === thread) [worker, ready] = [null, false];
       failAll(error);
     });
     thread.on('exit', () => {
-      if (worker === thread) worker = null;
+      if (worker === thread) [worker, ready] = [null, false];
       failAll(new AppError('unavailable', 'The library reader stopped; try again.'));
     });
     return thread;
@@ -64,6 +71,9 @@ export function createSqlReader(file: string): SqlReader {
   worker = start();
 
   return {
+    get ready() {
+      return ready;
+    },
     run(op, input) {
       if (closed) return Promise.reject(new AppError('unavailable', 'The library is closed.'));
       worker ??= start();

@@ -28,6 +28,7 @@ const ops: {
 };
 
 const port = parentPort!;
+port.postMessage({ ready: true } satisfies SqlReply);
 port.on('message', async (request: SqlRequest) => {
   let reply: SqlReply;
   try {
