@@ -135,7 +135,8 @@ function keyQuery(query: ParsedQuery, fts: string | null) {
  * collecting and sorting every match (453 ms for a common word at 1M): matches are read newest first,
  * and once `offset + limit` of them have the highest rating any match can have, those are the
  * answer, since nothing read later can come before them. A word with few top-rated matches is read
- * to the end and sorted, which costs what the plain query did.
+ * to the end and sorted, which costs what the plain query did. `matched` is how many matches were
+ * read: at least `readAtLeast` (the count cap), or all of them.
  */
 function ratingSearchKeys(
   db: ReadableDB,
@@ -144,7 +145,7 @@ function ratingSearchKeys(
   limit: number,
   offset: number,
   readAtLeast: number,
-): KeyRow[] {
+): { keys: KeyRow[]; matched: number } {
   const rows: KeyRow[] = [];
   const best: KeyRow[] = [];
   const need = offset + limit;
@@ -153,10 +154,12 @@ function ratingSearchKeys(
   )) {
     rows.push(row);
     if (row.rating === top) best.push(row);
-    if (best.length >= need && rows.length >= readAtLeast) return best.slice(offset, need);
+    if (best.length >= need && rows.length >= readAtLeast) {
+      return { keys: best.slice(offset, need), matched: rows.length };
+    }
   }
   rows.sort((a, b) => b.rating - a.rating || b.pk - a.pk);
-  return rows.slice(offset, need);
+  return { keys: rows.slice(offset, need), matched: rows.length };
 }
 
 /** The highest rating a row of this list can have: the library's best, or the cursor's. */
@@ -198,17 +201,22 @@ export function listImages(db: ReadableDB, input: LibraryQuery): LibraryPage {
   // costs one walk instead of two; the whole library is counted exactly from the small live index.
   const countHere =
     query.cursor === undefined && plan.filtered && offset + query.limit <= libraryLimits.countCap;
+  const cap = libraryLimits.countCap;
   let keys: KeyRow[];
+  let matched: number;
   let start = 0;
-  const keysFor = (limit: number, skip: number, readAtLeast = 0) =>
-    plan.streamRating
-      ? ratingSearchKeys(db, { select, values }, topRating(db, query, after), limit, skip, readAtLeast)
-      : cached<Value[], KeyRow>(db, `${ordered} LIMIT ? OFFSET ?`).all(...values, limit, skip);
-  if (countHere) {
-    keys = keysFor(libraryLimits.countCap + 1, 0, libraryLimits.countCap + 1);
-    start = offset;
+  if (plan.streamRating) {
+    // The page and one more to know if there are others; the count cap read on in the same pass.
+    const top = topRating(db, query, after);
+    ({ keys, matched } = countHere
+      ? ratingSearchKeys(db, { select, values }, top, offset + query.limit + 1, 0, cap + 1)
+      : ratingSearchKeys(db, { select, values }, top, query.limit + 1, offset, 0));
+    start = countHere ? offset : 0;
   } else {
-    keys = keysFor(query.limit + 1, offset);
+    const all = cached<Value[], KeyRow>(db, `${ordered} LIMIT ? OFFSET ?`);
+    keys = countHere ? all.all(...values, cap + 1, 0) : all.all(...values, query.limit + 1, offset);
+    matched = keys.length;
+    start = countHere ? offset : 0;
   }
   const page = keys.slice(start, start + query.limit);
   const hasMore = keys.length > start + query.limit;
@@ -221,8 +229,8 @@ export function listImages(db: ReadableDB, input: LibraryQuery): LibraryPage {
     const counts = libraryCounts(db);
     total = query.trashed ? counts.trashed : counts.images;
   } else if (countHere) {
-    totalCapped = keys.length > libraryLimits.countCap;
-    total = Math.min(keys.length, libraryLimits.countCap);
+    totalCapped = matched > cap;
+    total = Math.min(matched, cap);
   } else if (page.length > 0) {
     // Past the cap: as many as this page shows exist, and hasMore says whether there are others.
     totalCapped = hasMore;

@@ -101,14 +101,33 @@ describe('migration 006 (library counters)', () => {
     v6.close();
   });
 
-  it('serves pages at a deep offset from the live-order index, not the table', () => {
+  it('walks pages in order from covering indexes alone, without the table or a sort', () => {
     const db = openDatabase(tempFile(), { migrations: [m001, m002, m003, m004, m006] });
-    const plan = db
-      .prepare(
-        'EXPLAIN QUERY PLAN SELECT pk, rating FROM images INDEXED BY images_live_order WHERE trashed_at IS NULL ORDER BY pk DESC LIMIT 10 OFFSET 100',
-      )
-      .all() as { detail: string }[];
-    expect(plan.map((p) => p.detail).join(' ')).toMatch(/COVERING INDEX images_live_order/);
+    const plan = (sql: string) =>
+      (db.prepare(`EXPLAIN QUERY PLAN ${sql}`).all() as { detail: string }[]).map((p) => p.detail).join(' ');
+    const live = 'FROM images INDEXED BY';
+    for (const [index, sql] of [
+      [
+        'images_live_order',
+        `SELECT pk, rating ${live} images_live_order WHERE trashed_at IS NULL ORDER BY pk DESC`,
+      ],
+      [
+        'images_live_rating',
+        `SELECT pk, rating ${live} images_live_rating WHERE trashed_at IS NULL ORDER BY rating DESC, pk DESC`,
+      ],
+      [
+        'images_live_model',
+        `SELECT pk ${live} images_live_model WHERE trashed_at IS NULL AND model = 'm' ORDER BY pk DESC`,
+      ],
+      [
+        'images_live_favorite',
+        `SELECT pk ${live} images_live_favorite WHERE trashed_at IS NULL AND favorite = 1 ORDER BY pk DESC`,
+      ],
+    ]) {
+      const detail = plan(`${sql} LIMIT 10 OFFSET 100`);
+      expect(detail, index).toMatch(new RegExp(`COVERING INDEX ${index}`));
+      expect(detail, index).not.toMatch(/TEMP B-TREE/);
+    }
     db.close();
   });
 });

@@ -21,8 +21,9 @@ function countsDelta(row: 'new' | 'old', sign: '+' | '-'): string {
  * Counters kept by triggers, so the library's size, the trash, favourites, bytes, per-model and
  * per-tag counts are one row read instead of a scan (a full count took ~400 ms at 1M images, on the
  * loop, several times per change). Plus `images_live_order`: the live images in pk order with their
- * rating, an index of ~20 bytes a row, so a page at a deep offset and a search sorted by rating walk
- * it instead of the ~500-byte table rows; and the other live indexes made covering.
+ * rating and filter columns, ~30 bytes a row, so a page at a deep offset, a filtered walk and a
+ * search sorted by rating read it instead of the ~500-byte table rows; and the other live indexes
+ * made covering.
  */
 export const m006: Migration = {
   version: 6,
@@ -72,14 +73,19 @@ export const m006: Migration = {
 
       -- Each live index ends in trashed_at (always NULL in it, so it costs a byte): the planner
       -- counts an index as covering only if it holds every column the query names, and every
-      -- query names trashed_at. Without it each entry walked costs a lookup in the table.
-      CREATE INDEX images_live_order ON images (pk, rating, trashed_at) WHERE trashed_at IS NULL;
+      -- query names trashed_at. pk comes before it, so (x, pk) order needs no sort; the filter
+      -- columns ride along so a filtered walk reads the index, not 1M ~500-byte table rows
+      -- (a model + favourite filter: 320 ms at 1M before, 1-10 ms after).
+      CREATE INDEX images_live_order ON images (pk, rating, favorite, model, width, height, trashed_at)
+        WHERE trashed_at IS NULL;
       DROP INDEX images_live_rating;
       DROP INDEX images_live_model;
       DROP INDEX images_live_favorite;
-      CREATE INDEX images_live_rating ON images (rating, trashed_at) WHERE trashed_at IS NULL;
-      CREATE INDEX images_live_model ON images (model, trashed_at) WHERE trashed_at IS NULL;
-      CREATE INDEX images_live_favorite ON images (favorite, trashed_at) WHERE trashed_at IS NULL AND favorite = 1;
+      CREATE INDEX images_live_rating ON images (rating, pk, trashed_at) WHERE trashed_at IS NULL;
+      CREATE INDEX images_live_model ON images (model, pk, favorite, rating, width, height, trashed_at)
+        WHERE trashed_at IS NULL;
+      CREATE INDEX images_live_favorite ON images (favorite, pk, rating, model, width, height, trashed_at)
+        WHERE trashed_at IS NULL AND favorite = 1;
     `);
   },
 };
