@@ -3,6 +3,7 @@ import { AppError, describeIssues, issuesFromZod } from '../../shared/rpc.ts';
 import { libraryCounts } from './library-stats.ts';
 import { summaryColumns, toSummary, type SummaryRow } from './image-rows.ts';
 import { pkSlots } from './migrations/003-library-order.ts';
+import { withTypedPrefixExpanded } from './search-terms.ts';
 import { snippetFor, toFtsQuery } from './search-text.ts';
 import type { ReadableDB } from './db-handles.ts';
 import { cached } from './statement-cache.ts';
@@ -183,7 +184,7 @@ export function listImages(db: ReadableDB, input: LibraryQuery): LibraryPage {
   }
   const query: ParsedQuery = parsed.data;
   const search = query.search ?? '';
-  const fts = toFtsQuery(search);
+  const fts = withTypedPrefixExpanded(db, toFtsQuery(search));
   const plan = keyQuery(query, fts);
   const { columns, direction } = sortKeys[query.sort];
   const offset = query.offset ?? 0;
