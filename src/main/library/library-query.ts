@@ -81,7 +81,8 @@ interface KeyRow {
 /**
  * Which rows, in order: a query that returns sort keys only. Newest/oldest searches walk the FTS
  * index in rowid (= pk) order and stop early; with no other filter they do not even touch the images
- * table (trash is checked against its small partial index). A rating sort collects and sorts.
+ * table (trash is checked against its small partial index). A search sorted by rating is read
+ * newest first too and stopped by ratingSearchKeys; other lists walk a covering live index.
  */
 function keyQuery(query: ParsedQuery, fts: string | null) {
   const filters = filterClauses(query);
