@@ -9,7 +9,15 @@ import {
   type JobState,
   type QueueStatus,
 } from '../../shared/api/jobs.ts';
-import { describeParamIssues, parseModelParams, type ModelId } from '../../shared/models/index.ts';
+import {
+  drawSeed,
+  getModel,
+  imageCountParamOf,
+  seedParamOf,
+  withDrawnSeed,
+  type ModelId,
+  type ModelParams,
+} from '../../shared/models/index.ts';
 import { AppError } from '../../shared/rpc.ts';
 import type { SegmindClient } from '../segmind/index.ts';
 import { createDurationEstimator } from './duration-estimator.ts';
@@ -45,9 +53,10 @@ export interface JobEngineDeps {
   logger?: Logger;
 }
 
+/** Parameters already parsed by the contract (jobs:create's union of model schemas): never parsed again. */
 export interface CreateJobInput {
   model: ModelId;
-  params: Record<string, unknown>;
+  params: ModelParams;
 }
 
 export interface JobEngine {
@@ -58,7 +67,9 @@ export interface JobEngine {
   clientChanged(): void;
   setMaxInFlight(n: number): void;
   create(input: CreateJobInput): Job;
-  variations(input: CreateJobInput & { count: number; parentId?: string | undefined }): Job[];
+  variations(
+    input: CreateJobInput & { count: number; parentId?: string | undefined; imagesEach?: number | undefined },
+  ): Job[];
   list(input: { states?: JobState[] | undefined; limit: number }): Job[];
   get(id: string): Job;
   cancel(id: string): { job: Job; mayBeCharged: boolean };
@@ -70,8 +81,6 @@ export interface JobEngine {
 }
 
 const RECOVERY_SPREAD_MS = 1000;
-const SEED_MIN = 100;
-const SEED_MAX = 999_999;
 
 export function createJobEngine(deps: JobEngineDeps): JobEngine {
   const now = deps.now ?? Date.now;
@@ -130,12 +139,6 @@ export function createJobEngine(deps: JobEngineDeps): JobEngine {
 
   function status(): QueueStatus {
     return { ...gate.status(), counts: store.counts(), maxInFlight, progress: progress() };
-  }
-
-  function validParams(model: ModelId, raw: Record<string, unknown>): Record<string, unknown> {
-    const parsed = parseModelParams(model, raw);
-    if (!parsed.ok) throw new AppError('validation', describeParamIssues(parsed.issues), parsed.issues);
-    return parsed.params;
   }
 
   function insert(
@@ -241,21 +244,26 @@ export function createJobEngine(deps: JobEngineDeps): JobEngine {
     },
 
     create({ model, params }) {
-      const valid = validParams(model, params);
       beginWork();
-      return added([insert(model, valid, null, null)])[0] as Job;
+      return added([insert(model, withDrawnSeed(getModel(model), params, random), null, null)])[0] as Job;
     },
 
-    variations({ model, params, count, parentId }) {
+    variations({ model, params, count, parentId, imagesEach }) {
       if (parentId !== undefined) mustGet(parentId);
-      const valid = validParams(model, params);
-      const seeds = new Set<number>();
-      while (seeds.size < count) seeds.add(SEED_MIN + Math.floor(random() * (SEED_MAX - SEED_MIN + 1)));
+      const spec = getModel(model);
+      // One image per variation unless asked: copying num_images made "4 variations" of an 8-image
+      // request 32 paid images.
+      const imageCount = imageCountParamOf(spec);
+      const each = imageCount ? { ...params, [imageCount.name]: imagesEach ?? 1 } : params;
+      const seed = seedParamOf(spec);
+      const drawn = new Set<number>();
+      if (seed) while (drawn.size < count) drawn.add(drawSeed(seed.rule, random));
+      const seeds = [...drawn];
       const batchId = randomUUID();
       beginWork();
       const rows = db.transaction(() =>
-        [...seeds].map((seed) =>
-          insert(model, validParams(model, { ...valid, seed }), batchId, parentId ?? null),
+        Array.from({ length: count }, (_, i) =>
+          insert(model, seed ? { ...each, [seed.name]: seeds[i] } : each, batchId, parentId ?? null),
         ),
       )();
       return added(rows);

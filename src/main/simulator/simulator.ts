@@ -1,7 +1,13 @@
 import { createServer } from 'node:http';
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { describeParamIssues, isModelId, parseModelParams } from '../../shared/models/index.ts';
+import {
+  describeParamIssues,
+  getModel,
+  imageParamsOf,
+  isModelId,
+  parseModelParams,
+} from '../../shared/models/index.ts';
 import type { ModelId, ModelParams } from '../../shared/models/index.ts';
 import { pickFaultStatus, roll, sendMediaBody } from './faults.ts';
 import type { Faults } from './faults.ts';
@@ -171,9 +177,9 @@ export async function startSimulator(options: SimulatorOptions = {}): Promise<Si
       send(res, 400, { error: describeParamIssues(parsed.issues) });
       return null;
     }
-    const local = ['image', 'style_reference_images'].find((key) =>
-      JSON.stringify(parsed.params[key] ?? '').includes('local:'),
-    );
+    const local = imageParamsOf(getModel(model))
+      .map(({ name }) => name)
+      .find((key) => JSON.stringify(parsed.params[key] ?? '').includes('local:'));
     if (local) {
       // The app's store is not reachable from Segmind: a local reference here is a client bug.
       send(res, 400, { error: `${local}: must be a URL or base64 image data, not a local reference` });
