@@ -4,6 +4,7 @@ import { libraryLimits } from '../../shared/api/library.ts';
 import type { Recipe } from '../library/image-rows.ts';
 import type { PreparedImage } from '../library/prepare-image.ts';
 import { SegmindError, type ResultBody, type SegmindClient } from '../segmind/index.ts';
+import { seedForImage } from '../segmind/output-seeds.ts';
 import { jitteredBackoff } from './backoff.ts';
 import type { DurationEstimate } from './duration-estimator.ts';
 import { jobError, jobErrorFrom } from './job-errors.ts';
@@ -220,7 +221,7 @@ function recipeFor(
     expandedPrompt: result.expandedPrompt ?? null,
     negativePrompt: typeof negative === 'string' ? negative : null,
     params,
-    seed: result.seed ?? (typeof params.seed === 'number' ? params.seed : null),
+    seed: seedForImage(result, params.seed, outputIndex),
     jobId: row.id,
     outputIndex,
     createdAt,
