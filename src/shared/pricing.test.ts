@@ -60,6 +60,8 @@ describe('price table and estimates', () => {
     expect(formatUsd(5)).toBe('$5.00');
     expect(formatUsd(0.03)).toBe('$0.03');
     expect(formatUsd(0.075)).toBe('$0.075');
+    expect(formatUsd(0.0375)).toBe('$0.038');
+    expect(formatUsd(0.1125 * 3)).toBe('$0.34');
     expect(formatUsd(0)).toBe('$0.00');
   });
 });

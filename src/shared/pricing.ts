@@ -105,8 +105,9 @@ export function estimateAll(requests: { model: ModelId; params: ModelParams }[],
 
 /** Dollars as a person reads them: cents from ten cents up, a tenth of a cent below ($0.038). */
 export function formatUsd(usd: number): string {
-  const value =
-    Math.abs(usd) < 0.1 && usd !== 0 ? usd.toFixed(3).replace(/(\.\d\d)0$/, '$1') : usd.toFixed(2);
+  // Rounded half up from the decimal the price was written in (0.0375 is 0.03749... as a float).
+  const round = (digits: number) => (Math.round(usd * 10 ** digits + 1e-9) / 10 ** digits).toFixed(digits);
+  const value = Math.abs(usd) < 0.1 && usd !== 0 ? round(3).replace(/(\.\d\d)0$/, '$1') : round(2);
   return `$${value}`;
 }
 

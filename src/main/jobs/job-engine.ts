@@ -30,6 +30,8 @@ import { adaptivePollPolicy, type PollPolicy } from './poll-policy.ts';
 import { createQueueGate, pauseMessages, type NetworkWatch } from './queue-gate.ts';
 import { createSharedTimer, realTimers, type Timers } from './shared-timer.ts';
 import { consoleLogger, type Logger } from '../logging/logger.ts';
+import { createBudgetGuard, type BudgetGuard } from './budget-guard.ts';
+import { createLedger } from './ledger.ts';
 
 export type { JobLibrary } from './job-runner.ts';
 export type { NetworkWatch } from './queue-gate.ts';
@@ -51,6 +53,8 @@ export interface JobEngineDeps {
   /** How long stop() lets a submit already on the wire finish before cutting it off. */
   submitGraceMs?: number;
   logger?: Logger;
+  /** Money (budget-guard.ts): asked before each submit; without one, no caps and published prices. */
+  budget?: BudgetGuard;
 }
 
 /** Parameters already parsed by the contract (jobs:create's union of model schemas): never parsed again. */
@@ -66,6 +70,8 @@ export interface JobEngine {
   stop(): Promise<void>;
   clientChanged(): void;
   setMaxInFlight(n: number): void;
+  /** Budgets or prices changed: jobs held back by a cap are asked about again. */
+  budgetChanged(): void;
   create(input: CreateJobInput): Job;
   variations(
     input: CreateJobInput & { count: number; parentId?: string | undefined; imagesEach?: number | undefined },
@@ -93,6 +99,7 @@ export function createJobEngine(deps: JobEngineDeps): JobEngine {
   let started = false;
 
   const logger = deps.logger ?? consoleLogger;
+  const budget = deps.budget ?? createBudgetGuard({ ledger: createLedger(db), now });
   const store = createJobStore(db);
   const timer = createSharedTimer(now, timers, logger);
   const estimator = createDurationEstimator(db, now);
@@ -122,6 +129,7 @@ export function createJobEngine(deps: JobEngineDeps): JobEngine {
     maxInFlight: () => maxInFlight,
     onFinished: () => runDone++,
     logger,
+    budget,
   });
 
   function mustGet(id: string): JobRow {
@@ -240,6 +248,10 @@ export function createJobEngine(deps: JobEngineDeps): JobEngine {
     setMaxInFlight(n) {
       maxInFlight = clampInFlight(n);
       events.statusChanged();
+      runner.pump();
+    },
+
+    budgetChanged() {
       runner.pump();
     },
 

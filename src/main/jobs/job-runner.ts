@@ -14,6 +14,7 @@ import { pauseMessages, type QueueGate } from './queue-gate.ts';
 import type { SharedTimer } from './shared-timer.ts';
 import type { ThumbnailKind } from '../library/thumbnails.ts';
 import type { Logger } from '../logging/logger.ts';
+import type { BudgetGuard } from './budget-guard.ts';
 
 /** What the queue needs from the library: the two halves of storing a generated image. */
 export interface JobLibrary {
@@ -42,6 +43,8 @@ export interface RunnerContext {
   /** A job reached an end state (for progress bookkeeping). */
   onFinished: () => void;
   logger: Logger;
+  /** Money: whether a queued job's estimate fits the daily and monthly caps (budget-guard.ts). */
+  budget: BudgetGuard;
 }
 
 /** The runner's in-memory state and helpers, shared by the submitter and the poller. */
@@ -60,7 +63,10 @@ export interface RunnerShared extends RunnerContext {
   isBusy(id: string): boolean;
   signalFor(id: string): AbortSignal;
   clientOrPause(): SegmindClient | null;
-  pause(reason: Exclude<PauseReason, 'offline' | 'rate_limited' | 'no_key'>, detail?: string): void;
+  pause(
+    reason: Exclude<PauseReason, 'offline' | 'rate_limited' | 'no_key' | 'budget'>,
+    detail?: string,
+  ): void;
   /** Waits for the gate; if it is already open again, tries later instead. */
   park(id: string): void;
   schedule(id: string, at: number): void;

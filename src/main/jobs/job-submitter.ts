@@ -32,6 +32,7 @@ export function createSubmitter(
     if (free <= 0) return;
     const t = now();
     let wakeAt = Number.POSITIVE_INFINITY;
+    let heldBack = false;
     for (const row of store.inStates(['queued'])) {
       if (free <= 0) break;
       const wait = shared.notBefore.get(row.id) ?? 0;
@@ -39,9 +40,18 @@ export function createSubmitter(
         wakeAt = Math.min(wakeAt, wait);
         continue;
       }
+      // Money (budget-guard.ts): a job whose estimate would cross a cap waits, queued, in order.
+      const verdict = shared.budget.admit(row);
+      if (!verdict.ok) {
+        gate.pause('budget', verdict.message, verdict.resetsAt);
+        wakeAt = Math.min(wakeAt, verdict.recheckAt);
+        heldBack = true;
+        break;
+      }
       free--;
       submit(row, client);
     }
+    if (!heldBack) gate.clear('budget');
     if (wakeAt < Number.POSITIVE_INFINITY) timer.at('pump', wakeAt, pump);
   }
 

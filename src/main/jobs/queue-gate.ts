@@ -23,7 +23,7 @@ export interface QueueGate {
   isOpen(): boolean;
   /** Open but for being offline: the one request allowed through to find out whether we are back. */
   onlyOffline(): boolean;
-  pause(reason: PauseReason, message: string): void;
+  pause(reason: PauseReason, message: string, resumeAt?: number | null): void;
   clear(reason: PauseReason): void;
   rateLimited(retryAfterMs: number | undefined): void;
   networkFailed(): void;
@@ -49,7 +49,7 @@ export interface QueueGateOptions {
 }
 
 /** The pauses only the user (or a new key) can end. */
-export const pauseMessages: Record<Exclude<PauseReason, 'offline' | 'rate_limited'>, string> = {
+export const pauseMessages: Record<Exclude<PauseReason, 'offline' | 'rate_limited' | 'budget'>, string> = {
   no_key: 'No Segmind API key is set. Jobs wait until you add one.',
   unauthorized: 'Segmind refused the API key. Set a valid key; the queue resumes then.',
   forbidden: 'Segmind refused this account access to a model. Check the account, then resume the queue.',
@@ -61,9 +61,15 @@ const priority: PauseReason[] = [
   'unauthorized',
   'forbidden',
   'out_of_credits',
+  'budget',
   'offline',
   'rate_limited',
 ];
+/**
+ * Holds back new submits only (job-submitter asks budget-guard.ts per job): a request already paid for
+ * is still polled and fetched while the budget is reached.
+ */
+const SUBMITS_ONLY: ReadonlySet<PauseReason> = new Set(['budget']);
 /** Network failures in a row, with no success between, that mean "offline" rather than "a bad request". */
 const OFFLINE_AFTER = 3;
 const PROBE_KEY = 'gate:probe';
@@ -77,6 +83,8 @@ export function createQueueGate(options: QueueGateOptions): QueueGate {
   let probeAttempt = 0;
   let credits: number | null = null;
 
+  const blocking = () => [...reasons.keys()].filter((reason) => !SUBMITS_ONLY.has(reason)).length;
+
   function set(reason: PauseReason, message: string, resumeAt: number | null): void {
     reasons.set(reason, { message, resumeAt });
     options.onChange();
@@ -87,7 +95,7 @@ export function createQueueGate(options: QueueGateOptions): QueueGate {
     if (reason === 'offline') timer.cancel(PROBE_KEY);
     if (reason === 'rate_limited') timer.cancel(RATE_KEY);
     options.onChange();
-    if (reasons.size === 0) options.onOpen();
+    if (blocking() === 0) options.onOpen();
   }
 
   function scheduleProbe(): void {
@@ -99,7 +107,7 @@ export function createQueueGate(options: QueueGateOptions): QueueGate {
     );
     timer.at(PROBE_KEY, at, () => {
       // A probe can only go out when being offline is the one thing holding the queue.
-      if ((network && !network.isOnline()) || reasons.size > 1) scheduleProbe();
+      if ((network && !network.isOnline()) || blocking() > 1) scheduleProbe();
       else options.onProbe();
     });
   }
@@ -123,10 +131,12 @@ export function createQueueGate(options: QueueGateOptions): QueueGate {
   if (network && !network.isOnline()) osChanged();
 
   return {
-    isOpen: () => reasons.size === 0,
-    onlyOffline: () => reasons.size === 1 && reasons.has('offline'),
-    pause(reason, message) {
-      set(reason, message, null);
+    isOpen: () => blocking() === 0,
+    onlyOffline: () => blocking() === 1 && reasons.has('offline'),
+    pause(reason, message, resumeAt = null) {
+      const same = reasons.get(reason);
+      if (same && same.message === message && same.resumeAt === resumeAt) return;
+      set(reason, message, resumeAt);
     },
     clear,
     rateLimited(retryAfterMs) {

@@ -115,6 +115,8 @@ export const PauseReason = z.enum([
   'forbidden',
   'out_of_credits',
   'rate_limited',
+  /** A daily or monthly cap in Settings: new jobs wait; jobs already sent are still polled and fetched. */
+  'budget',
 ]);
 export type PauseReason = z.infer<typeof PauseReason>;
 

@@ -12,6 +12,7 @@ const titles: Record<PauseReason, string> = {
   forbidden: 'Segmind refused access',
   out_of_credits: 'Out of credits',
   rate_limited: 'Rate limited',
+  budget: 'Budget reached',
 };
 
 const hints: Record<PauseReason, string> = {
@@ -21,6 +22,8 @@ const hints: Record<PauseReason, string> = {
   forbidden: 'Check your Segmind account and key in Settings; queued jobs wait until then.',
   out_of_credits: 'Top up your Segmind credits, then press Resume.',
   rate_limited: 'Segmind asked the app to slow down; the queue resumes by itself.',
+  budget:
+    'New jobs wait until the cap is raised or the day (or month) starts over; jobs already sent finish.',
 };
 
 /** One banner for whatever stops the queue, and a steady notice while images are simulated. */
