@@ -29,9 +29,12 @@ export const KeyStatus = z.object({
   set: z.boolean(),
   /** Only ever the last four characters: the key itself never leaves main. */
   last4: z.string().max(4).nullable(),
+  /** Where the key in use comes from: SEGMIND_API_KEY, or one saved in Settings (kept, or this session only). */
   source: z.enum(['env', 'stored', 'session']).nullable(),
   /** False when the OS offers no encryption: the key then lives for this session only. */
   encryptionAvailable: z.boolean(),
+  /** SEGMIND_API_KEY's last four when it is set, in use or not (a key saved in Settings wins over it). */
+  envLast4: z.string().max(4).nullable(),
 });
 export type KeyStatus = z.infer<typeof KeyStatus>;
 

@@ -2,7 +2,9 @@ import type { PauseReason } from '../../../../shared/api/jobs.ts';
 import { formatDuration } from '../../lib/format.ts';
 import { useNow } from '../../lib/use-now.ts';
 import { useQueue } from '../queue/queue-store.ts';
+import { formatUsd } from '../../../../shared/pricing.ts';
 import { useSettings } from '../settings/settings-store.ts';
+import { useSpend } from '../spend/spend-store.ts';
 import './banner.css';
 
 const titles: Record<PauseReason, string> = {
@@ -31,8 +33,12 @@ export function Banner() {
   const status = useQueue((state) => state.status);
   const resume = useQueue((state) => state.resume);
   const info = useSettings((state) => state.info);
+  const key = useSettings((state) => state.key);
+  const balance = useSpend((state) => state.balance);
   const openSettings = useSettings((state) => state.setOpen);
   const paused = status?.state === 'paused' && status.reason ? status.reason : null;
+  // A refused key from the environment cannot be fixed by "check the key": say where it comes from.
+  const envRefused = paused === 'unauthorized' && key?.source === 'env';
   const now = useNow(!!status?.resumeAt);
   return (
     <>
@@ -48,9 +54,16 @@ export function Banner() {
       {paused && status && (
         <div className={`banner banner-${paused}`} role="alert" data-reason={paused}>
           <div className="banner-text">
-            <strong>{titles[paused]}</strong>
-            <span>{status.message || hints[paused]}</span>
-            {status.resumeAt && status.resumeAt > now && (
+            <strong>{envRefused ? 'The key from SEGMIND_API_KEY was refused' : titles[paused]}</strong>
+            <span>
+              {envRefused
+                ? `Segmind refused the key ending in ${key?.last4 ?? '????'}, set in the SEGMIND_API_KEY environment variable. Save a working key in Settings: it is used instead from then on. Or change SEGMIND_API_KEY and restart the app.`
+                : status.message || hints[paused]}
+            </span>
+            {paused === 'out_of_credits' && balance?.state === 'known' && balance.usd !== null && (
+              <span>Balance: {formatUsd(balance.usd)}.</span>
+            )}
+            {paused !== 'budget' && status.resumeAt && status.resumeAt > now && (
               <span className="muted">Trying again in {formatDuration(status.resumeAt - now)}.</span>
             )}
           </div>
@@ -59,9 +72,16 @@ export function Banner() {
               Open settings
             </button>
           )}
-          <button type="button" className="btn" onClick={() => void resume()}>
-            {paused === 'offline' ? 'Try now' : 'Resume'}
-          </button>
+          {paused === 'budget' && (
+            <button type="button" className="btn" onClick={() => openSettings(true)}>
+              Raise budget
+            </button>
+          )}
+          {paused !== 'budget' && (
+            <button type="button" className="btn" onClick={() => void resume()}>
+              {paused === 'offline' ? 'Try now' : 'Resume'}
+            </button>
+          )}
         </div>
       )}
     </>
