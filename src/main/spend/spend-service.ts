@@ -46,6 +46,11 @@ export function createSpendService(options: SpendServiceOptions): SpendService {
      WHERE l.charged_at >= ? AND l.charged_at < ?
      GROUP BY c.id ORDER BY usd DESC, c.name`,
   );
+  // The interrupted are few (jobs_state_created): this never walks the history.
+  const unconfirmed = db.prepare<[], { requests: number; usd: number }>(
+    `SELECT count(*) AS requests, coalesce(sum(c.estimate_usd), 0) AS usd
+     FROM jobs j JOIN job_costs c ON c.job_id = j.id WHERE j.state = 'interrupted' AND j.request_id IS NULL`,
+  );
   let timer: ReturnType<typeof setTimeout> | undefined;
   let lastSent = '';
 
@@ -91,6 +96,7 @@ export function createSpendService(options: SpendServiceOptions): SpendService {
         byCollection: byCollection.all(monthStart, month.resetsAt),
         days: lastDays(t),
         allTime: ledger.spentOnDays('0000-00-00', '9999-99-99'),
+        unconfirmed: unconfirmed.get() ?? { requests: 0, usd: 0 },
       };
     },
     changed() {

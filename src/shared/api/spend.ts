@@ -49,6 +49,11 @@ export const SpendSummary = SpendTotals.extend({
   days: z.array(z.object({ day: z.string(), usd: z.number() })),
   /** Every booked request, ever: the ledger's own total. */
   allTime: SpendTotal,
+  /**
+   * Requests cut off while being sent (interrupted): Segmind may have taken and charged them, but the
+   * app never learned their ids, so they are not in the ledger. Their estimates, for the record.
+   */
+  unconfirmed: z.object({ requests: z.number().int(), usd: z.number() }),
 });
 export type SpendSummary = z.infer<typeof SpendSummary>;
 

@@ -114,6 +114,13 @@ export function SpendDialog() {
               charges.
             </p>
           )}
+          {summary.unconfirmed.requests > 0 && (
+            <p className="muted">
+              {summary.unconfirmed.requests} request{summary.unconfirmed.requests === 1 ? ' was' : 's were'}{' '}
+              cut off while being sent: Segmind may have charged about {formatUsd(summary.unconfirmed.usd)}{' '}
+              for {summary.unconfirmed.requests === 1 ? 'it' : 'them'}, not counted above.
+            </p>
+          )}
           <section aria-labelledby="spend-days">
             <h3 id="spend-days">Last 30 days</h3>
             <SpendChart days={summary.days} />

@@ -1,7 +1,5 @@
 import { create } from 'zustand';
 import type { Balance, SpendSummary, SpendTotals } from '../../../../shared/api/spend.ts';
-import type { ModelId, ModelParams } from '../../../../shared/models/index.ts';
-import { estimate, estimateAll, type Estimate } from '../../../../shared/pricing.ts';
 import { call, on } from '../../bridge/api.ts';
 import { messageOf } from '../../lib/errors.ts';
 
@@ -59,22 +57,22 @@ export const useSpend = create<SpendState>()((set, get) => ({
   },
 }));
 
-/** The estimate of one request with the prices main says are in force (published until it says). */
-export function estimateOf(model: ModelId, params: ModelParams): Estimate {
-  return estimate(model, params, useSpend.getState().totals?.prices);
-}
-
-export function estimateMany(requests: { model: ModelId; params: ModelParams }[]) {
-  return estimateAll(requests, useSpend.getState().totals?.prices);
-}
+/** The open Spend view follows new charges, at most this often: a run of jobs is one recount. */
+const SUMMARY_EVERY_MS = 2000;
 
 export function subscribeSpend(): () => void {
+  let pending: ReturnType<typeof setTimeout> | undefined;
   const offTotals = on('spend:changed', (totals) => {
     useSpend.setState({ totals });
-    if (useSpend.getState().open) void useSpend.getState().loadSummary();
+    if (!useSpend.getState().open || pending) return;
+    pending = setTimeout(() => {
+      pending = undefined;
+      if (useSpend.getState().open) void useSpend.getState().loadSummary();
+    }, SUMMARY_EVERY_MS);
   });
   const offBalance = on('balance:changed', (balance) => useSpend.setState({ balance }));
   return () => {
+    clearTimeout(pending);
     offTotals();
     offBalance();
   };
