@@ -42,6 +42,8 @@ const rateLimits = {
   'jobs:create': { burst: 50, perSecond: 10 },
   'jobs:variations': { burst: 10, perSecond: 2 },
   'key:test': { burst: 3, perSecond: 0.5 },
+  // Each one asks Segmind: a page in a loop must not turn into a stream of calls to the balance route.
+  'balance:refresh': { burst: 5, perSecond: 0.5 },
 };
 
 export interface AppServicesOptions {
