@@ -81,11 +81,12 @@ describe('ledger', () => {
     charge('a', t, 0.0375, 0.03);
     charge('b', t + 1, 0.0375, 0.04);
     charge('c', t + 2, 0.0375, null);
-    charge('d', t + 3, 0.5, 0.4, 'completed', 'ideogram-4', 'QUALITY', 4);
+    charge('free', t + 3, 0.0375, 0);
+    charge('d', t + 4, 0.5, 0.4, 'completed', 'ideogram-4', 'QUALITY', 4);
     const observed = ledger.observedPrices();
     expect(observed['ideogram-3:TURBO']).toEqual({ usd: 0.035, samples: 2 });
     expect(observed['ideogram-4:QUALITY']).toEqual({ usd: 0.1, samples: 1 });
     expect(observed['ideogram-3:QUALITY']).toBeUndefined();
-    expect(ledger.lastId()).toBe(4);
+    expect(ledger.lastId()).toBe(5);
   });
 });

@@ -73,7 +73,7 @@ export function createLedger(db: Database.Database): Ledger {
   const observed = db.prepare<[string, string, number], { usd: number | null; images: number; n: number }>(
     `SELECT sum(actual_usd) AS usd, sum(images) AS images, count(*) AS n FROM (
        SELECT actual_usd, images FROM ledger
-       WHERE model = ? AND price_tier = ? AND actual_usd IS NOT NULL ORDER BY id DESC LIMIT ?)`,
+       WHERE model = ? AND price_tier = ? AND actual_usd > 0 ORDER BY id DESC LIMIT ?)`,
   );
   const maxId = db.prepare('SELECT coalesce(max(id), 0) FROM ledger').pluck();
 

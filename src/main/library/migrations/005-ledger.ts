@@ -42,8 +42,9 @@ export const m005: Migration = {
       ) STRICT;
       -- A month's rows, for the by-collection view (the sums come from ledger_days).
       CREATE INDEX ledger_charged ON ledger (charged_at);
-      -- The last few observed charges per price, to correct the estimate.
-      CREATE INDEX ledger_observed ON ledger (model, price_tier, id) WHERE actual_usd IS NOT NULL;
+      -- The last few observed charges per price, to correct the estimate. A charge of 0 (free credits,
+      -- a promotion) says nothing about the price and would turn every estimate, and budget, to zero.
+      CREATE INDEX ledger_observed ON ledger (model, price_tier, id) WHERE actual_usd > 0;
 
       -- Per local day and model, kept by a trigger: today, this month and the budget checks read a few
       -- rows of this instead of summing the history. Days are in local time (SQLite's 'localtime' is
