@@ -79,7 +79,7 @@ describe('budget guard in the engine', () => {
     });
     await until(() => w.engine.status().reason === 'budget', 'the budget pause');
     expect(w.engine.status().message).toBe(
-      'Monthly budget reached: the next job (about $1.00) costs more than the whole $0.20. Raise it to send it.',
+      'Monthly budget too small: the next job (about $1.00) costs more than the whole $0.20. Raise it to send it.',
     );
     expect(w.engine.get(big.id).state).toBe('queued');
     expect(w.guard.fits([0.05, 0.05, 0.05, 0.05, 0.05])).toBe(4);

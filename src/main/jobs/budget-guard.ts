@@ -136,7 +136,7 @@ export function createBudgetGuard(options: BudgetGuardOptions): BudgetGuard {
         const until = crossed.cap === 'daily' ? 'tomorrow' : 'next month';
         const tooBig = cost.usd > crossed.limit + EPSILON;
         const message = tooBig
-          ? `${name} budget reached: the next job (about ${formatUsd(cost.usd)}) costs more than the whole ${formatUsd(crossed.limit)}. Raise it to send it.`
+          ? `${name} budget too small: the next job (about ${formatUsd(cost.usd)}) costs more than the whole ${formatUsd(crossed.limit)}. Raise it to send it.`
           : `${name} budget reached: ${formatUsd(crossed.used)} of ${formatUsd(crossed.limit)}. Raise it or wait until ${until}.`;
         const recheckAt = Math.min(crossed.resetsAt, now() + RECHECK_MS);
         return {
