@@ -126,7 +126,7 @@ db.prepare(
 const queued = {
   id: 'next',
   model: 'ideogram-4' as const,
-  params: '{"rendering_speed":"QUALITY","num_images":4}',
+  params: { rendering_speed: 'QUALITY', num_images: 4 },
 };
 let bookings = 0;
 const book = db.prepare(

@@ -128,7 +128,7 @@ export async function createAppServices(options: AppServicesOptions): Promise<Ap
     maxInFlight: options.settings.get().concurrency,
     network: options.network,
     logger,
-    budget: spend.guard,
+    maySubmit: spend.maySubmit,
   });
 
   function info(): AppInfo {

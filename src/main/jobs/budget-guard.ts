@@ -8,6 +8,7 @@ import {
   type PriceTable,
 } from '../../shared/pricing.ts';
 import type { Ledger } from './ledger.ts';
+import type { SubmitCheck } from './job-submitter.ts';
 
 export interface BudgetGuardOptions {
   ledger: Ledger;
@@ -36,7 +37,7 @@ export interface BudgetGuard {
    * The submitter's question before it sends a queued job: would its estimate cross a cap? When it may
    * go, the estimate is kept with the job, for the ledger row its charge will make.
    */
-  admit(job: { id: string; model: ModelId; params: string }): BudgetVerdict;
+  admit(job: { id: string; model: ModelId; params: ModelParams }): BudgetVerdict;
   /** Several jobs at once (variations, batches): how many of them, in order, fit under the caps now. */
   fits(costsUsd: readonly number[]): number;
   status(): BudgetStatus;
@@ -128,8 +129,7 @@ export function createBudgetGuard(options: BudgetGuardOptions): BudgetGuard {
 
   return {
     admit(job) {
-      const params = JSON.parse(job.params) as ModelParams;
-      const cost = estimate(job.model, params, prices());
+      const cost = estimate(job.model, job.params, prices());
       const crossed = firstCrossing([cost.usd]);
       if (crossed) {
         const name = crossed.cap === 'daily' ? 'Daily' : 'Monthly';
@@ -156,5 +156,20 @@ export function createBudgetGuard(options: BudgetGuardOptions): BudgetGuard {
     },
     status,
     prices,
+  };
+}
+
+/** The guard as the engine asks it before each submit: a job over a cap is held, the queue says why. */
+export function budgetCheck(guard: BudgetGuard): SubmitCheck {
+  return (job) => {
+    const verdict = guard.admit(job);
+    return verdict.ok
+      ? null
+      : {
+          reason: 'budget',
+          message: verdict.message,
+          resumeAt: verdict.resetsAt,
+          recheckAt: verdict.recheckAt,
+        };
   };
 }

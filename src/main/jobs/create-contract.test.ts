@@ -26,6 +26,8 @@ function setup() {
   const engine = createJobEngine({
     db,
     library: {
+      dataDir: dir,
+      checkWritable: () => Promise.resolve(),
       tempFile: () => Promise.reject(new Error('unused')),
       prepareImageFile: () => Promise.reject(new Error('unused')),
       insertGenerated: () => ({ id: 'x' }),

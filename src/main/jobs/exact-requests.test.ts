@@ -14,7 +14,7 @@ import { createJobHandlers } from './handlers.ts';
 import { createJobEngine } from './job-engine.ts';
 import { until } from './test-support/money-world.ts';
 import { startRecordingSegmind, type SeedReport } from './test-support/recording-segmind.ts';
-import { warpedClock } from './warped-clock.ts';
+import { warpedClock } from './test-support/warped-clock.ts';
 
 /**
  * "The request is what the user sees", checked on the wire: the form's own drafts go through the

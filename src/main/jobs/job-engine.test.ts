@@ -9,7 +9,7 @@ import { createLibrary } from '../library/library.ts';
 import { createSegmindClient, type SegmindClient } from '../segmind/index.ts';
 import { startSimulator, type SimulatorOptions } from '../simulator/index.ts';
 import { createJobEngine, type JobEngine, type JobEngineDeps } from './job-engine.ts';
-import { warpedClock } from './warped-clock.ts';
+import { warpedClock } from './test-support/warped-clock.ts';
 
 const SCALE = 0.02;
 const cleanups: (() => Promise<void> | void)[] = [];

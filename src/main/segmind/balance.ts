@@ -30,22 +30,24 @@ export async function fetchAccountCredits(options: BalanceCallOptions): Promise<
   const root = new URL(options.baseUrl);
   root.pathname = root.pathname.replace(/\/+$/, '').replace(/\/v[12]$/, '') + '/';
   const url = new URL('v1/get-user-credits', root).href;
+  const timeoutMs = options.timeoutMs ?? 15_000;
   const res = await exchange(
     url,
-    {
-      method: 'GET',
-      headers: {
-        'user-agent': options.userAgent ?? 'ideogram-studio',
-        accept: 'application/json',
-        'x-api-key': options.apiKey,
-      },
-    },
+    { method: 'GET', body: undefined },
     {
       fetch: options.fetch ?? globalThis.fetch,
-      timeoutMs: options.timeoutMs ?? 15_000,
+      timeoutMs,
+      deadlineMs: 2 * timeoutMs,
+      // Only the API's own origin ever sees the key, whatever a redirect says.
+      headersFor: (hop) => ({
+        'user-agent': options.userAgent ?? 'ideogram-studio',
+        accept: 'application/json',
+        ...(hop.origin === root.origin ? { 'x-api-key': options.apiKey } : {}),
+      }),
       signal: options.signal,
       // A balance is a few dozen bytes; anything near this is not one.
       maxBytes: 64 * 1024,
+      what: 'the balance',
     },
   );
   // The key must not come back through an answer that echoes it; short strings are placeholders, not keys.

@@ -1,7 +1,8 @@
 import type Database from 'better-sqlite3';
 import type { Settings } from '../../shared/api/app.ts';
 import type { spendApi } from '../../shared/api/spend.ts';
-import { createBudgetGuard, type BudgetGuard } from '../jobs/budget-guard.ts';
+import { budgetCheck, createBudgetGuard } from '../jobs/budget-guard.ts';
+import type { SubmitCheck } from '../jobs/job-submitter.ts';
 import { createLedger } from '../jobs/ledger.ts';
 import type { Logger } from '../logging/logger.ts';
 import type { EventBus } from '../rpc/event-bus.ts';
@@ -23,8 +24,8 @@ export interface SpendSetupOptions {
 }
 
 export interface SpendSetup {
-  /** For the job engine: asked before each submit. */
-  guard: BudgetGuard;
+  /** For the job engine: asked before each submit (the budget guard). */
+  maySubmit: SubmitCheck;
   /** Wraps a Segmind client so its answers' credit headers keep the balance current. */
   tap(client: SegmindClient): SegmindClient;
   /** Call after the live/simulator connection (or the key) changed. */
@@ -74,7 +75,7 @@ export function setupSpend(options: SpendSetupOptions): SpendSetup {
   });
 
   return {
-    guard,
+    maySubmit: budgetCheck(guard),
     tap: (client) => tapUsage(client, (usage) => balance.sawUsage(usage)),
     connectionChanged() {
       balance.reset();

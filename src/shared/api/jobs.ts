@@ -67,6 +67,7 @@ export const JobErrorKind = z.enum([
   'interrupted',
   'invalid_output',
   'storage',
+  'too_large',
 ]);
 export type JobErrorKind = z.infer<typeof JobErrorKind>;
 
@@ -115,6 +116,8 @@ export const PauseReason = z.enum([
   'forbidden',
   'out_of_credits',
   'rate_limited',
+  /** The data folder cannot be written (full, read-only, no permission): nothing new is sent or stored. */
+  'disk_full',
   /** A daily or monthly cap in Settings: new jobs wait; jobs already sent are still polled and fetched. */
   'budget',
 ]);

@@ -6,10 +6,10 @@ import { openDatabase } from '../../library/database.ts';
 import { createLibrary } from '../../library/library.ts';
 import { createSegmindClient } from '../../segmind/index.ts';
 import { startSimulator, type SimulatorOptions } from '../../simulator/index.ts';
-import { createBudgetGuard } from '../budget-guard.ts';
+import { budgetCheck, createBudgetGuard } from '../budget-guard.ts';
 import { createJobEngine, type JobEngineDeps } from '../job-engine.ts';
 import { createLedger } from '../ledger.ts';
-import { warpedClock } from '../warped-clock.ts';
+import { warpedClock } from './warped-clock.ts';
 
 export const SCALE = 0.02;
 
@@ -37,7 +37,7 @@ export async function moneyWorld(
     now: clock.now,
     timers: clock.timers,
     maxInFlight: 8,
-    budget: guard,
+    maySubmit: budgetCheck(guard),
     ...options.engine,
   });
   return {

@@ -1,4 +1,5 @@
 import type { PauseReason } from '../../../../shared/api/jobs.ts';
+import { isDesktop, revealDataDir } from '../../lib/desktop.ts';
 import { formatDuration } from '../../lib/format.ts';
 import { useNow } from '../../lib/use-now.ts';
 import { useQueue } from '../queue/queue-store.ts';
@@ -14,6 +15,7 @@ const titles: Record<PauseReason, string> = {
   forbidden: 'Segmind refused access',
   out_of_credits: 'Out of credits',
   rate_limited: 'Rate limited',
+  disk_full: 'The data folder cannot be written',
   budget: 'Budget reached',
 };
 
@@ -24,6 +26,7 @@ const hints: Record<PauseReason, string> = {
   forbidden: 'Check your Segmind account and key in Settings; queued jobs wait until then.',
   out_of_credits: 'Top up your Segmind credits, then press Resume.',
   rate_limited: 'Segmind asked the app to slow down; the queue resumes by itself.',
+  disk_full: 'Free some space on the disk of the data folder; the queue resumes by itself once it can write.',
   budget:
     'New jobs wait until the cap is raised or the day (or month) starts over; jobs already sent finish.',
 };
@@ -72,6 +75,11 @@ export function Banner() {
               Open settings
             </button>
           )}
+          {paused === 'disk_full' && isDesktop && (
+            <button type="button" className="btn" onClick={() => void revealDataDir()}>
+              Show data folder
+            </button>
+          )}
           {paused === 'budget' && (
             <button type="button" className="btn" onClick={() => openSettings(true)}>
               Raise budget
@@ -79,7 +87,7 @@ export function Banner() {
           )}
           {paused !== 'budget' && (
             <button type="button" className="btn" onClick={() => void resume()}>
-              {paused === 'offline' ? 'Try now' : 'Resume'}
+              {paused === 'offline' || paused === 'disk_full' ? 'Try now' : 'Resume'}
             </button>
           )}
         </div>
