@@ -35,16 +35,11 @@ export function createSpendService(options: SpendServiceOptions): SpendService {
   const perDay = db.prepare<[string, string], { day: string; usd: number }>(
     'SELECT day, sum(usd) AS usd FROM ledger_days WHERE day >= ? AND day < ? GROUP BY day',
   );
-  // A request's cost is shared out over the images it made; reads the month's ledger rows only.
-  const byCollection = db.prepare<[number, number], SpendSummary['byCollection'][number]>(
-    `SELECT c.id AS collectionId, c.name AS name,
-       sum(coalesce(l.actual_usd, l.estimate_usd, 0) / l.images) AS usd, count(*) AS images
-     FROM ledger l
-     JOIN images i ON i.job_id = l.job_id
-     JOIN collection_images ci ON ci.image_pk = i.pk
-     JOIN collections c ON c.id = ci.collection_id
-     WHERE l.charged_at >= ? AND l.charged_at < ?
-     GROUP BY c.id ORDER BY usd DESC, c.name`,
+  // Kept by triggers (migration 005): one row per collection and month, whatever the history.
+  const byCollection = db.prepare<[string], SpendSummary['byCollection'][number]>(
+    `SELECT c.id AS collectionId, c.name AS name, cs.usd AS usd
+     FROM collection_spend cs JOIN collections c ON c.id = cs.collection_id
+     WHERE cs.month = ? AND cs.usd > 1e-9 ORDER BY cs.usd DESC, c.name`,
   );
   // The interrupted are few (jobs_state_created): this never walks the history.
   const unconfirmed = db.prepare<[], { requests: number; usd: number }>(
@@ -83,7 +78,6 @@ export function createSpendService(options: SpendServiceOptions): SpendService {
     summary() {
       const t = now();
       const month = monthWindow(t);
-      const monthStart = new Date(new Date(t).getFullYear(), new Date(t).getMonth(), 1).getTime();
       const models = byModel.all(month.fromDay, month.toDay);
       return {
         ...totals(),
@@ -93,7 +87,7 @@ export function createSpendService(options: SpendServiceOptions): SpendService {
             .filter((id) => !models.some((row) => row.model === id))
             .map((model) => ({ model, usd: 0, images: 0, requests: 0, estimatedUsd: 0 })),
         ],
-        byCollection: byCollection.all(monthStart, month.resetsAt),
+        byCollection: byCollection.all(month.fromDay.slice(0, 7)),
         days: lastDays(t),
         allTime: ledger.spentOnDays('0000-00-00', '9999-99-99'),
         unconfirmed: unconfirmed.get() ?? { requests: 0, usd: 0 },

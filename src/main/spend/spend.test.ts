@@ -70,9 +70,11 @@ describe('spend and balance through the contract', () => {
     expect(summary.allTime).toEqual(summary.today);
     expect(summary.byModel.find((row) => row.model === 'ideogram-4')).toMatchObject({ usd: 0.2, images: 2 });
     expect(summary.byModel.find((row) => row.model === 'ideogram-3-remix')).toMatchObject({ usd: 0 });
-    expect(summary.byCollection).toEqual([
-      { collectionId: collection.id, name: 'Launch', usd: 0.2, images: 2 },
-    ]);
+    expect(summary.byCollection).toEqual([{ collectionId: collection.id, name: 'Launch', usd: 0.2 }]);
+    // One image leaves the collection: what it cost leaves with it.
+    await call('library:removeFromCollection', { id: collection.id, ids: v4.imageIds.slice(0, 1) });
+    const after = await call<SpendSummary>('spend:summary');
+    expect(after.byCollection.map((row) => row.usd)).toEqual([0.1]);
     expect(summary.days).toHaveLength(30);
     expect(summary.days.at(-1)?.usd).toBeCloseTo(0.23);
     // Observed charges now stand for the estimate, per model and speed.

@@ -41,10 +41,8 @@ export type SpendTotals = z.infer<typeof SpendTotals>;
 
 export const SpendSummary = SpendTotals.extend({
   byModel: z.array(SpendTotal.extend({ model: z.string() })),
-  /** This month per collection: a request's cost shared out over its images. */
-  byCollection: z.array(
-    z.object({ collectionId: z.number().int(), name: z.string(), usd: z.number(), images: z.number().int() }),
-  ),
+  /** This month per collection: what its images cost, each request's cost shared out over its images. */
+  byCollection: z.array(z.object({ collectionId: z.number().int(), name: z.string(), usd: z.number() })),
   /** The last 30 days, oldest first, for the chart. */
   days: z.array(z.object({ day: z.string(), usd: z.number() })),
   /** Every booked request, ever: the ledger's own total. */

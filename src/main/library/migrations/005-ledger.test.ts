@@ -48,9 +48,26 @@ describe('migration 005 (ledger)', () => {
     insert.run(sent('paid', 'submitted', 0.06));
     insert.run(sent('four', 'completed', null, '["a","b","c","d"]'));
     insert.run(job('waiting'));
+    // Two images of the 4-image job in a collection before the upgrade.
+    const image = v4.prepare(
+      `INSERT INTO images (id, sha256, format, bytes, width, height, model, prompt, params, source, created_at, job_id, output_index)
+       VALUES (?, ?, 'png', 1, 1, 1, 'ideogram-4', 'p', '{}', 'generated', 3, 'four', ?)`,
+    );
+    const pks = [0, 1, 2].map((i) => Number(image.run(`img${i}`, String(i).repeat(64), i).lastInsertRowid));
+    const album = Number(
+      v4.prepare("INSERT INTO collections (name, created_at) VALUES ('Album', 0)").run().lastInsertRowid,
+    );
+    const linkV4 = v4.prepare(
+      'INSERT INTO collection_images (collection_id, image_pk, added_at) VALUES (?, ?, 0)',
+    );
+    linkV4.run(album, pks[0]);
+    linkV4.run(album, pks[1]);
     v4.close();
 
     const v5 = openDatabase(file, { migrations: [m001, m002, m003, m004, m005] });
+    const link = v5.prepare(
+      'INSERT INTO collection_images (collection_id, image_pk, added_at) VALUES (?, ?, 0)',
+    );
     expect(schemaVersion(v5)).toBe(5);
     const rows = v5
       .prepare(
@@ -127,11 +144,33 @@ describe('migration 005 (ledger)', () => {
         requests: 5,
       },
     ]);
+    // What the collection's images cost, per local month: nothing named a charge for the 4-image job
+    // before the upgrade and no estimate was kept, so the backfill books it at zero; a late charge
+    // named now is not an edit of that row but part of the job's history, so the sums stay.
+    const month = `${day.getFullYear()}-${pad(day.getMonth() + 1)}`;
+    const spend = () => v5.prepare('SELECT month, usd FROM collection_spend').all();
+    expect(spend()).toEqual([{ month, usd: 0 }]);
+    v5.prepare(insertJob).run(job('later'));
+    v5.prepare(
+      "INSERT INTO job_costs (job_id, estimate_usd, images, price_tier, estimated_at) VALUES ('later', 0.4, 4, 'TURBO', 2)",
+    ).run();
+    v5.prepare(
+      `UPDATE jobs SET state = 'submitted', request_id = 'req-later', status_url = 'u', response_url = 'u',
+         submitted_at = 3, credits_spent = 0.4 WHERE id = 'later'`,
+    ).run();
+    v5.prepare("UPDATE images SET job_id = 'later' WHERE pk IN (?, ?, ?)").run(...pks);
+    // Images joining or leaving a collection carry their share of their requests' cost.
+    link.run(album, pks[2]);
+    expect(spend()).toEqual([{ month, usd: 0.1 }]);
+    v5.prepare('DELETE FROM collection_images WHERE image_pk = ?').run(pks[2]);
+    expect(spend()).toEqual([{ month, usd: 0 }]);
+    v5.prepare('DELETE FROM collections').run();
+    expect(spend()).toEqual([]);
     // Nothing edits or removes a row, and settling again adds nothing.
     expect(() => v5.prepare('UPDATE ledger SET actual_usd = 1').run()).toThrow(/never edited/);
     expect(() => v5.prepare('DELETE FROM ledger').run()).toThrow(/never deleted/);
     v5.prepare("UPDATE jobs SET state = 'completed', credits_spent = 0.5 WHERE id = 'done'").run();
-    expect(v5.prepare('SELECT count(*) FROM ledger').pluck().get()).toBe(5);
+    expect(v5.prepare('SELECT count(*) FROM ledger').pluck().get()).toBe(6);
     // Removing a job from the queue keeps what it cost.
     v5.prepare("DELETE FROM jobs WHERE id = 'done'").run();
     expect(v5.prepare("SELECT count(*) FROM ledger WHERE job_id = 'done'").pluck().get()).toBe(1);

@@ -148,10 +148,10 @@ export function SpendDialog() {
             ) : (
               <SpendTable
                 labelledBy="spend-collections"
-                head={['Collection', 'Images', 'Spent']}
+                head={['Collection', 'Spent']}
                 rows={summary.byCollection.map((row) => ({
                   key: String(row.collectionId),
-                  cells: [row.name, row.images, formatUsd(row.usd)],
+                  cells: [row.name, formatUsd(row.usd)],
                 }))}
               />
             )}
