@@ -63,9 +63,10 @@ export function Banner() {
                 ? `Segmind refused the key ending in ${key?.last4 ?? '????'}, set in the SEGMIND_API_KEY environment variable. Save a working key in Settings: it is used instead from then on. Or change SEGMIND_API_KEY and restart the app.`
                 : status.message || hints[paused]}
             </span>
-            {paused === 'out_of_credits' && balance?.state === 'known' && balance.usd !== null && (
-              <span>Balance: {formatUsd(balance.usd)}.</span>
-            )}
+            {paused === 'out_of_credits' &&
+              !/balance/i.test(status.message) &&
+              balance?.state === 'known' &&
+              balance.usd !== null && <span>Balance: {formatUsd(balance.usd)}.</span>}
             {paused !== 'budget' && status.resumeAt && status.resumeAt > now && (
               <span className="muted">Trying again in {formatDuration(status.resumeAt - now)}.</span>
             )}
