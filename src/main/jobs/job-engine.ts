@@ -29,7 +29,8 @@ import { createJobRunner } from './job-runner.ts';
 import { createJobStore, endPatch, jobFromRow, queuedRow, type JobRow } from './job-store.ts';
 import type { SubmitCheck } from './job-submitter.ts';
 import { pauseRules } from './pause-rules.ts';
-import { adaptivePollPolicy, type PollPolicy } from './poll-policy.ts';
+import { plannedPollPolicy, type PollPolicy } from './poll-policy.ts';
+import { createRequestBudget, type RateLimitSetting } from './request-budget.ts';
 import { createQueueGate, type NetworkWatch } from './queue-gate.ts';
 import { createSharedTimer, realTimers, type Timers } from './shared-timer.ts';
 import { storageMessage, storageProblemOf } from './storage-errors.ts';
@@ -63,6 +64,8 @@ export interface JobEngineDeps {
    * budget check with no caps runs (budget-guard.ts), so every job keeps the estimate it was sent with.
    */
   maySubmit?: SubmitCheck;
+  /** The account's request limit; without one, only 429s slow the queue down. */
+  rateLimit?: RateLimitSetting;
 }
 
 /** Parameters already parsed by the contract (jobs:create's union of model schemas): never parsed again. */
@@ -78,6 +81,7 @@ export interface JobEngine {
   stop(): Promise<void>;
   clientChanged(): void;
   setMaxInFlight(n: number): void;
+  setRateLimit(setting: RateLimitSetting): void;
   /** Budgets or prices changed: jobs held back by a cap are asked about again. */
   budgetChanged(): void;
   create(input: CreateJobInput): Job;
@@ -110,6 +114,11 @@ export function createJobEngine(deps: JobEngineDeps): JobEngine {
   const store = createJobStore(db);
   const timer = createSharedTimer(now, timers, logger);
   const estimator = createDurationEstimator(db, now);
+  const budget = createRequestBudget({
+    now,
+    timer,
+    setting: deps.rateLimit ?? { perMinute: null, pollsCount: false },
+  });
   const events = createJobEvents({ store, timer, now, emit: deps.emit, status: () => status() });
   const gate = createQueueGate({
     now,
@@ -123,6 +132,7 @@ export function createJobEngine(deps: JobEngineDeps): JobEngine {
       runner.release();
     },
     probeNetwork: async () => (await deps.getClient()?.probe()) ?? false,
+    onRateLimited: () => budget.refused(),
     // The files and the database: either may be the one that refuses (a quota, a read-only file).
     probeStorage: async () => {
       try {
@@ -145,7 +155,8 @@ export function createJobEngine(deps: JobEngineDeps): JobEngine {
     gate,
     events,
     estimator,
-    pollPolicy: deps.pollPolicy ?? adaptivePollPolicy(),
+    pollPolicy: deps.pollPolicy ?? plannedPollPolicy,
+    budget,
     retentionMs,
     maxInFlight: () => maxInFlight,
     maySubmit,
@@ -206,7 +217,7 @@ export function createJobEngine(deps: JobEngineDeps): JobEngine {
     const t = now();
     const paramsJson = JSON.stringify(params);
     const estimateKey = estimateKeyFor(model, params);
-    const expected = estimator.estimate(estimateKey, seedMsFor({ model, params: paramsJson }));
+    const expected = estimator.beliefs(estimateKey, seedMsFor({ model, params: paramsJson }));
     const row = queuedRow({
       id,
       model,
@@ -251,6 +262,7 @@ export function createJobEngine(deps: JobEngineDeps): JobEngine {
       const wait = (ms: number) => new Promise<void>((resolve) => timers.setTimeout(resolve, ms));
       await runner.stop(deps.submitGraceMs ?? 3000, wait);
       gate.dispose();
+      budget.dispose();
       timer.clear();
     },
 
@@ -268,6 +280,11 @@ export function createJobEngine(deps: JobEngineDeps): JobEngine {
     setMaxInFlight(n) {
       maxInFlight = clampInFlight(n);
       events.statusChanged();
+      runner.pump();
+    },
+
+    setRateLimit(setting) {
+      budget.setLimit(setting);
       runner.pump();
     },
 

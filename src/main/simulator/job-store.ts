@@ -8,6 +8,7 @@ import {
   seedParamOf,
 } from '../../shared/models/index.ts';
 import type { ModelId, ModelParams } from '../../shared/models/index.ts';
+import { drawDuration, type DurationModel } from './durations.ts';
 import { renderImage } from './image-render.ts';
 import { reportsSeedPerImage, shapeOutput } from './output-shapes.ts';
 import type { OutputShape, StoredImage } from './output-shapes.ts';
@@ -19,6 +20,7 @@ export interface SimJob {
   model: ModelId;
   params: ModelParams;
   createdAt: number;
+  /** Time spent QUEUED, then the whole time to COMPLETED, both from createdAt (scaled). */
   queuedMs: number;
   durationMs: number;
   /** The request's seed: the one sent, or one drawn here when the request asked for a random one. */
@@ -38,6 +40,7 @@ export interface JobStoreOptions {
   now: () => number;
   random: () => number;
   timeScale: number;
+  durations: DurationModel;
   retentionMs: number;
   outputShape: OutputShape;
   mediaUrl: (token: string) => string;
@@ -85,8 +88,9 @@ export class JobStore {
     this.sweep();
     const { now, random, timeScale } = this.options;
     const spec = getModel(model);
-    const spread = 0.85 + random() * 0.3;
-    const durationMs = spec.expectedSeconds(params) * 1000 * timeScale * spread;
+    const drawn = drawDuration(this.options.durations, spec.expectedSeconds(params) * 1000, random);
+    const queuedMs = drawn.queueMs * timeScale;
+    const durationMs = queuedMs + drawn.inferenceMs * timeScale;
     const seedParam = seedParamOf(spec);
     const sent = seedParam ? params[seedParam.name] : undefined;
     const seed =
@@ -100,7 +104,7 @@ export class JobStore {
       model,
       params,
       createdAt: now(),
-      queuedMs: durationMs * 0.1,
+      queuedMs,
       durationMs,
       seed,
       // Images after the first get the next seeds, as generators do; a body that can say one seed only
@@ -174,7 +178,8 @@ export class JobStore {
       request_id: job.id,
       status: 'COMPLETED',
       output: shapeOutput(job.shape, images, job.imageSeeds),
-      metrics: { inference_time: Math.round(job.durationMs) / 1000 },
+      // Like Segmind's, the metric is the inference alone: the queue wait is not in it.
+      metrics: { inference_time: Math.round(job.durationMs - job.queuedMs) / 1000 },
       seed: job.seed,
     };
     if (expansionOn(job.params))

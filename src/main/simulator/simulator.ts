@@ -14,6 +14,7 @@ import type { Faults } from './faults.ts';
 import { blockedBy, DEFAULT_BLOCKED_WORDS } from './content-filter.ts';
 import { JobStore } from './job-store.ts';
 import type { OutputShape } from './output-shapes.ts';
+import { durationModels, type DurationModel } from './durations.ts';
 import { simulatedCost } from './pricing.ts';
 import { RateLimiter } from './rate-limiter.ts';
 
@@ -24,6 +25,8 @@ export interface SimulatorOptions {
   apiKey?: string | null;
   /** 1 = the seed pages' real durations; 0.01 = a hundred times faster. */
   timeScale?: number;
+  /** Queue waits and inference spread; tests default to the tight, predictable world. */
+  durations?: DurationModel;
   /** The account's paid balance in USD (default 100); free credits are spent first. */
   credits?: number;
   freeCredits?: number;
@@ -33,7 +36,8 @@ export interface SimulatorOptions {
    * to see the app cope with a server that says nothing.
    */
   account?: { headers?: boolean; endpoint?: boolean };
-  rateLimit?: { requests: number; windowMs: number } | null;
+  /** Segmind's per-minute limit; `countsPolls` makes status and result requests count too. */
+  rateLimit?: { requests: number; windowMs: number; countsPolls?: boolean } | null;
   retentionMs?: number;
   now?: () => number;
   faults?: Faults;
@@ -72,6 +76,8 @@ export interface Simulator {
   balance(): { credits: number; freeCredits: number };
   stats(): SimulatorStats;
   requestLog(): RequestLogEntry[];
+  /** When a request finished or will finish (the simulator's clock): what benches measure noticing against. */
+  finishesAt(requestId: string): number | undefined;
 }
 
 const MAX_BODY_BYTES = 64 * 1024 * 1024;
@@ -121,6 +127,7 @@ export async function startSimulator(options: SimulatorOptions = {}): Promise<Si
     now,
     random,
     timeScale: options.timeScale ?? 1,
+    durations: options.durations ?? durationModels.tight,
     retentionMs: options.retentionMs ?? 3_600_000,
     outputShape: options.outputShape ?? 'url',
     mediaUrl: (token) => `${origin}/media/${token}`,
@@ -326,6 +333,7 @@ export async function startSimulator(options: SimulatorOptions = {}): Promise<Si
 
     const request = /^\/v2\/requests\/([\w-]+)(\/status)?$/.exec(path);
     if (request && method === 'GET') {
+      if (options.rateLimit?.countsPolls && rateLimited(res)) return;
       const isStatus = request[2] !== undefined;
       if (isStatus) stats.statusRequests++;
       else stats.resultRequests++;
@@ -401,5 +409,9 @@ export async function startSimulator(options: SimulatorOptions = {}): Promise<Si
     balance: () => ({ credits, freeCredits }),
     stats: () => structuredClone(stats),
     requestLog: () => log.slice(),
+    finishesAt(requestId) {
+      const job = jobs.get(requestId);
+      return job ? job.createdAt + job.durationMs : undefined;
+    },
   };
 }
