@@ -53,6 +53,9 @@ export const methodNames = [
   'os:backupLibrary',
   'os:restoreLibrary',
   'os:openExternal',
+  'spend:summary',
+  'balance:get',
+  'balance:refresh',
 ] as const satisfies readonly MethodName[];
 
 export const eventNames = [
@@ -62,4 +65,6 @@ export const eventNames = [
   'queue:status',
   'jobs:batchFinished',
   'library:changed',
+  'spend:changed',
+  'balance:changed',
 ] as const satisfies readonly EventName[];
