@@ -20,6 +20,7 @@ import { createKeyManager, type KeyManager, type KeyStore } from './settings/key
 import type { SettingsStore } from './settings/settings-store.ts';
 import { durationModels, startSimulator, type DurationModel, type Simulator } from './simulator/index.ts';
 import type { MediaFile } from './web/web-host.ts';
+import { setupSpend } from './spend/setup-spend.ts';
 
 export const defaultApiOrigin = 'https://api.segmind.com';
 
@@ -38,6 +39,8 @@ const rateLimits = {
   'jobs:create': { burst: 50, perSecond: 10 },
   'jobs:variations': { burst: 10, perSecond: 2 },
   'key:test': { burst: 3, perSecond: 0.5 },
+  // Each one asks Segmind: a page in a loop must not turn into a stream of calls to the balance route.
+  'balance:refresh': { burst: 5, perSecond: 0.5 },
 };
 
 export interface AppServicesOptions {
@@ -92,18 +95,29 @@ export async function createAppServices(options: AppServicesOptions): Promise<Ap
   const bus = createEventBus(logger);
   const liveOrigin = (env.SEGMIND_BASE_URL?.trim() || defaultApiOrigin).replace(/\/+$/, '');
 
-  const clientFor = (baseUrl: string, apiKey: string, timeoutMs?: number) =>
-    createSegmindClient({
-      baseUrl,
-      apiKey,
-      userAgent,
-      timeoutMs,
-      resolveLocalImage: (sha) => library.readBlob(sha),
-    });
-
   let simulator: Simulator | null = null;
   let client: SegmindClient | null = null;
   let mode: AppInfo['mode'] = 'simulator';
+  // Money (src/main/spend/): budgets for the engine, the balance and spend totals for the page.
+  let account: { baseUrl: string; apiKey: string; userAgent: string; simulated: boolean } | null = null;
+  const spend = setupSpend({
+    db,
+    bus,
+    settings: () => options.settings.get(),
+    logger,
+    account: () => account,
+  });
+
+  const clientFor = (baseUrl: string, apiKey: string, timeoutMs?: number) =>
+    spend.tap(
+      createSegmindClient({
+        baseUrl,
+        apiKey,
+        userAgent,
+        timeoutMs,
+        resolveLocalImage: (sha) => library.readBlob(sha),
+      }),
+    );
 
   const engine = createJobEngine({
     db,
@@ -113,6 +127,7 @@ export async function createAppServices(options: AppServicesOptions): Promise<Ap
     maxInFlight: options.settings.get().concurrency,
     network: options.network,
     logger,
+    maySubmit: spend.maySubmit,
   });
 
   function info(): AppInfo {
@@ -140,9 +155,11 @@ export async function createAppServices(options: AppServicesOptions): Promise<Ap
           durations: options.simulatorDurations ?? durationModels.realistic,
         });
         client = clientFor(simulator.url, 'demo-key');
+        account = { baseUrl: simulator.url, apiKey: 'demo-key', userAgent, simulated: true };
         mode = 'simulator';
       } else {
         client = clientFor(liveOrigin, key);
+        account = { baseUrl: liveOrigin, apiKey: key, userAgent, simulated: false };
         mode = 'live';
         if (simulator) {
           await simulator.close();
@@ -150,6 +167,7 @@ export async function createAppServices(options: AppServicesOptions): Promise<Ap
         }
       }
       engine.clientChanged();
+      spend.connectionChanged();
       bus.emit('app:info', info());
     });
     switching = step.catch((error: unknown) =>
@@ -188,6 +206,8 @@ export async function createAppServices(options: AppServicesOptions): Promise<Ap
       onConnectionChanged: () => void connect().catch(() => undefined),
       onSettingsChanged: (settings: Settings) => {
         engine.setMaxInFlight(settings.concurrency);
+        engine.budgetChanged();
+        spend.settingsChanged();
         bus.emit('settings:changed', settings);
       },
       testKey,
@@ -195,6 +215,7 @@ export async function createAppServices(options: AppServicesOptions): Promise<Ap
     ...createJobHandlers(engine),
     ...createLibraryHandlers(library),
     ...options.osHandlers(library),
+    ...spend.handlers,
   };
 
   const stopLibraryEvents = library.onChange((change) => bus.emit('library:changed', change));
@@ -228,6 +249,7 @@ export async function createAppServices(options: AppServicesOptions): Promise<Ap
     resolveMedia: (path) => resolveMediaRequest(library, path),
     async close() {
       stopLibraryEvents();
+      spend.dispose();
       await switching;
       await engine.stop();
       await simulator?.close();

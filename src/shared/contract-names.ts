@@ -45,6 +45,9 @@ export const methodNames = [
   'os:exportImages',
   'os:backupLibrary',
   'os:restoreLibrary',
+  'spend:summary',
+  'balance:get',
+  'balance:refresh',
 ] as const satisfies readonly MethodName[];
 
 export const eventNames = [
@@ -54,4 +57,6 @@ export const eventNames = [
   'queue:status',
   'jobs:batchFinished',
   'library:changed',
+  'spend:changed',
+  'balance:changed',
 ] as const satisfies readonly EventName[];

@@ -34,8 +34,20 @@ export const ImageIds = z.array(ImageId).min(1).max(libraryLimits.maxBulkIds);
 
 export const Sha256 = z.string().regex(/^[0-9a-f]{64}$/, 'not a sha256 hex digest');
 export const CollectionId = z.number().int().positive();
-export const TagName = z.string().trim().min(1).max(64);
-export const CollectionName = z.string().trim().min(1).max(100);
+/** Control characters are refused: SQLite's length() stops at a NUL, so "\0" would break the table's CHECK. */
+const noControlCharacters = /^[^\u0000-\u001f\u007f]*$/;
+export const TagName = z
+  .string()
+  .trim()
+  .min(1)
+  .max(64)
+  .regex(noControlCharacters, 'must not contain control characters');
+export const CollectionName = z
+  .string()
+  .trim()
+  .min(1)
+  .max(100)
+  .regex(noControlCharacters, 'must not contain control characters');
 /** A file's name as the user's system gave it: shown in messages, never used to open anything. */
 const FileName = z.string().min(1).max(255);
 

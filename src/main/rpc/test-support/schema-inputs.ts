@@ -53,6 +53,8 @@ export function generate(schema: Schema, options: GenerateOptions): unknown {
     case 'null':
       return null;
     case 'undefined':
+    case 'never':
+      // A field that must be absent (z.never(), usually optional): leaving it out is the valid value.
       return undefined;
     case 'literal':
       return pick(random, def.values as unknown[]);
@@ -128,7 +130,9 @@ function stringFor(schema: Schema, random: () => number): string {
   const def = defOf(schema);
   if (def.format === 'url') return `https://example.com/${between(random, 0, 1e6)}`;
   const pattern = checksOf(schema).find((check) => check.format === 'regex')?.pattern as RegExp | undefined;
-  if (pattern) return sampleRegex(pattern, random);
+  // A pattern that only refuses characters ([^...]) says nothing to build from: free text is drawn
+  // and the schema itself judges it.
+  if (pattern && !pattern.source.includes('[^')) return sampleRegex(pattern, random);
   const { min, max } = lengthBounds(schema, 0, 24);
   // Now and then exactly as long as allowed: the boundary is where off-by-ones live.
   const length = random() < 0.1 ? Math.min(max, 20_000) : between(random, min, Math.min(max, min + 24));
