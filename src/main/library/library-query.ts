@@ -3,7 +3,7 @@ import { LibraryQuery, libraryLimits, type LibraryPage, type LibrarySort } from 
 import { AppError } from '../../shared/rpc.ts';
 import { summaryColumns, toSummary, type SummaryRow } from './image-rows.ts';
 import { pkSlots } from './migrations/003-library-order.ts';
-import { snippetFor, toFtsQuery } from './search-text.ts';
+import { searchedColumns, snippetFor, snippetTexts, toFtsQuery } from './search-text.ts';
 import { cached } from './statement-cache.ts';
 
 type ParsedQuery = ReturnType<typeof LibraryQuery.parse>;
@@ -120,7 +120,7 @@ function keyQuery(query: ParsedQuery, fts: string | null) {
 export function listImages(db: Database.Database, input: LibraryQuery): LibraryPage {
   const query: ParsedQuery = LibraryQuery.parse(input);
   const search = query.search ?? '';
-  const fts = toFtsQuery(search);
+  const fts = toFtsQuery(search, query.negative);
   const plan = keyQuery(query, fts);
   const { columns, direction } = sortKeys[query.sort];
 
@@ -162,13 +162,7 @@ export function listImages(db: Database.Database, input: LibraryQuery): LibraryP
     items: page.flatMap((k) => {
       const row = rows.get(k.pk);
       if (!row) return [];
-      const snippet =
-        fts === null
-          ? null
-          : snippetFor(
-              [row.prompt, row.expanded_prompt, row.negative_prompt, row.tag_text, row.style_codes],
-              search,
-            );
+      const snippet = fts === null ? null : snippetFor(snippetTexts(row, search, query.negative), search);
       return [toSummary(row, snippet)];
     }),
     nextCursor:
@@ -188,11 +182,13 @@ interface PageRow extends SummaryRow {
   negative_prompt: string | null;
   tag_text: string;
   style_codes: string;
+  collection_text: string;
+  read_text: string;
 }
 
 function rowsFor(db: Database.Database, pks: number[], withTexts: boolean): Map<number, PageRow> {
   if (pks.length === 0) return new Map();
-  const texts = withTexts ? ', i.expanded_prompt, i.negative_prompt, i.tag_text, i.style_codes' : '';
+  const texts = withTexts ? `, ${searchedColumns.map((c) => `i.${c}`).join(', ')}` : '';
   const rows = cached<[string], PageRow>(
     db,
     `SELECT ${summaryColumns}${texts} FROM images i WHERE i.pk IN (SELECT value FROM json_each(?))`,

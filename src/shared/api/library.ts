@@ -89,6 +89,8 @@ export const LibraryQuery = z
   .object({
     /** Words are matched as prefixes ("fo" finds "fox"); quotes and operators are taken literally. */
     search: z.string().max(500).optional(),
+    /** Look for the search words in negative prompts too (`negative:word` in the search looks only there). */
+    negative: z.boolean().optional(),
     model: z.string().max(100).optional(),
     /** Creation time range, ms since the epoch, both ends inclusive. */
     from: z.number().int().nonnegative().optional(),

@@ -7,6 +7,8 @@ import { nextSelection } from './selection.ts';
 /** The filters the toolbar edits; paging fields are the store's business. */
 export interface LibraryFilters {
   search: string;
+  /** Look in negative prompts too; `negative:word` in the search looks only there. */
+  negative: boolean;
   model: string;
   favorite: boolean;
   minRating: number;
@@ -19,6 +21,7 @@ export interface LibraryFilters {
 
 export const defaultFilters: LibraryFilters = {
   search: '',
+  negative: false,
   model: '',
   favorite: false,
   minRating: 0,
@@ -67,7 +70,11 @@ interface LibraryState {
 
 export function toQuery(filters: LibraryFilters): LibraryQuery {
   const query: LibraryQuery = { sort: filters.sort, trashed: filters.trashed };
-  if (filters.search.trim()) query.search = filters.search.trim();
+  // The trailing space is kept: it says the last word is finished (matched whole, not as a prefix).
+  if (filters.search.trim()) {
+    query.search = filters.search.trimStart();
+    if (filters.negative) query.negative = true;
+  }
   if (filters.model) query.model = filters.model;
   if (filters.favorite) query.favorite = true;
   if (filters.minRating > 0) query.minRating = filters.minRating;

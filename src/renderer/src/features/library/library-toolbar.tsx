@@ -67,7 +67,8 @@ export function LibraryToolbar() {
   }, [search, setFilters]);
 
   const filtered = (Object.keys(defaultFilters) as (keyof LibraryFilters)[]).some(
-    (key) => key !== 'sort' && key !== 'trashed' && filters[key] !== defaultFilters[key],
+    (key) =>
+      key !== 'sort' && key !== 'trashed' && key !== 'negative' && filters[key] !== defaultFilters[key],
   );
 
   return (
@@ -95,11 +96,19 @@ export function LibraryToolbar() {
         <input
           className="input"
           type="search"
-          placeholder="Search prompts…"
+          placeholder="Search prompts, tags, collections…  ( / )"
           value={search}
           onChange={(event) => setSearch(event.target.value)}
           onKeyDown={(event) => event.key === 'Enter' && setFilters({ search })}
         />
+      </label>
+      <label className="toolbar-check" title="Or type negative:word to look only there">
+        <input
+          type="checkbox"
+          checked={filters.negative}
+          onChange={(event) => setFilters({ negative: event.target.checked })}
+        />
+        Negative prompts too
       </label>
       <label className="toolbar-check">
         <input
