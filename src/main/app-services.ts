@@ -198,6 +198,15 @@ export async function createAppServices(options: AppServicesOptions): Promise<Ap
   const stopLibraryEvents = library.onChange((change) => bus.emit('library:changed', change));
   await connect();
   engine.start();
+  const { trashDays } = options.settings.get();
+  if (trashDays > 0) {
+    void library.purgeTrash(trashDays).then(
+      ({ removed }) =>
+        removed > 0 &&
+        logger.info(`[library] ${removed} image(s) over ${trashDays} days in the trash deleted`),
+      (error: unknown) => logger.error('[library] emptying the old trash failed:', error),
+    );
+  }
   // quick_check and a look for every original, in the background: at 100k images it takes seconds,
   // and the page can ask for the same report (library:checkIntegrity) to show what is missing.
   void library.checkIntegrity().then(

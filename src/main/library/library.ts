@@ -109,6 +109,14 @@ export function createLibrary({ db, dataDir, now = Date.now }: LibraryOptions) {
     return { path: file, contentType: mimeOf[format], bytes };
   }
 
+  async function removeTrashed(emptied: actions.TrashEmptied) {
+    emit('removed', emptied.ids);
+    return {
+      removed: emptied.ids.length,
+      filesRemoved: await removeUnreferencedBlobs(cleanup, emptied.orphanedSha256),
+    };
+  }
+
   const importDeps = {
     ...cleanup,
     now,
@@ -218,12 +226,12 @@ export function createLibrary({ db, dataDir, now = Date.now }: LibraryOptions) {
     restore: (ids: string[]) => updated(actions.restore(db, ids)),
 
     async emptyTrash(ids?: string[]): Promise<{ removed: number; filesRemoved: number }> {
-      const emptied = actions.deleteTrashed(db, ids);
-      emit('removed', emptied.ids);
-      return {
-        removed: emptied.ids.length,
-        filesRemoved: await removeUnreferencedBlobs(cleanup, emptied.orphanedSha256),
-      };
+      return removeTrashed(actions.deleteTrashed(db, ids === undefined ? {} : { ids }));
+    },
+
+    /** Deletes for good what has been in the trash longer than `days` (the retention setting). */
+    async purgeTrash(days: number): Promise<{ removed: number; filesRemoved: number }> {
+      return removeTrashed(actions.deleteTrashed(db, { trashedBefore: now() - days * 24 * 3600 * 1000 }));
     },
 
     listCollections: (): Collection[] => collections.listCollections(db),

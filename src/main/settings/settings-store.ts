@@ -7,6 +7,7 @@ export const defaultSettings: Settings = {
   simulator: 'auto',
   lastParams: {},
   promptHistory: [],
+  trashDays: 30,
 };
 
 /** The name of the settings file in the data folder, shared by electron-store and browser mode. */

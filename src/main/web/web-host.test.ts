@@ -164,6 +164,7 @@ describe('browser-mode host', () => {
           simulator: 'auto',
           lastParams: {},
           promptHistory: [],
+          trashDays: 30,
         });
       });
       req.on('error', reject);

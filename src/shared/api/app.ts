@@ -12,6 +12,8 @@ export const Settings = z.object({
   /** Last parameters per model, so the form comes back as the user left it. */
   lastParams: z.record(z.string().max(64), z.record(z.string(), z.unknown())),
   promptHistory: z.array(z.string().max(10_000)).max(100),
+  /** Images in the trash longer than this many days are deleted for good at start; 0 keeps them. */
+  trashDays: z.number().int().min(0).max(3650),
 });
 export type Settings = z.infer<typeof Settings>;
 

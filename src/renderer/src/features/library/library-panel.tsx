@@ -6,7 +6,9 @@ import { messageOf } from '../../lib/errors.ts';
 import { CompareDialog } from '../detail/compare-dialog.tsx';
 import { DetailDialog } from '../detail/detail-dialog.tsx';
 import { LIBRARY_DRAG_TYPE } from '../remix/remix-store.ts';
+import { ActionNoticeBar } from './action-notice.tsx';
 import { BulkActions } from './bulk-actions.tsx';
+import { EmptyTrashBar } from './empty-trash.tsx';
 import { LibraryGrid } from './library-grid.tsx';
 import { defaultFilters, scheduleReload, useLibrary } from './library-store.ts';
 import { LibraryToolbar } from './library-toolbar.tsx';
@@ -151,7 +153,7 @@ export function LibraryPanel() {
         )}
       </div>
       <LibraryToolbar />
-      <BulkActions />
+      <EmptyTrashBar />
       {importNote && (
         <p className={importNote.ok ? 'import-note' : 'import-note field-error'} role="status">
           {importNote.text}
@@ -161,7 +163,15 @@ export function LibraryPanel() {
         </p>
       )}
       <EmptyState />
-      <LibraryGrid />
+      {/* The selection and notice bars float over the grid: a bar that pushed the grid down would move
+          the tile under the pointer between the two clicks of a double-click. */}
+      <div className="grid-area">
+        <LibraryGrid />
+        <div className="grid-overlays">
+          <ActionNoticeBar />
+          <BulkActions />
+        </div>
+      </div>
       <DetailDialog />
       <CompareDialog />
     </section>

@@ -6,6 +6,7 @@ import { useSettings } from './settings-store.ts';
 import './settings.css';
 import { isDesktop, revealDataDir } from '../../lib/desktop.ts';
 import { LibraryCare } from './library-care.tsx';
+import { TrashSetting } from '../library/trash-setting.tsx';
 
 function KeySection() {
   const key = useSettings((state) => state.key);
@@ -173,6 +174,7 @@ export function SettingsDialog() {
             </p>
           </section>
         )}
+        <TrashSetting />
         <LibraryCare />
         {error && (
           <p className="field-error" role="alert">
