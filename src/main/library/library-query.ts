@@ -1,6 +1,6 @@
 import type Database from 'better-sqlite3';
 import { LibraryQuery, libraryLimits, type LibraryPage, type LibrarySort } from '../../shared/api/library.ts';
-import { AppError } from '../../shared/rpc.ts';
+import { AppError, describeIssues, issuesFromZod } from '../../shared/rpc.ts';
 import { summaryColumns, toSummary, type SummaryRow } from './image-rows.ts';
 import { pkSlots } from './migrations/003-library-order.ts';
 import { searchedColumns, snippetFor, snippetTexts, toFtsQuery } from './search-text.ts';
@@ -118,11 +118,17 @@ function keyQuery(query: ParsedQuery, fts: string | null) {
 }
 
 export function listImages(db: Database.Database, input: LibraryQuery): LibraryPage {
-  const query: ParsedQuery = LibraryQuery.parse(input);
+  const parsed = LibraryQuery.safeParse(input);
+  if (!parsed.success) {
+    const issues = issuesFromZod(parsed.error);
+    throw new AppError('validation', describeIssues(issues), issues);
+  }
+  const query: ParsedQuery = parsed.data;
   const search = query.search ?? '';
   const fts = toFtsQuery(search, query.negative);
   const plan = keyQuery(query, fts);
   const { columns, direction } = sortKeys[query.sort];
+  const offset = query.offset ?? 0;
 
   let select = plan.select;
   const values = [...plan.values];
@@ -131,27 +137,46 @@ export function listImages(db: Database.Database, input: LibraryQuery): LibraryP
     select += ` AND (${plan.keys.join(', ')}) ${direction === 'DESC' ? '<' : '>'} (${plan.keys.map(() => '?').join(', ')})`;
     values.push(...after);
   }
-  // The first page of a filtered list reads up to the count cap in the same pass, so the total costs
-  // one walk instead of two; the whole library is counted exactly from the small live index.
-  const countHere = query.cursor === undefined && plan.filtered;
-  const take = countHere ? Math.max(libraryLimits.countCap + 1, query.limit + 1) : query.limit + 1;
-  const keys = cached<Value[], KeyRow>(db, `${select} ORDER BY ${plan.order} LIMIT ?`).all(...values, take);
+  const ordered = `${select} ORDER BY ${plan.order}`;
+  // A filtered page that ends within the count cap reads up to the cap in the same pass, so the total
+  // costs one walk instead of two; the whole library is counted exactly from the small live index.
+  const countHere =
+    query.cursor === undefined && plan.filtered && offset + query.limit <= libraryLimits.countCap;
+  let keys: KeyRow[];
+  let start = 0;
+  if (countHere) {
+    keys = cached<Value[], KeyRow>(db, `${ordered} LIMIT ?`).all(...values, libraryLimits.countCap + 1);
+    start = offset;
+  } else {
+    keys = cached<Value[], KeyRow>(db, `${ordered} LIMIT ? OFFSET ?`).all(...values, query.limit + 1, offset);
+  }
+  const page = keys.slice(start, start + query.limit);
+  const hasMore = keys.length > start + query.limit;
 
   let total: number | undefined;
   let totalCapped = false;
-  if (countHere) {
-    totalCapped = keys.length > libraryLimits.countCap;
-    total = Math.min(keys.length, libraryLimits.countCap);
-  } else if (query.cursor === undefined) {
+  if (query.cursor !== undefined) {
+    // Walking on: the page that started the walk gave the total.
+  } else if (!plan.filtered) {
     // The smallest covering partial index; left to itself the planner scans the whole table.
     const sql = query.trashed
       ? 'SELECT count(*) FROM images INDEXED BY images_trashed WHERE trashed_at IS NOT NULL'
       : 'SELECT count(*) FROM images INDEXED BY images_live_rating WHERE trashed_at IS NULL';
     total = cached<[], number>(db, sql).pluck().get()!;
+  } else if (countHere) {
+    totalCapped = keys.length > libraryLimits.countCap;
+    total = Math.min(keys.length, libraryLimits.countCap);
+  } else if (page.length > 0) {
+    // Past the cap: as many as this page shows exist, and hasMore says whether there are others.
+    totalCapped = hasMore;
+    total = offset + page.length;
+  } else {
+    // An offset past the end: the list is shorter than the offset, so counting it costs under offset.
+    total = cached<Value[], number>(db, `SELECT count(*) FROM (${ordered} LIMIT ?)`)
+      .pluck()
+      .get(...values, offset)!;
   }
 
-  const hasMore = keys.length > query.limit;
-  const page = keys.slice(0, query.limit);
   const rows = rowsFor(
     db,
     page.map((k) => k.pk),

@@ -105,17 +105,30 @@ export const LibraryQuery = z
     sort: LibrarySort.default('newest'),
     /** The nextCursor of the previous page, opaque; only valid with the same filters and sort. */
     cursor: z.string().max(500).optional(),
+    /**
+     * The page starting at this position (0 = the first item) in this order and with these filters,
+     * for a grid that jumps instead of scrolling; walk on from there with its nextCursor.
+     */
+    offset: z.number().int().nonnegative().optional(),
     limit: z.number().int().min(1).max(libraryLimits.maxPageSize).default(100),
   })
-  .strict();
+  .strict()
+  .refine((query) => query.cursor === undefined || query.offset === undefined, {
+    message: 'give either a cursor or an offset, not both',
+    path: ['offset'],
+  });
 export type LibraryQuery = z.input<typeof LibraryQuery>;
 
 export const LibraryPage = z.object({
   items: z.array(ImageSummary),
   nextCursor: z.string().nullable(),
-  /** Counted on the first page only (no cursor), so scrolling stays cheap. */
+  /**
+   * Given on every page asked for without a cursor (the first page, or one at an offset), so walking
+   * on stays cheap. Exact for the whole library or trash; for a filtered or searched list, the matches
+   * known to exist, counted up to libraryLimits.countCap or to the end of this page if that is further.
+   */
   total: z.number().int().optional(),
-  /** True when a filtered or searched total stopped at libraryLimits.countCap: show it as "1,000+". */
+  /** True when a filtered or searched list has more matches than total: show it as "1,000+". */
   totalCapped: z.boolean().optional(),
 });
 export type LibraryPage = z.infer<typeof LibraryPage>;
