@@ -22,8 +22,15 @@ export interface StudioProcess {
  * `npm run test:e2e`).
  */
 export async function startStudio(
-  options: { dataDir?: string; simTimeScale?: number; env?: Record<string, string> } = {},
+  options: {
+    dataDir?: string;
+    simTimeScale?: number;
+    env?: Record<string, string>;
+    /** Another checkout to run (a bench's baseline); this one by default. */
+    root?: string;
+  } = {},
 ): Promise<StudioProcess> {
+  const root = options.root ?? projectRoot;
   const dataDir = options.dataDir ?? mkdtempSync(join(tmpdir(), 'studio-e2e-'));
   const env = { ...process.env, ...options.env };
   delete env.SEGMIND_API_KEY;
@@ -31,7 +38,7 @@ export async function startStudio(
   const child: ChildProcess = spawn(
     process.execPath,
     [
-      join(projectRoot, 'src/main/web/start-web.ts'),
+      join(root, 'src/main/web/start-web.ts'),
       '--port',
       '0',
       '--data-dir',
@@ -39,7 +46,7 @@ export async function startStudio(
       '--sim-time-scale',
       String(options.simTimeScale ?? 0.05),
     ],
-    { cwd: projectRoot, env, stdio: ['ignore', 'pipe', 'pipe'] },
+    { cwd: root, env, stdio: ['ignore', 'pipe', 'pipe'] },
   );
   let output = '';
   const openUrl = await new Promise<string>((resolveUrl, reject) => {

@@ -83,31 +83,22 @@ export function remixImage(image: Pick<ImageSummary, 'id' | 'sha256' | 'bytes' |
 /**
  * The single-key shortcuts shared by the grid and the image views: 1-5 rate (0 clears), F favourites,
  * R remixes, Delete (or Backspace on a Mac keyboard) trashes. Keys with Ctrl, Cmd or Alt are left to
- * the browser and the app. Returns whether the key was one of ours.
+ * the browser and the app. Returns the action's promise when the key was one of ours, else null.
  */
 export function imageShortcut(
   event: { key: string; ctrlKey: boolean; metaKey: boolean; altKey: boolean },
   items: ImageSummary[],
   options: { trashed: boolean; onRemix?: () => void },
-): boolean {
-  if (event.ctrlKey || event.metaKey || event.altKey || items.length === 0) return false;
+): Promise<unknown> | null {
+  if (event.ctrlKey || event.metaKey || event.altKey || items.length === 0) return null;
   const ids = items.map((item) => item.id);
-  if (/^[0-5]$/.test(event.key)) {
-    void rateImages(ids, Number(event.key));
-    return true;
-  }
+  if (/^[0-5]$/.test(event.key)) return rateImages(ids, Number(event.key));
   const key = event.key.toLowerCase();
-  if (key === 'f') {
-    void toggleFavourite(items);
-    return true;
-  }
+  if (key === 'f') return toggleFavourite(items);
   if (key === 'r' && items.length === 1) {
     if (remixImage(items[0]!)) options.onRemix?.();
-    return true;
+    return Promise.resolve();
   }
-  if ((event.key === 'Delete' || event.key === 'Backspace') && !options.trashed) {
-    void trashWithUndo(ids);
-    return true;
-  }
-  return false;
+  if ((event.key === 'Delete' || event.key === 'Backspace') && !options.trashed) return trashWithUndo(ids);
+  return null;
 }

@@ -100,6 +100,7 @@ function EmptyState() {
 
 export function LibraryPanel() {
   const total = useLibrary((state) => state.total);
+  const capped = useLibrary((state) => state.totalCapped);
   const trashed = useLibrary((state) => state.filters.trashed);
   const [dropping, setDropping] = useState(false);
   const [importNote, setImportNote] = useState<{ ok: boolean; text: string } | null>(null);
@@ -148,7 +149,9 @@ export function LibraryPanel() {
         <h2 id="library-heading">{trashed ? 'Trash' : 'Images'}</h2>
         {total !== null && (
           <span className="muted" aria-live="polite">
-            {total.toLocaleString()} image{total === 1 ? '' : 's'}
+            {capped
+              ? `over ${total.toLocaleString()} images`
+              : `${total.toLocaleString()} image${total === 1 ? '' : 's'}`}
           </span>
         )}
       </div>
