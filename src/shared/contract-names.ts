@@ -49,6 +49,8 @@ export const methodNames = [
   'os:revealDataDir',
   'os:copyImage',
   'os:startDrag',
+  'os:saveImage',
+  'os:openImage',
   'os:exportImages',
   'os:backupLibrary',
   'os:restoreLibrary',

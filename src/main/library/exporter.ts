@@ -5,12 +5,12 @@ import { Readable } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
 import yazl from 'yazl';
 import type { ImageRecord } from '../../shared/api/library.ts';
+import { downloadNameOf } from '../../shared/download-name.ts';
 import { AppError } from '../../shared/rpc.ts';
 import { writeFileAtomic } from './atomic-write.ts';
 import { embedRecipe, recipeKeyword, type EmbeddedRecipe } from './embedded-recipe.ts';
 import { type ExportedImage, sidecarCsv, sidecarJson, sidecarNames } from './export-sidecars.ts';
 import type { FileStore } from './file-store.ts';
-import { extensionOf } from './image-format.ts';
 
 export interface ExportDeps {
   store: FileStore;
@@ -32,18 +32,6 @@ export function recipeOf(record: ImageRecord): EmbeddedRecipe {
     outputIndex: record.outputIndex,
     createdAt: record.createdAt,
   };
-}
-
-function fileNameFor(record: ImageRecord): string {
-  const date = new Date(record.createdAt).toISOString().slice(0, 10);
-  const slug = record.prompt
-    .normalize('NFKD')
-    .toLowerCase()
-    .replace(/[^a-z0-9]+/g, '-')
-    .replace(/^-+|-+$/g, '')
-    .slice(0, 48)
-    .replace(/-+$/, '');
-  return `${date}_${slug || 'image'}_${record.id.slice(-8)}${extensionOf[record.format]}`;
 }
 
 /** Reads the original and returns it with the recipe written into its metadata. */
@@ -77,7 +65,7 @@ export async function exportToFolder(deps: ExportDeps, ids: string[], destinatio
   const records = deps.records(ids);
   const exported: ExportedImage[] = [];
   for (const record of records) {
-    const file = fileNameFor(record);
+    const file = downloadNameOf(record);
     const { bytes, embedded } = await withRecipe(deps.store, record);
     await writeFileAtomic(path.join(dir, file), bytes);
     exported.push({ file, record, recipe: recipeOf(record), embedded });
@@ -107,7 +95,7 @@ export async function exportToZip(deps: ExportDeps, ids: string[], destination: 
   const exported: ExportedImage[] = [];
   const mtime = new Date(deps.now());
   for (const record of records) {
-    const file = fileNameFor(record);
+    const file = downloadNameOf(record);
     const entry: ExportedImage = { file, record, recipe: recipeOf(record), embedded: true };
     exported.push(entry);
     zip.addReadStreamLazy(file, { compress: false, mtime }, (callback) => {

@@ -23,6 +23,9 @@ export function createWebOsHandlers(library: Library, dataDir: string): HandlerM
     'os:copyImage': desktopOnly,
     'os:startDrag': desktopOnly,
     'os:openExternal': desktopOnly,
+    // The page downloads the original itself (an <a download> on its media URL).
+    'os:saveImage': desktopOnly,
+    'os:openImage': desktopOnly,
     'os:exportImages': ({ ids, as }) => {
       const name = `ideogram-studio-export-${stamp()}`;
       return library.export(ids, join(dataDir, 'exports', as === 'zip' ? `${name}.zip` : name), as);

@@ -17,6 +17,13 @@ export const osApi = {
     z.object({ ids: z.array(ImageId).min(1).max(100) }).strict(),
     z.object({ ok: z.literal(true) }),
   ),
+  /** Asks where with the save dialog, then writes the original there; the page names only the image. */
+  'os:saveImage': defineMethod(
+    z.object({ id: ImageId }).strict(),
+    z.union([z.object({ path: z.string() }), Canceled]),
+  ),
+  /** Opens the original in the system's own image viewer. */
+  'os:openImage': defineMethod(z.object({ id: ImageId }).strict(), z.object({ ok: z.literal(true) })),
   /** Asks where (a folder or a .zip), then exports; the page never handles a path. */
   'os:exportImages': defineMethod(
     z.object({ ids: z.array(ImageId).min(1).max(10_000), as: z.enum(['folder', 'zip']) }).strict(),

@@ -1,4 +1,4 @@
-import { useEffect, useRef, type ReactNode } from 'react';
+import { useEffect, useRef, type KeyboardEvent, type ReactNode } from 'react';
 
 interface ModalProps {
   title: string;
@@ -7,10 +7,12 @@ interface ModalProps {
   children: ReactNode;
   actions?: ReactNode;
   className?: string;
+  /** Keys for the whole dialog (an image view's arrows), wherever the focus is inside it. */
+  onKeyDown?(event: KeyboardEvent<HTMLDialogElement>): void;
 }
 
 /** A native <dialog>: the browser traps focus, closes on Escape and restores focus afterwards. */
-export function Modal({ title, open, onClose, children, actions, className }: ModalProps) {
+export function Modal({ title, open, onClose, children, actions, className, onKeyDown }: ModalProps) {
   const ref = useRef<HTMLDialogElement>(null);
   useEffect(() => {
     const dialog = ref.current;
@@ -24,6 +26,7 @@ export function Modal({ title, open, onClose, children, actions, className }: Mo
       className={`modal ${className ?? ''}`}
       aria-label={title}
       onClose={onClose}
+      onKeyDown={onKeyDown}
       onClick={(event) => {
         if (event.target === ref.current) onClose();
       }}
