@@ -8,6 +8,7 @@ import { createJobEngine, type JobEngine } from './jobs/job-engine.ts';
 import { createJobHandlers } from './jobs/handlers.ts';
 import { openDatabase } from './library/database.ts';
 import { createLibraryHandlers } from './library/handlers.ts';
+import { createLineageHandlers } from './library/lineage-handlers.ts';
 import { createFileLogger, type Logger } from './logging/logger.ts';
 import { createLibrary, type Library } from './library/library.ts';
 import { resolveMediaRequest } from './library/media-route.ts';
@@ -192,6 +193,7 @@ export async function createAppServices(options: AppServicesOptions): Promise<Ap
     }),
     ...createJobHandlers(engine),
     ...createLibraryHandlers(library),
+    ...createLineageHandlers(library),
     ...options.osHandlers(library),
   };
 

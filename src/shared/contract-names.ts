@@ -45,6 +45,8 @@ export const methodNames = [
   'library:removeFromCollection',
   'library:stats',
   'library:checkIntegrity',
+  'library:lineage',
+  'library:family',
   'os:revealImage',
   'os:revealDataDir',
   'os:copyImage',

@@ -224,5 +224,6 @@ function recipeFor(
     jobId: row.id,
     outputIndex,
     createdAt,
+    parentJobId: row.parent_id,
   };
 }

@@ -17,6 +17,8 @@ export interface Recipe {
   jobId?: string | null;
   outputIndex?: number;
   createdAt?: number;
+  /** The job a variation varies (jobs.parent_id): its images are this one's parents. */
+  parentJobId?: string | null;
 }
 
 export interface SummaryRow {

@@ -15,6 +15,7 @@ import {
   type LibraryStats,
   type SourceInfo,
 } from '../../shared/api/library.ts';
+import type { Family, Lineage } from '../../shared/api/lineage.ts';
 import { AppError } from '../../shared/rpc.ts';
 import * as actions from './library-actions.ts';
 import { createBackup, restoreBackup } from './backup.ts';
@@ -27,6 +28,7 @@ import { getRecord, insertImageRow, type Recipe } from './image-rows.ts';
 import { importItems, itemsFromPaths } from './importer.ts';
 import { checkIntegrity } from './integrity.ts';
 import { listImages } from './library-query.ts';
+import { familyOf, lineageOf, recordLineage } from './lineage.ts';
 import { libraryStats } from './library-stats.ts';
 import { prepareImage, prepareImageFile, type PreparedImage } from './prepare-image.ts';
 import { removeStaleTempFiles } from './temp-files.ts';
@@ -159,6 +161,7 @@ export function createLibrary({ db, dataDir, now = Date.now }: LibraryOptions) {
     /** Synchronous: call it inside your own db.transaction; idempotent on (jobId, outputIndex). */
     insertGenerated(prepared: PreparedImage, recipe: Recipe): ImageRecord {
       const { id, inserted } = insertImageRow(db, prepared, recipe, 'generated', now());
+      if (inserted) recordLineage(db, id, recipe);
       claims.release(prepared.sha256);
       // Emitted after the caller's transaction could still roll back; listeners only refresh views.
       if (inserted) queueMicrotask(() => emit('added', [id]));
@@ -194,6 +197,8 @@ export function createLibrary({ db, dataDir, now = Date.now }: LibraryOptions) {
     },
 
     list: (query: LibraryQuery): LibraryPage => listImages(db, query),
+    lineage: (id: string): Lineage => lineageOf(db, id),
+    family: (id: string): Family => familyOf(db, id),
     get: (id: string): ImageRecord => getRecord(db, id),
 
     async fileFor(id: string, variant: ImageVariant): Promise<LibraryFile> {

@@ -1,7 +1,7 @@
 import { useRef, useState, type KeyboardEvent } from 'react';
 import type { ImageRecord } from '../../../../shared/api/library.ts';
 import { isModelId, type ModelId } from '../../../../shared/models/index.ts';
-import { call } from '../../bridge/api.ts';
+import { call, StudioError } from '../../bridge/api.ts';
 import { Modal } from '../../app/modal.tsx';
 import { ErrorState, LoadingState } from '../../app/states.tsx';
 import { useCompose } from '../compose/compose-store.ts';
@@ -9,7 +9,9 @@ import { imageShortcut, remixImage } from '../library/image-actions.ts';
 import { useLibrary } from '../library/library-store.ts';
 import { useDetail } from './detail-store.ts';
 import { ImageTags, ImageCollections } from './image-organise.tsx';
+import { FamilyDialog } from './family-dialog.tsx';
 import { ImageViewer, type ViewerKeys } from './image-viewer.tsx';
+import { LineageSection } from './lineage-section.tsx';
 import { ParamsTable } from './params-table.tsx';
 import { copyImage, isDesktop, revealImage } from '../../lib/desktop.ts';
 import { messageOf } from '../../lib/errors.ts';
@@ -43,6 +45,28 @@ function Rating({ record }: { record: ImageRecord }) {
   );
 }
 
+/**
+ * Four new seeds of this recipe. The job that made the image is named as their parent, so the
+ * variations know where they come from; an image whose job is gone (pruned, or made on another
+ * machine) still gets its variations, without the link.
+ */
+async function makeVariations(record: ImageRecord) {
+  const input = {
+    model: record.model as ModelId,
+    params: { ...record.params, prompt: record.prompt },
+    count: 4,
+  };
+  if (!record.jobId) return call('jobs:variations', input);
+  try {
+    return await call('jobs:variations', { ...input, parentId: record.jobId });
+  } catch (error) {
+    if (error instanceof StudioError && (error.code === 'not_found' || error.code === 'validation')) {
+      return call('jobs:variations', input);
+    }
+    throw error;
+  }
+}
+
 export function DetailDialog() {
   const detailId = useDetail((state) => state.detailId);
   const record = useDetail((state) => state.record);
@@ -56,6 +80,7 @@ export function DetailDialog() {
   const [copyFailed, setCopyFailed] = useState(false);
   const [lightbox, setLightbox] = useState(false);
   const viewerKeys = useRef<ViewerKeys>(null);
+  const [familyOf, setFamilyOf] = useState<string | null>(null);
   const index = detailId ? libraryWindow.indexOf(detailId) : -1;
   const step = (delta: number) =>
     void useLibrary
@@ -222,15 +247,7 @@ export function DetailDialog() {
                     type="button"
                     className="btn btn-small"
                     onClick={() =>
-                      void act(
-                        () =>
-                          call('jobs:variations', {
-                            model: record.model as ModelId,
-                            params: { ...record.params, prompt: record.prompt },
-                            count: 4,
-                          }),
-                        'Four variations are in the queue.',
-                      )
+                      void act(() => makeVariations(record), 'Four variations are in the queue.')
                     }
                   >
                     4 variations
@@ -254,6 +271,7 @@ export function DetailDialog() {
               </div>
               <ImageTags record={record} />
               <ImageCollections record={record} />
+              <LineageSection id={record.id} onFamily={() => setFamilyOf(record.id)} />
               <div className="detail-actions">
                 {record.trashedAt === null ? (
                   <button
@@ -286,6 +304,7 @@ export function DetailDialog() {
           )}
         </div>
       )}
+      <FamilyDialog id={familyOf} onClose={() => setFamilyOf(null)} />
     </Modal>
   );
 }
