@@ -5,6 +5,7 @@ import type Database from 'better-sqlite3';
 import {
   libraryLimits,
   type Collection,
+  type ImageFormat,
   type ImageRecord,
   type ImageVariant,
   type ImportResult,
@@ -25,10 +26,12 @@ import { createBlobClaims, removeUnreferencedBlobs } from './blob-cleanup.ts';
 import { createFileStore, sha256Of } from './file-store.ts';
 import { mimeOf } from './image-format.ts';
 import { getRecord, insertImageRow, type Recipe } from './image-rows.ts';
-import { importItems, itemsFromPaths } from './importer.ts';
+import { importItems, itemsFromPaths, type ImportItem } from './importer.ts';
+import { looksLikeZip } from './zip-reader.ts';
+import { itemsFromZip } from './archive-import.ts';
 import { checkIntegrity } from './integrity.ts';
 import { listImages } from './library-query.ts';
-import { familyOf, lineageOf, recordLineage } from './lineage.ts';
+import { edgesOf, familyOf, lineageOf, recordLineage } from './lineage.ts';
 import { libraryStats } from './library-stats.ts';
 import { prepareImage, prepareImageFile, type PreparedImage } from './prepare-image.ts';
 import { removeStaleTempFiles } from './temp-files.ts';
@@ -247,20 +250,53 @@ export function createLibrary({ db, dataDir, now = Date.now }: LibraryOptions) {
     removeFromCollection: (id: number, ids: string[]) =>
       updated(collections.removeFromCollection(db, id, ids)),
 
-    importFiles(files: { name: string; bytes: Uint8Array }[]): Promise<ImportResult> {
-      return importItems(
-        importDeps,
-        files.map((f) => ({ name: f.name, read: async () => ({ bytes: f.bytes }) })),
-      );
+    /** Uploaded files; a zip among them (our own export, or any zip of images) is opened and imported. */
+    async importFiles(files: { name: string; bytes: Uint8Array }[]): Promise<ImportResult> {
+      const items: ImportItem[] = [];
+      const refused: ImportResult['refused'] = [];
+      const closers: (() => void)[] = [];
+      for (const file of files) {
+        if (!looksLikeZip(file.bytes)) {
+          items.push({ name: file.name, read: async () => ({ bytes: file.bytes }) });
+          continue;
+        }
+        try {
+          const zip = await itemsFromZip(Buffer.from(file.bytes), file.name);
+          items.push(...zip.items);
+          refused.push(...zip.refused);
+          closers.push(zip.close);
+        } catch (error) {
+          refused.push({ name: file.name, reason: error instanceof Error ? error.message : String(error) });
+        }
+      }
+      try {
+        return await importItems(importDeps, items, refused);
+      } finally {
+        for (const close of closers) close();
+      }
     },
 
     async importPaths(paths: string[]): Promise<ImportResult> {
-      const { items, refused } = await itemsFromPaths(paths);
-      return importItems(importDeps, items, refused);
+      const { items, refused, close } = await itemsFromPaths(paths);
+      try {
+        return await importItems(importDeps, items, refused);
+      } finally {
+        close();
+      }
     },
 
     export(ids: string[], destination: string, as: 'folder' | 'zip') {
-      const deps = { store, now, records: (wanted: string[]) => wanted.map((id) => getRecord(db, id)) };
+      const deps = {
+        store,
+        now,
+        records: (wanted: string[]) => wanted.map((id) => getRecord(db, id)),
+        lineage: (id: string) => edgesOf(db, id),
+        sourceFormat: (sha256: string) =>
+          db
+            .prepare<[string], ImageFormat>('SELECT format FROM blobs WHERE sha256 = ?')
+            .pluck()
+            .get(sha256) ?? null,
+      };
       return as === 'zip' ? exportToZip(deps, ids, destination) : exportToFolder(deps, ids, destination);
     },
 

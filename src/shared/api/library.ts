@@ -146,7 +146,8 @@ export type Collection = z.infer<typeof Collection>;
 export const UploadedFile = z
   .object({
     name: FileName,
-    dataBase64: z.string().min(1).max(base64Length(libraryLimits.maxImageBytes)),
+    // An image, or an export zip of many (each image in it is held to maxImageBytes on import).
+    dataBase64: z.string().min(1).max(base64Length(libraryLimits.maxImportBatchBytes)),
   })
   .strict();
 
