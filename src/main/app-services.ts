@@ -37,6 +37,7 @@ const rateLimits = {
   'library:restoreBackup': { burst: 2, perSecond: 0.2 },
   'library:checkIntegrity': { burst: 3, perSecond: 0.5 },
   'os:exportImages': { burst: 5, perSecond: 1 },
+  'os:importImages': { burst: 5, perSecond: 1 },
   'os:backupLibrary': { burst: 2, perSecond: 0.2 },
   'os:restoreLibrary': { burst: 2, perSecond: 0.2 },
   'jobs:create': { burst: 50, perSecond: 10 },

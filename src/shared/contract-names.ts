@@ -53,6 +53,7 @@ export const methodNames = [
   'os:startDrag',
   'os:saveImage',
   'os:openImage',
+  'os:importImages',
   'os:exportImages',
   'os:backupLibrary',
   'os:restoreLibrary',

@@ -49,7 +49,27 @@ export function createElectronOsHandlers(
       window.webContents.startDrag({ file: files[0]!, files, icon: nativeImage.createFromPath(icon) });
       return { ok: true };
     },
-    'os:exportImages': async ({ ids, as }) => {
+    'os:importImages': async () => {
+      const window = getWindow();
+      const options: OpenDialogOptions = {
+        title: 'Import images or an Ideogram Studio export',
+        buttonLabel: 'Import',
+        properties: ['openFile', 'multiSelections'],
+        filters: [{ name: 'Images and export zips', extensions: ['png', 'jpg', 'jpeg', 'webp', 'zip'] }],
+      };
+      const answer = window
+        ? await dialog.showOpenDialog(window, options)
+        : await dialog.showOpenDialog(options);
+      if (answer.canceled || answer.filePaths.length === 0) return { canceled: true as const };
+      const result = await library.importPaths(answer.filePaths);
+      return {
+        imported: result.imported.length - result.duplicates,
+        duplicates: result.duplicates,
+        refused: result.refused,
+      };
+    },
+    'os:exportImages': async ({ ids: given, all, as }) => {
+      const ids = all ? library.allIds() : (given ?? []);
       const stamp = new Date().toISOString().slice(0, 10);
       const target =
         as === 'zip'

@@ -285,6 +285,9 @@ export function createLibrary({ db, dataDir, now = Date.now }: LibraryOptions) {
       }
     },
 
+    /** Every image, live and trashed, oldest first: what "export all" moves. */
+    allIds: (): string[] => db.prepare<[], string>('SELECT id FROM images ORDER BY pk').pluck().all(),
+
     export(ids: string[], destination: string, as: 'folder' | 'zip') {
       const deps = {
         store,

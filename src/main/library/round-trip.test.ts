@@ -76,13 +76,7 @@ async function seen(library: Library) {
     const items = library.list({ trashed, limit: 500 }).items;
     return Promise.all(
       items.map(async (item) => {
-        const {
-          sha256: _sha,
-          bytes: _bytes,
-          snippet: _snippet,
-          source: _source,
-          ...record
-        } = library.get(item.id);
+        const { sha256: _sha, bytes: _bytes, source: _source, ...record } = library.get(item.id);
         const named = (ref: unknown): unknown => {
           if (typeof ref !== 'string' || !ref.startsWith('local:')) return ref;
           const sha = ref.slice(6);

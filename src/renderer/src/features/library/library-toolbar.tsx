@@ -152,7 +152,10 @@ export function LibraryToolbar() {
           }}
         />
       </label>
-      <label className="toolbar-check" title="Also look in what images were told to leave out (or type negative:word to look only there)">
+      <label
+        className="toolbar-check"
+        title="Also look in what images were told to leave out (or type negative:word to look only there)"
+      >
         <input
           type="checkbox"
           checked={filters.negative}
