@@ -164,6 +164,7 @@ export class GridView {
     scrollTop: number,
     clientHeight: number,
   ): { scrollTop: number | null; want: [number, number] } {
+    this.catchUp(scrollTop, clientHeight);
     const overscan = clientHeight;
     const top = scrollTop - this.offsetY - overscan;
     const bottom = scrollTop - this.offsetY + clientHeight + overscan;
@@ -221,6 +222,28 @@ export class GridView {
     const changed = corrected !== scrollTop;
     if (changed) this.lastScrollTop = corrected;
     return { scrollTop: changed ? corrected : null, want: [from, to] };
+  }
+
+  /**
+   * A scroll that outran the fetching (a fast wheel, a held arrow key) leaves the laid-out rows
+   * screens away from the viewport. Walking page after page to lay out what the user flew past
+   * would keep the screen empty for seconds: instead the view re-anchors at the position the
+   * distance stands for, and only what is on screen is fetched.
+   */
+  private catchUp(scrollTop: number, clientHeight: number): void {
+    const layout = this.layout;
+    if (layout.rows.length === 0) return;
+    const gap = 2 * clientHeight;
+    const top = layout.top + this.offsetY;
+    const bottom = layout.bottom + this.offsetY;
+    let index: number | null = null;
+    if (scrollTop > bottom + gap && !layout.reachesEnd) {
+      index = layout.end + Math.round(((scrollTop - bottom) / this.pitch) * this.meanPerRow);
+    } else if (scrollTop + clientHeight < top - gap && !layout.reachesStart) {
+      index = layout.first!.start - Math.round(((top - scrollTop) / this.pitch) * this.meanPerRow);
+    }
+    if (index === null) return;
+    this.anchorAt(Math.max(0, Math.min(this.count - 1, index)), scrollTop);
   }
 
   private learn(): void {
