@@ -100,12 +100,8 @@ export function BulkActions() {
               </select>
             </label>
           )}
-          {ids.length === 2 && (
-            <button
-              type="button"
-              className="btn btn-small"
-              onClick={() => void openCompare([ids[0] as string, ids[1] as string])}
-            >
+          {ids.length >= 2 && ids.length <= 4 && (
+            <button type="button" className="btn btn-small" onClick={() => void openCompare(ids)}>
               Compare
             </button>
           )}

@@ -123,6 +123,7 @@ export function LibraryPanel() {
               : `${total.toLocaleString()} image${total === 1 ? '' : 's'}`}
           </span>
         )}
+        <LibraryTransfer onNote={setImportNote} />
       </div>
       <LibraryToolbar />
       <EmptyTrashBar />
