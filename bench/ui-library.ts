@@ -49,6 +49,8 @@ export interface UiLibraryOptions {
   rows: number;
   /** Every nth row's prompt gets this word, for a search with a known number of matches. */
   marker?: { word: string; every: number };
+  /** Every nth row gets this negative prompt (a word no prompt holds), for negative: searches. */
+  negative?: { text: string; every: number };
   seed?: number;
   /** A schema older than this tree's, so an older build (a bench baseline) can open the file too. */
   migrations?: Migration[];
@@ -89,6 +91,7 @@ export async function buildUiLibrary(dataDir: string, options: UiLibraryOptions)
         {
           model: i % 3 === 0 ? 'ideogram-4' : 'ideogram-3',
           prompt: `${marked ? `${options.marker!.word} ` : ''}${sentence(6 + Math.floor(random() * 10))}`,
+          negativePrompt: options.negative && i % options.negative.every === 0 ? options.negative.text : null,
           params: {},
           seed: 100 + Math.floor(random() * 999_000),
           jobId: `bench-ui-${i}`,

@@ -25,7 +25,9 @@ export function Modal({ title, open, onClose, children, actions, className, onKe
       ref={ref}
       className={`modal ${className ?? ''}`}
       aria-label={title}
-      onClose={onClose}
+      // A dialog opened inside this one (a family tree over an image) closes on its own: React passes
+      // its close event up the component tree, which must not close this one too.
+      onClose={(event) => event.target === event.currentTarget && onClose()}
       onKeyDown={onKeyDown}
       onClick={(event) => {
         if (event.target === ref.current) onClose();

@@ -67,7 +67,9 @@ export async function applyLibraryChange(change: LibraryChange): Promise<void> {
     scheduleAdded();
     return;
   }
-  if (filters.sort === 'rating' || visible.length > 100) {
+  // An image coming back into view (restored from the trash, tagged into this filter) is not
+  // held yet: only a refresh of the place the user looks at can show it.
+  if (filters.sort === 'rating' || visible.length > 100 || visible.length < change.ids.length) {
     scheduleReload();
     return;
   }

@@ -303,6 +303,8 @@ export function LibraryGrid() {
   function reveal(index: number) {
     const element = scroller.current;
     if (!element) return;
+    // findEnd may have just learnt the real count: the view must know it before mapping to it.
+    view.grow(useLibrary.getState().total ?? 0);
     const row = view.layout.rowOf(index);
     if (row) {
       const y = row.top + view.offsetY;

@@ -121,13 +121,13 @@ export const useLibrary = create<LibraryState>()((set, get) => {
   let center = 0;
 
   /** What a page says about the size of the result: an exact count, or at least this many. */
-  function learnTotal(page: LibraryPage, offset: number): Partial<LibraryState> {
+  function learnTotal(page: LibraryPage, offset: number, before = get().total ?? 0): Partial<LibraryState> {
     const known = offset + page.items.length;
     if (page.total === undefined) {
-      return { total: Math.max(get().total ?? 0, known), totalCapped: page.nextCursor !== null };
+      return { total: Math.max(before, known), totalCapped: page.nextCursor !== null };
     }
     if (!page.totalCapped) return { total: page.total, totalCapped: false };
-    return { total: Math.max(get().total ?? 0, page.total), totalCapped: true };
+    return { total: Math.max(before, page.total), totalCapped: true };
   }
 
   function fetchPage(page: number): Promise<void> {
@@ -233,7 +233,8 @@ export const useLibrary = create<LibraryState>()((set, get) => {
         const ids = new Set(window.ids());
         const kept = new Set([...get().selected].filter((id) => ids.has(id)));
         set({
-          ...learnTotal(answers[0]!, 0),
+          // A new answer: what the previous query counted says nothing about this one.
+          ...learnTotal(answers[0]!, 0, 0),
           window,
           itemsVersion: get().itemsVersion + 1,
           revision: get().revision + 1,
