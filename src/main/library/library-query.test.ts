@@ -1,8 +1,10 @@
 import { afterEach, describe, expect, it } from 'vitest';
-import { libraryApi, libraryLimits, type LibraryQuery } from '../../shared/api/library.ts';
+import { libraryApi, libraryLimits, type LibraryPage, type LibraryQuery } from '../../shared/api/library.ts';
 import { AppError } from '../../shared/rpc.ts';
 import { mulberry32 } from '../simulator/seeded-random.ts';
+import { asReadable } from './db-handles.ts';
 import { insertImageRow } from './image-rows.ts';
+import { listImages } from './library-query.ts';
 import { makeTempLibrary } from './test-support/fixtures.ts';
 
 const libs: ReturnType<typeof makeTempLibrary>[] = [];
@@ -57,16 +59,17 @@ function seededLibrary(rows: number, seed: number) {
     true,
   );
   library.trash(ids.filter(() => random() < 0.05));
-  return l;
+  const list = (query: LibraryQuery) => listImages(asReadable(db), query);
+  return { ...l, list };
 }
 
 /** Every id of a list, in order, by walking cursors from the first page. */
-function walk(library: ReturnType<typeof makeTempLibrary>['library'], query: LibraryQuery): string[] {
+function walk(list: (query: LibraryQuery) => LibraryPage, query: LibraryQuery, limit = 500): string[] {
   const ids: string[] = [];
-  let page = library.list({ ...query, limit: 500 });
+  let page = list({ ...query, limit });
   ids.push(...page.items.map((i) => i.id));
   while (page.nextCursor) {
-    page = library.list({ ...query, limit: 500, cursor: page.nextCursor });
+    page = list({ ...query, limit, cursor: page.nextCursor });
     ids.push(...page.items.map((i) => i.id));
   }
   return ids;
@@ -86,10 +89,10 @@ describe('list at a position (offset)', () => {
   ];
 
   it('returns the page that starts at the offset, in every order, filter and search, and walks on', () => {
-    const { library } = seededLibrary(2_600, 14);
+    const { list } = seededLibrary(2_600, 14);
     const random = mulberry32(99);
     for (const query of queries) {
-      const all = walk(library, query);
+      const all = walk(list, query);
       expect(all.length, JSON.stringify(query)).toBeGreaterThan(20);
       const offsets = [
         0,
@@ -99,14 +102,14 @@ describe('list at a position (offset)', () => {
         ...Array.from({ length: 6 }, () => Math.floor(random() * all.length)),
       ];
       for (const offset of offsets) {
-        const page = library.list({ ...query, offset, limit: 7 });
+        const page = list({ ...query, offset, limit: 7 });
         expect(
           page.items.map((i) => i.id),
           `${JSON.stringify(query)} at ${offset}`,
         ).toEqual(all.slice(offset, offset + 7));
         expect(page.nextCursor !== null).toBe(offset + 7 < all.length);
         if (page.nextCursor) {
-          const next = library.list({ ...query, cursor: page.nextCursor, limit: 5 });
+          const next = list({ ...query, cursor: page.nextCursor, limit: 5 });
           expect(next.items.map((i) => i.id)).toEqual(all.slice(offset + 7, offset + 12));
         }
       }
@@ -114,13 +117,13 @@ describe('list at a position (offset)', () => {
   });
 
   it('gives the exact total for the library and trash, and a known-to-exist total for filtered lists', () => {
-    const { library } = seededLibrary(2_600, 15);
+    const { list } = seededLibrary(2_600, 15);
     let cappedPages = 0;
     for (const query of queries) {
-      const all = walk(library, query);
+      const all = walk(list, query);
       const filtered = Object.keys(query).some((k) => k !== 'sort' && k !== 'trashed');
       for (const offset of [0, 400, 950, 1_500, all.length - 3, all.length, all.length + 50]) {
-        const page = library.list({ ...query, offset, limit: 100 });
+        const page = list({ ...query, offset, limit: 100 });
         const end = Math.min(all.length, offset + 100);
         if (!filtered || all.length <= Math.max(libraryLimits.countCap, end)) {
           expect(page.total, `${JSON.stringify(query)} at ${offset}`).toBe(all.length);
@@ -134,18 +137,39 @@ describe('list at a position (offset)', () => {
         }
       }
       // Walking on from a cursor does not count again.
-      const first = library.list({ ...query, limit: 10 });
-      expect(library.list({ ...query, limit: 10, cursor: first.nextCursor! }).total).toBeUndefined();
+      const first = list({ ...query, limit: 10 });
+      expect(list({ ...query, limit: 10, cursor: first.nextCursor! }).total).toBeUndefined();
     }
     expect(cappedPages).toBeGreaterThan(0);
   });
 
+  it('sorts a search by rating exactly as a full sort would, early stop or not', () => {
+    const { list, db } = seededLibrary(2_600, 17);
+    const bySql = db.prepare<[string], string>(
+      `SELECT i.id FROM images i WHERE i.trashed_at IS NULL
+         AND i.pk IN (SELECT rowid FROM images_fts WHERE images_fts MATCH ?) ORDER BY i.rating DESC, i.pk DESC`,
+    );
+    // Common words stop early on their top-rated matches; "tide owl" has few and is read to the end.
+    for (const [search, fts] of [
+      ['fox ', '"fox"'],
+      ['ne', '"ne"*'],
+      ['tide owl ', '"tide" "owl"'],
+    ] as const) {
+      // Pages of 10 stop early on the top rating; pages of 500 read every match and sort.
+      expect(walk(list, { search, sort: 'rating' }, 10), search).toEqual(bySql.pluck().all(fts));
+      expect(walk(list, { search, sort: 'rating' }), search).toEqual(bySql.pluck().all(fts));
+    }
+    // With no image rated 5 the best is 4, and the early stop still holds.
+    db.prepare('UPDATE images SET rating = 4 WHERE rating = 5').run();
+    expect(walk(list, { search: 'fox ', sort: 'rating' }, 10)).toEqual(bySql.pluck().all('"fox"'));
+  });
+
   it('refuses a cursor together with an offset, and a negative or fractional offset', () => {
-    const { library } = seededLibrary(30, 16);
-    const cursor = library.list({ limit: 5 }).nextCursor!;
+    const { list } = seededLibrary(30, 16);
+    const cursor = list({ limit: 5 }).nextCursor!;
     const error = (() => {
       try {
-        library.list({ cursor, offset: 10 });
+        list({ cursor, offset: 10 });
       } catch (e) {
         return e;
       }

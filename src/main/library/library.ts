@@ -29,10 +29,11 @@ import { getRecord, insertImageRow, type Recipe } from './image-rows.ts';
 import { importItems, itemsFromPaths, type ImportItem } from './importer.ts';
 import { looksLikeZip } from './zip-reader.ts';
 import { itemsFromZip } from './archive-import.ts';
-import { checkIntegrity } from './integrity.ts';
+import { asWritable } from './db-handles.ts';
 import { listImages } from './library-query.ts';
 import { edgesOf, familyOf, lineageOf, recordLineage } from './lineage.ts';
-import { libraryStats } from './library-stats.ts';
+import { libraryCounts, libraryStats } from './library-stats.ts';
+import { createSqlReader } from './sql-reader.ts';
 import { prepareImage, prepareImageFile, type PreparedImage } from './prepare-image.ts';
 import { removeStaleTempFiles } from './temp-files.ts';
 import { createThumbnails, type ThumbnailKind } from './thumbnails.ts';
@@ -64,12 +65,15 @@ export function createLibrary({ db, dataDir, now = Date.now }: LibraryOptions) {
   const cleanup = { db, store, thumbnails, claims };
   const tempDir = path.join(dataDir, 'tmp');
   void removeStaleTempFiles(tempDir, now());
+  // Page queries run on their own thread and connection; writes stay on this one.
+  const reader = createSqlReader(db.name);
 
   function emit(kind: LibraryChange['kind'], ids: string[]): void {
     if (ids.length === 0) return;
+    const counts = libraryCounts(asWritable(db));
     for (const listener of listeners) {
       try {
-        listener({ kind, ids });
+        listener({ kind, ids, counts });
       } catch {
         // One broken listener (a closed window) must not stop the others or fail the action.
       }
@@ -199,9 +203,15 @@ export function createLibrary({ db, dataDir, now = Date.now }: LibraryOptions) {
       return { bytes: await fs.readFile(file.path), mime: file.contentType };
     },
 
-    list: (query: LibraryQuery): LibraryPage => listImages(db, query),
     lineage: (id: string): Lineage => lineageOf(db, id),
     family: (id: string): Family => familyOf(db, id),
+    async list(query: LibraryQuery): Promise<LibraryPage> {
+      // The page asks for its first page as soon as it loads, which can be before the thread is up:
+      // an unfiltered first page is an index walk of one page (under a millisecond), so it is served
+      // here rather than kept waiting.
+      if (!reader.ready && isPlainFirstPage(query)) return listImages(asWritable(db), query);
+      return reader.run('list', query);
+    },
     get: (id: string): ImageRecord => getRecord(db, id),
 
     async fileFor(id: string, variant: ImageVariant): Promise<LibraryFile> {
@@ -242,7 +252,7 @@ export function createLibrary({ db, dataDir, now = Date.now }: LibraryOptions) {
       return removeTrashed(actions.deleteTrashed(db, { trashedBefore: now() - days * 24 * 3600 * 1000 }));
     },
 
-    listCollections: (): Collection[] => collections.listCollections(db),
+    listCollections: (): Promise<Collection[]> => reader.run('collections', null),
     createCollection: (name: string) => collections.createCollection(db, name, now()),
     renameCollection: (id: number, name: string) => collections.renameCollection(db, id, name),
     deleteCollection: (id: number) => collections.deleteCollection(db, id),
@@ -311,14 +321,32 @@ export function createLibrary({ db, dataDir, now = Date.now }: LibraryOptions) {
       return { restored: restored.length, files };
     },
 
-    checkIntegrity: (): Promise<IntegrityReport> => checkIntegrity(db, store, now()),
-    stats: (): LibraryStats => libraryStats(db),
+    /**
+     * quick_check reads the whole file (9 s at a million images) and every original is looked up on
+     * disk: a thread of its own, so neither the loop nor the page's queries wait for it.
+     */
+    async checkIntegrity(): Promise<IntegrityReport> {
+      const checker = createSqlReader(db.name);
+      try {
+        return await checker.run('integrity', { imagesDir: store.root, now: now() });
+      } finally {
+        await checker.close();
+      }
+    },
+    stats: (): LibraryStats => libraryStats(asWritable(db)),
+
+    close: (): Promise<void> => reader.close(),
 
     onChange(listener: (change: LibraryChange) => void): () => void {
       listeners.add(listener);
       return () => listeners.delete(listener);
     },
   };
+}
+
+const plainKeys = new Set(['sort', 'trashed', 'limit']);
+function isPlainFirstPage(query: LibraryQuery): boolean {
+  return Object.entries(query).every(([key, value]) => value === undefined || plainKeys.has(key));
 }
 
 function unique(ids: string[]): string[] {

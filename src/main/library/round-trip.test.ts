@@ -61,8 +61,8 @@ async function richLibrary() {
   library.addToCollection(picks.id, [photo.id]);
   library.trash([gone.id]);
   const ids = [
-    ...library.list({ limit: 500 }).items.map((i) => i.id),
-    ...library.list({ trashed: true, limit: 500 }).items.map((i) => i.id),
+    ...(await library.list({ limit: 500 })).items.map((i) => i.id),
+    ...(await library.list({ trashed: true, limit: 500 })).items.map((i) => i.id),
   ];
   return { library, dir, ids };
 }
@@ -73,14 +73,15 @@ async function richLibrary() {
  */
 async function seen(library: Library) {
   const view = async (trashed: boolean) => {
-    const items = library.list({ trashed, limit: 500 }).items;
+    const items = (await library.list({ trashed, limit: 500 })).items;
+    const live = (await library.list({ limit: 500 })).items;
     return Promise.all(
       items.map(async (item) => {
         const { sha256: _sha, bytes: _bytes, source: _source, ...record } = library.get(item.id);
         const named = (ref: unknown): unknown => {
           if (typeof ref !== 'string' || !ref.startsWith('local:')) return ref;
           const sha = ref.slice(6);
-          const image = library.list({ limit: 500 }).items.find((i) => i.sha256 === sha);
+          const image = live.find((i) => i.sha256 === sha);
           return image ? `image:${image.id}` : `file:${sha}`;
         };
         const params = Object.fromEntries(
@@ -106,10 +107,10 @@ async function seen(library: Library) {
   return {
     images: await view(false),
     trash: await view(true),
-    collections: library.listCollections().map((c) => ({ name: c.name, count: c.count })),
+    collections: (await library.listCollections()).map((c) => ({ name: c.name, count: c.count })),
     counts: { images: stats.images, trashed: stats.trashed, favorites: stats.favorites },
     tags: stats.tags,
-    search: library.list({ search: 'summer' }).items.map((i) => i.id),
+    search: (await library.list({ search: 'summer' })).items.map((i) => i.id),
   };
 }
 
@@ -159,6 +160,6 @@ describe('export and import', () => {
     // The export's favourite and the local tag both stay; the higher rating wins.
     expect(record.tags).toContain('local-only');
     expect(record.favorite || record.rating >= 1).toBe(true);
-    expect(source.library.list({ limit: 500 }).items).toHaveLength(4);
+    expect((await source.library.list({ limit: 500 })).items).toHaveLength(4);
   });
 });

@@ -35,23 +35,23 @@ async function seed() {
 describe('search', () => {
   it('looks in prompts and expanded prompts, not in negative prompts', async () => {
     const { library, crowd, poster } = await seed();
-    expect(library.list({ search: 'people' }).items.map((i) => i.id)).toEqual([poster, crowd]);
-    expect(library.list({ search: 'peop' }).items.map((i) => i.id)).toEqual([poster, crowd]);
-    expect(library.list({ search: 'boats' }).items).toEqual([]);
+    expect((await library.list({ search: 'people' })).items.map((i) => i.id)).toEqual([poster, crowd]);
+    expect((await library.list({ search: 'peop' })).items.map((i) => i.id)).toEqual([poster, crowd]);
+    expect((await library.list({ search: 'boats' })).items).toEqual([]);
   });
 
   it('looks in negative prompts when asked: negative:word alone, or the checkbox for every word', async () => {
     const { library, crowd, empty, poster } = await seed();
-    expect(library.list({ search: 'negative:people' }).items.map((i) => i.id)).toEqual([empty]);
-    expect(library.list({ search: 'NEGATIVE:boa' }).items.map((i) => i.id)).toEqual([empty]);
-    expect(library.list({ search: 'beach negative:people' }).items.map((i) => i.id)).toEqual([empty]);
-    expect(library.list({ search: 'market negative:people' }).items).toEqual([]);
-    expect(library.list({ search: 'people', negative: true }).items.map((i) => i.id)).toEqual([
+    expect((await library.list({ search: 'negative:people' })).items.map((i) => i.id)).toEqual([empty]);
+    expect((await library.list({ search: 'NEGATIVE:boa' })).items.map((i) => i.id)).toEqual([empty]);
+    expect((await library.list({ search: 'beach negative:people' })).items.map((i) => i.id)).toEqual([empty]);
+    expect((await library.list({ search: 'market negative:people' })).items).toEqual([]);
+    expect((await library.list({ search: 'people', negative: true })).items.map((i) => i.id)).toEqual([
       poster,
       empty,
       crowd,
     ]);
-    const [hit] = library.list({ search: 'negative:boats' }).items;
+    const [hit] = (await library.list({ search: 'negative:boats' })).items;
     expect(hit?.snippet?.filter((p) => p.match).map((p) => p.text)).toEqual(['boats']);
   });
 
@@ -60,15 +60,15 @@ describe('search', () => {
     library.tag([poster], ['lanternfest']);
     const album = library.createCollection('Summer shoot');
     library.addToCollection(album.id, [empty]);
-    expect(library.list({ search: 'lanternf' }).items.map((i) => i.id)).toEqual([poster]);
-    const found = library.list({ search: 'summer' }).items;
+    expect((await library.list({ search: 'lanternf' })).items.map((i) => i.id)).toEqual([poster]);
+    const found = (await library.list({ search: 'summer' })).items;
     expect(found.map((i) => i.id)).toEqual([empty]);
     expect(found[0]?.snippet).toEqual([
       { text: 'Summer', match: true },
       { text: ' shoot', match: false },
     ]);
     library.renameCollection(album.id, 'Winter shoot');
-    expect(library.list({ search: 'summer' }).items).toEqual([]);
-    expect(library.list({ search: 'winter' }).items.map((i) => i.id)).toEqual([empty]);
+    expect((await library.list({ search: 'summer' })).items).toEqual([]);
+    expect((await library.list({ search: 'winter' })).items.map((i) => i.id)).toEqual([empty]);
   });
 });

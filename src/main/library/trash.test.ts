@@ -36,8 +36,8 @@ describe('trash retention', () => {
 
     expect(await library.purgeTrash(30)).toEqual({ removed: 1, filesRemoved: 1 });
     expect(fs.existsSync(oldFile)).toBe(false);
-    expect(library.list({ trashed: true }).items.map((i) => i.id)).toEqual([recent]);
-    expect(library.list({}).items.map((i) => i.id)).toEqual([kept]);
+    expect((await library.list({ trashed: true })).items.map((i) => i.id)).toEqual([recent]);
+    expect((await library.list({})).items.map((i) => i.id)).toEqual([kept]);
     expect(await library.purgeTrash(30)).toEqual({ removed: 0, filesRemoved: 0 });
   });
 });

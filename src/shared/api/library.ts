@@ -19,6 +19,12 @@ export const libraryLimits = {
    */
   countCap: 1_000,
   maxTagsPerCall: 20,
+  maxReportedMissing: 1_000,
+  /**
+   * Largest image decoded, in pixels (10,000 x 10,000): a few kB of PNG can declare a billion pixels,
+   * and decoding one would take gigabytes of memory. Ideogram's own outputs are 4 MP at most.
+   */
+  maxImagePixels: 100_000_000,
 } as const;
 
 const base64Length = (bytes: number) => Math.ceil(bytes / 3) * 4;
@@ -170,12 +176,17 @@ export const SourceInfo = z.object({
 });
 export type SourceInfo = z.infer<typeof SourceInfo>;
 
-export const LibraryStats = z.object({
+/** The library's size at a glance; kept by triggers, so every change event carries it. */
+export const LibraryCounts = z.object({
   images: z.number().int(),
   trashed: z.number().int(),
   favorites: z.number().int(),
   /** Bytes of originals referenced by live and trashed images. */
   bytes: z.number().int(),
+});
+export type LibraryCounts = z.infer<typeof LibraryCounts>;
+
+export const LibraryStats = LibraryCounts.extend({
   models: z.array(z.object({ model: z.string(), count: z.number().int() })),
   tags: z.array(z.object({ name: z.string(), count: z.number().int() })),
 });
@@ -184,7 +195,12 @@ export type LibraryStats = z.infer<typeof LibraryStats>;
 export const IntegrityReport = z.object({
   /** What SQLite's quick_check found; empty when the database is healthy. */
   database: z.array(z.string()),
-  /** Images whose original file is gone from disk. */
+  /** How many images have lost their original file on disk. */
+  missingCount: z.number().int(),
+  /**
+   * The first of them (up to libraryLimits.maxReportedMissing), oldest first: a lost disk at a million
+   * images must not become a 26 MB answer.
+   */
   missingFiles: z.array(ImageId),
   checkedAt: z.number().int(),
 });
@@ -278,6 +294,11 @@ export const libraryApi = {
 export const LibraryChange = z.object({
   kind: z.enum(['added', 'updated', 'removed']),
   ids: z.array(ImageId),
+  /**
+   * The counts after this change, so the page need not ask library:stats again. Main always sends
+   * them; a change the page replays to itself (after its own action) has none.
+   */
+  counts: LibraryCounts.optional(),
 });
 export type LibraryChange = z.infer<typeof LibraryChange>;
 
