@@ -317,6 +317,10 @@ export function LibraryGrid() {
     const top = view.scrollTopFor(index, element.clientHeight);
     view.anchorAt(index, top + (index === 0 ? padding.top : 0));
     view.expectScroll(top);
+    // The canvas must be tall enough before the scroll position is set, or the browser clamps it
+    // and the clamped position reads as a jump elsewhere.
+    const canvas = element.firstElementChild as HTMLElement | null;
+    if (canvas) canvas.style.height = `${view.canvasHeight}px`;
     element.scrollTop = top;
     scheduleSync();
   }
