@@ -231,6 +231,8 @@ async function scrollAndJump(page: Page) {
 async function searchToEnd(page: Page, word: string, expected: number) {
   const started = performance.now();
   await page.getByLabel('Search', { exact: true }).fill(word);
+  // The search applies after a pause in typing: End before that would act on the list before it.
+  await page.getByText(/^over [\d,]+ images$/).waitFor({ timeout: 60_000 });
   await page.waitForFunction((selector) => !document.querySelector(`${selector} .cell-loading`), grid);
   await page.locator(grid).focus();
   await page.keyboard.press('End');
