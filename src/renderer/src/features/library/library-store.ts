@@ -116,6 +116,12 @@ export function toQuery(filters: LibraryFilters): LibraryQuery {
   return query;
 }
 
+/**
+ * The first page is asked for without an offset: main serves a plain first page before its SQL
+ * thread is up, which is what makes the grid paint at once after start.
+ */
+const at = (offset: number) => (offset > 0 ? { offset } : {});
+
 export const useLibrary = create<LibraryState>()((set, get) => {
   const inFlight = new Map<number, Promise<void>>();
   let center = 0;
@@ -135,7 +141,7 @@ export const useLibrary = create<LibraryState>()((set, get) => {
     if (running) return running;
     const generation = get().generation;
     const offset = page * pageSize;
-    const request = call('library:list', { ...toQuery(get().filters), offset, limit: pageSize })
+    const request = call('library:list', { ...toQuery(get().filters), ...at(offset), limit: pageSize })
       .then((answer) => {
         if (get().generation !== generation) return;
         const { window } = get();
@@ -225,7 +231,7 @@ export const useLibrary = create<LibraryState>()((set, get) => {
       }
       try {
         const answers = await Promise.all(
-          pages.map((page) => call('library:list', { ...query, offset: page * pageSize, limit: pageSize })),
+          pages.map((page) => call('library:list', { ...query, ...at(page * pageSize), limit: pageSize })),
         );
         if (get().generation !== generation) return;
         const window = new ImageWindow();
