@@ -28,6 +28,8 @@ export async function startStudio(
     env?: Record<string, string>;
     /** Another checkout to run (a bench's baseline); this one by default. */
     root?: string;
+    /** Runs the host through another command (e.g. inside a namespace): takes and returns the argv. */
+    wrap?: (argv: string[]) => string[];
   } = {},
 ): Promise<StudioProcess> {
   const root = options.root ?? projectRoot;
@@ -35,19 +37,22 @@ export async function startStudio(
   const env = { ...process.env, ...options.env };
   delete env.SEGMIND_API_KEY;
   Object.assign(env, options.env);
-  const child: ChildProcess = spawn(
+  const argv = [
     process.execPath,
-    [
-      join(root, 'src/main/web/start-web.ts'),
-      '--port',
-      '0',
-      '--data-dir',
-      dataDir,
-      '--sim-time-scale',
-      String(options.simTimeScale ?? 0.05),
-    ],
-    { cwd: root, env, stdio: ['ignore', 'pipe', 'pipe'] },
-  );
+    join(root, 'src/main/web/start-web.ts'),
+    '--port',
+    '0',
+    '--data-dir',
+    dataDir,
+    '--sim-time-scale',
+    String(options.simTimeScale ?? 0.05),
+  ];
+  const [command = process.execPath, ...args] = options.wrap?.(argv) ?? argv;
+  const child: ChildProcess = spawn(command, args, {
+    cwd: root,
+    env,
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
   let output = '';
   const openUrl = await new Promise<string>((resolveUrl, reject) => {
     const timer = setTimeout(() => reject(new Error(`browser mode did not start:\n${output}`)), 30_000);

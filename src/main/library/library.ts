@@ -35,7 +35,7 @@ import { edgesOf, familyOf, lineageOf, recordLineage } from './lineage.ts';
 import { libraryCounts, libraryStats } from './library-stats.ts';
 import { createSqlReader } from './sql-reader.ts';
 import { prepareImage, prepareImageFile, type PreparedImage } from './prepare-image.ts';
-import { removeStaleTempFiles } from './temp-files.ts';
+import { checkWritable, removeTempFiles } from './temp-files.ts';
 import { createThumbnails, type ThumbnailKind } from './thumbnails.ts';
 
 export type { Recipe } from './image-rows.ts';
@@ -64,7 +64,8 @@ export function createLibrary({ db, dataDir, now = Date.now }: LibraryOptions) {
   const claims = createBlobClaims();
   const cleanup = { db, store, thumbnails, claims };
   const tempDir = path.join(dataDir, 'tmp');
-  void removeStaleTempFiles(tempDir, now());
+  // Wall-clock time, as file times are; the lock taken before this makes it safe (see temp-files.ts).
+  removeTempFiles(tempDir, Date.now());
   // Page queries run on their own thread and connection; writes stay on this one.
   const reader = createSqlReader(db.name);
 
@@ -135,6 +136,7 @@ export function createLibrary({ db, dataDir, now = Date.now }: LibraryOptions) {
 
   return {
     dataDir,
+    checkWritable: () => checkWritable(tempDir),
 
     /** A fresh path for a download in progress, on the same disk as the store so adopting it is a rename. */
     async tempFile(name: string): Promise<string> {
