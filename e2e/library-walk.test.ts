@@ -347,10 +347,11 @@ describe('a library that shows images as they were made', () => {
     const second = await browser.newPage({ viewport: { width: 1440, height: 960 } });
     try {
       await second.goto(other.openUrl);
+      // The purge runs once the host is up, beside the first requests.
       await expect
-        .poll(async () => (await list({ trashed: true }, second)).items.map((i) => i.id))
+        .poll(async () => (await list({ trashed: true }, second)).items.map((i) => i.id), { timeout: 30_000 })
         .toEqual([recentId]);
-      await second.getByLabel('Choose images or an export zip to import').setInputFiles(zip);
+      await second.getByLabel('Files to import').setInputFiles(zip);
       await second.getByText('Imported 2 images.').waitFor({ timeout: 60_000 });
       const moved = await list({ tag: 'moving' }, second);
       expect(moved.items.map((i) => i.prompt)).toContain('A remix in the family');

@@ -61,7 +61,7 @@ export function LibraryTransfer({ onNote }: { onNote(note: Note): void }) {
         type="file"
         className="visually-hidden"
         tabIndex={-1}
-        aria-label="Choose images or an export zip to import"
+        aria-label="Files to import"
         accept=".png,.jpg,.jpeg,.webp,.zip,image/png,image/jpeg,image/webp,application/zip"
         multiple
         onChange={(event) => {
