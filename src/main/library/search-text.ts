@@ -59,13 +59,19 @@ const phrase = (words: SearchWord[]) => words.map((w) => `"${w.text}"${w.prefix 
  * with "no people". `includeNegative` (the search box's checkbox) looks there too; `negative:` words
  * look only there. Null when nothing searchable is left.
  */
-export function toFtsQuery(search: string, includeNegative = false): string | null {
+export function toFtsQuery(
+  search: string,
+  includeNegative = false,
+  /** Rewrites a group's words before it is wrapped (the index's vocabulary for the word being typed). */
+  expand: (words: string) => string = (words) => words,
+): string | null {
   const { words, negative } = parseSearch(search);
   const parts: string[] = [];
   if (words.length > 0) {
-    parts.push(includeNegative ? `(${phrase(words)})` : `- {negative_prompt} : (${phrase(words)})`);
+    const group = expand(phrase(words));
+    parts.push(includeNegative ? `(${group})` : `- {negative_prompt} : (${group})`);
   }
-  if (negative.length > 0) parts.push(`{negative_prompt} : (${phrase(negative)})`);
+  if (negative.length > 0) parts.push(`{negative_prompt} : (${expand(phrase(negative))})`);
   return parts.length === 0 ? null : parts.join(' AND ');
 }
 

@@ -74,6 +74,9 @@ describe('migration 006 (library counters)', () => {
     expect(schemaVersion(v6)).toBe(6);
     expect(counters(v6)).toEqual(fullCounts(v6));
     expect(counters(v6).counts).toEqual({ images: 2, trashed: 1, favorites: 2, bytes: 60 });
+    // The search vocabulary starts as the index's own terms; later rows queue up for main to read.
+    expect(v6.prepare('SELECT term FROM search_terms ORDER BY term').pluck().all()).toEqual(['coast', 'p']);
+    expect(v6.prepare('SELECT count(*) FROM search_terms_pending').pluck().get()).toBe(0);
 
     // Every kind of change the library makes, each followed by the same comparison.
     const steps: [string, () => void][] = [
@@ -97,6 +100,7 @@ describe('migration 006 (library counters)', () => {
       expect(counters(v6), name).toEqual(fullCounts(v6));
     }
     expect(counters(v6).counts).toEqual({ images: 0, trashed: 0, favorites: 0, bytes: 0 });
+    expect(v6.prepare('SELECT pk FROM search_terms_pending ORDER BY pk').pluck().all()).toEqual([4, 5]);
     expect(quickCheck(v6)).toEqual([]);
     v6.close();
   });

@@ -1,3 +1,4 @@
+import { ftsColumns } from './004-search-columns.ts';
 import type { Migration } from './types.ts';
 
 /** How one image row counts, as SQL over `row` ('new' or 'old') and a sign (+1 adds, -1 takes away). */
@@ -23,7 +24,7 @@ function countsDelta(row: 'new' | 'old', sign: '+' | '-'): string {
  * loop, several times per change). Plus `images_live_order`: the live images in pk order with their
  * rating and filter columns, ~30 bytes a row, so a page at a deep offset, a filtered walk and a
  * search sorted by rating read it instead of the ~500-byte table rows; and the other live indexes
- * made covering.
+ * made covering. And the search index's vocabulary, for the word being typed (search-terms.ts).
  */
 export const m006: Migration = {
   version: 6,
@@ -86,6 +87,22 @@ export const m006: Migration = {
         WHERE trashed_at IS NULL;
       CREATE INDEX images_live_favorite ON images (favorite, pk, rating, model, width, height, trashed_at)
         WHERE trashed_at IS NULL AND favorite = 1;
+
+      -- Every term of the search index, for search-terms.ts to expand the word being typed. Filled
+      -- from the index itself; a row written since waits in search_terms_pending (by trigger, so
+      -- every writer is covered) until main tokenizes it. Terms are never removed: a stale one
+      -- matches nothing.
+      CREATE TABLE search_terms (term TEXT PRIMARY KEY) STRICT, WITHOUT ROWID;
+      CREATE TABLE search_terms_pending (pk INTEGER PRIMARY KEY) STRICT;
+      CREATE VIRTUAL TABLE temp.images_fts_terms USING fts5vocab (main, images_fts, row);
+      INSERT INTO search_terms (term) SELECT term FROM temp.images_fts_terms;
+      DROP TABLE temp.images_fts_terms;
+      CREATE TRIGGER images_terms_insert AFTER INSERT ON images BEGIN
+        INSERT OR IGNORE INTO search_terms_pending (pk) VALUES (new.pk);
+      END;
+      CREATE TRIGGER images_terms_update AFTER UPDATE OF ${ftsColumns.join(', ')} ON images BEGIN
+        INSERT OR IGNORE INTO search_terms_pending (pk) VALUES (new.pk);
+      END;
     `);
   },
 };
