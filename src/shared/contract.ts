@@ -2,6 +2,7 @@ import type { z } from 'zod';
 import { appApi, appEvents } from './api/app.ts';
 import { jobsApi, jobsEvents } from './api/jobs.ts';
 import { libraryApi, libraryEvents } from './api/library.ts';
+import { lineageApi } from './api/lineage.ts';
 import { osApi } from './api/os.ts';
 import { spendApi, spendEvents } from './api/spend.ts';
 import type { Envelope, MethodDef, MethodInput, MethodOutput } from './rpc.ts';
@@ -10,10 +11,14 @@ import type { Envelope, MethodDef, MethodInput, MethodOutput } from './rpc.ts';
  * Every IPC method and event of the app, joined from one file per feature. Main validates inputs with
  * these schemas; the preload and the browser transport derive their method lists from here.
  */
-export const methods = { ...appApi, ...jobsApi, ...libraryApi, ...osApi, ...spendApi } satisfies Record<
-  string,
-  MethodDef
->;
+export const methods = {
+  ...appApi,
+  ...jobsApi,
+  ...libraryApi,
+  ...lineageApi,
+  ...osApi,
+  ...spendApi,
+} satisfies Record<string, MethodDef>;
 export type Methods = typeof methods;
 export type MethodName = keyof Methods & string;
 

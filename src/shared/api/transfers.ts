@@ -10,7 +10,8 @@ import { libraryLimits } from './library.ts';
 
 /** Contract methods whose input is one file's bytes: browser mode posts each file raw to their route. */
 export const uploadLimits = {
-  'library:importFiles': libraryLimits.maxImageBytes,
+  // An image, or an export zip of many.
+  'library:importFiles': libraryLimits.maxImportBatchBytes,
   'library:addSource': libraryLimits.maxSourceBytes,
 } as const;
 export type UploadMethod = keyof typeof uploadLimits;
