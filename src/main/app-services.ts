@@ -30,12 +30,9 @@ export const defaultApiOrigin = 'https://api.segmind.com';
  * gets 'rate_limited' instead of a frozen app or a queue of paid jobs.
  */
 const rateLimits = {
-  'library:importFiles': { burst: 20, perSecond: 5 },
-  'library:importPaths': { burst: 10, perSecond: 2 },
+  // Browser mode sends one file per call (the desktop app up to 20): room for a folder's worth.
+  'library:importFiles': { burst: 60, perSecond: 30 },
   'library:addSource': { burst: 20, perSecond: 5 },
-  'library:export': { burst: 5, perSecond: 1 },
-  'library:backup': { burst: 2, perSecond: 0.2 },
-  'library:restoreBackup': { burst: 2, perSecond: 0.2 },
   'library:checkIntegrity': { burst: 3, perSecond: 0.5 },
   'os:exportImages': { burst: 5, perSecond: 1 },
   'os:importImages': { burst: 5, perSecond: 1 },

@@ -81,6 +81,8 @@ async function main(): Promise<void> {
     bus: services.bus,
     staticDir,
     resolveMedia: services.resolveMedia,
+    library: services.library,
+    logger: services.logger,
     port,
   });
   console.log(`Ideogram Studio (browser mode, ${services.info().mode}) data: ${dataDir}`);

@@ -5,12 +5,18 @@ import './app/theme.css';
 import './app/layout.css';
 import { App } from './app/app.tsx';
 import { startStudio } from './app/start.ts';
+import { missingToken } from './bridge/api.ts';
+import { SessionNotice } from './bridge/session-notice.tsx';
 
 const root = document.getElementById('root');
 if (!root) throw new Error('index.html has no #root');
-startStudio();
-createRoot(root).render(
-  <StrictMode>
-    <App />
-  </StrictMode>,
-);
+if (missingToken) {
+  createRoot(root).render(<SessionNotice />);
+} else {
+  startStudio();
+  createRoot(root).render(
+    <StrictMode>
+      <App />
+    </StrictMode>,
+  );
+}
