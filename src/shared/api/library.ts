@@ -35,7 +35,7 @@ export const ImageIds = z.array(ImageId).min(1).max(libraryLimits.maxBulkIds);
 export const Sha256 = z.string().regex(/^[0-9a-f]{64}$/, 'not a sha256 hex digest');
 export const CollectionId = z.number().int().positive();
 /** Control characters are refused: SQLite's length() stops at a NUL, so "\0" would break the table's CHECK. */
-const noControlCharacters = /^[^\u0000-\u001f\u007f]*$/;
+const noControlCharacters = /^\P{Cc}*$/u;
 export const TagName = z
   .string()
   .trim()
