@@ -5,3 +5,4 @@ export type { Faults, FaultStatus } from './faults.ts';
 export { outputShapes } from './output-shapes.ts';
 export type { OutputShape } from './output-shapes.ts';
 export { mulberry32 } from './seeded-random.ts';
+export type { TextFaults } from './text-faults.ts';

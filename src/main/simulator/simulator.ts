@@ -10,6 +10,7 @@ import { JobStore } from './job-store.ts';
 import type { OutputShape } from './output-shapes.ts';
 import { simulatedCost } from './pricing.ts';
 import { RateLimiter } from './rate-limiter.ts';
+import type { TextFaults } from './text-faults.ts';
 
 export interface SimulatorOptions {
   port?: number;
@@ -28,6 +29,7 @@ export interface SimulatorOptions {
   /** Models this key may not use: they answer 403. */
   forbiddenModels?: ModelId[];
   random?: () => number;
+  textFaults?: TextFaults;
 }
 
 export interface SimulatorStats {
@@ -52,6 +54,7 @@ export interface Simulator {
   url: string;
   close(): Promise<void>;
   setFaults(faults: Faults): void;
+  setTextFaults(faults: TextFaults): void;
   setOutputShape(shape: OutputShape): void;
   setCredits(credits: number): void;
   stats(): SimulatorStats;
@@ -81,6 +84,7 @@ export async function startSimulator(options: SimulatorOptions = {}): Promise<Si
   const blockedWords = options.blockedWords ?? DEFAULT_BLOCKED_WORDS;
   const forbidden = new Set(options.forbiddenModels ?? []);
   let faults: Faults = options.faults ?? {};
+  let textFaults: TextFaults = options.textFaults ?? {};
   let credits = options.credits ?? Number.POSITIVE_INFINITY;
   const limiter = options.rateLimit ? new RateLimiter(options.rateLimit) : undefined;
   const log: RequestLogEntry[] = [];
@@ -101,6 +105,7 @@ export async function startSimulator(options: SimulatorOptions = {}): Promise<Si
     retentionMs: options.retentionMs ?? 3_600_000,
     outputShape: options.outputShape ?? 'url',
     mediaUrl: (token) => `${origin}/media/${token}`,
+    textFaults: () => textFaults,
   });
 
   function send(
@@ -347,6 +352,9 @@ export async function startSimulator(options: SimulatorOptions = {}): Promise<Si
     },
     setFaults(next) {
       faults = next;
+    },
+    setTextFaults(next) {
+      textFaults = next;
     },
     setOutputShape(shape) {
       jobs.outputShape = shape;
