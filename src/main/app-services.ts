@@ -19,6 +19,7 @@ import { createSegmindClient, SegmindError, type SegmindClient } from './segmind
 import { createKeyManager, type KeyManager, type KeyStore } from './settings/key-store.ts';
 import type { SettingsStore } from './settings/settings-store.ts';
 import { startSimulator, type Simulator } from './simulator/index.ts';
+import { simulatorTextFaults, startTextCheck, type TextCheckService } from './text-check/start-text-check.ts';
 import type { MediaFile } from './web/web-host.ts';
 
 export const defaultApiOrigin = 'https://api.segmind.com';
@@ -65,6 +66,7 @@ export interface AppServices {
   bus: EventBus;
   library: Library;
   engine: JobEngine;
+  textCheck: TextCheckService;
   keys: KeyManager;
   logger: Logger;
   info(): AppInfo;
@@ -91,6 +93,12 @@ export async function createAppServices(options: AppServicesOptions): Promise<Ap
   const db = openDatabase(join(options.dataDir, 'library.sqlite3'));
   const library = createLibrary({ db, dataDir: options.dataDir });
   const bus = createEventBus(logger);
+  const textCheck = startTextCheck({
+    db,
+    library,
+    logger,
+    emit: (check) => bus.emit('textCheck:changed', check),
+  });
   const liveOrigin = (env.SEGMIND_BASE_URL?.trim() || defaultApiOrigin).replace(/\/+$/, '');
 
   const clientFor = (baseUrl: string, apiKey: string, timeoutMs?: number) =>
@@ -136,7 +144,10 @@ export async function createAppServices(options: AppServicesOptions): Promise<Ap
       const key = keys.current();
       const useSimulator = !key || options.settings.get().simulator === 'always';
       if (useSimulator) {
-        simulator ??= await startSimulator({ timeScale: options.simulatorTimeScale ?? 1 });
+        simulator ??= await startSimulator({
+          timeScale: options.simulatorTimeScale ?? 1,
+          textFaults: simulatorTextFaults(env),
+        });
         client = clientFor(simulator.url, 'demo-key');
         mode = 'simulator';
       } else {
@@ -193,6 +204,7 @@ export async function createAppServices(options: AppServicesOptions): Promise<Ap
     ...createJobHandlers(engine),
     ...createLibraryHandlers(library),
     ...options.osHandlers(library),
+    ...textCheck.handlers,
   };
 
   const stopLibraryEvents = library.onChange((change) => bus.emit('library:changed', change));
@@ -220,6 +232,7 @@ export async function createAppServices(options: AppServicesOptions): Promise<Ap
     bus,
     library,
     engine,
+    textCheck: textCheck.service,
     keys,
     logger,
     info,
@@ -228,6 +241,7 @@ export async function createAppServices(options: AppServicesOptions): Promise<Ap
       stopLibraryEvents();
       await switching;
       await engine.stop();
+      await textCheck.service.close();
       await simulator?.close();
       db.close();
     },

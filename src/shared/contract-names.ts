@@ -53,6 +53,8 @@ export const methodNames = [
   'os:backupLibrary',
   'os:restoreLibrary',
   'os:openExternal',
+  'textCheck:get',
+  'textCheck:run',
 ] as const satisfies readonly MethodName[];
 
 export const eventNames = [
@@ -62,4 +64,5 @@ export const eventNames = [
   'queue:status',
   'jobs:batchFinished',
   'library:changed',
+  'textCheck:changed',
 ] as const satisfies readonly EventName[];

@@ -2,6 +2,7 @@ import { m001 } from './001-library.ts';
 import { m002 } from './002-jobs.ts';
 import { m003 } from './003-library-order.ts';
 import { m004 } from './004-search-columns.ts';
+import { m007 } from './007-text-check.ts';
 import type { Migration } from './types.ts';
 
 export type { Migration } from './types.ts';
@@ -13,4 +14,5 @@ export const migrations: Migration[] = [
   m002,
   m003,
   m004,
+  m007,
 ];

@@ -1,0 +1,62 @@
+/**
+ * The OCR thread. Decoding, the engines' wasm and their JavaScript pre- and post-processing all run
+ * here, so main's event loop (IPC, the job engine, SQLite) never waits on a reading.
+ */
+import { parentPort } from 'node:worker_threads';
+import sharp from 'sharp';
+import { createEngine, type EngineName, type OcrEngine } from './ocr-engines.ts';
+import type { OcrReading, OcrReply, OcrRequest } from './ocr-protocol.ts';
+
+if (!parentPort) throw new Error('ocr-worker.ts runs as a worker thread');
+const port = parentPort;
+const engines = new Map<EngineName, Promise<OcrEngine>>();
+
+function engine(name: EngineName): Promise<OcrEngine> {
+  let made = engines.get(name);
+  if (!made) {
+    made = createEngine(name);
+    // A failed start is retried on the next request rather than remembered forever.
+    made.catch(() => engines.delete(name));
+    engines.set(name, made);
+  }
+  return made;
+}
+
+/** White behind transparency (OCR reads dark on light best), EXIF turns applied, big images scaled down. */
+async function prepare(request: OcrRequest): Promise<Buffer> {
+  return sharp(request.file, { limitInputPixels: 10_000 * 10_000 })
+    .rotate()
+    .flatten({ background: '#ffffff' })
+    .resize({ width: request.maxSide, height: request.maxSide, fit: 'inside', withoutEnlargement: true })
+    .png({ compressionLevel: 1 })
+    .toBuffer();
+}
+
+async function handle(request: OcrRequest): Promise<OcrReply> {
+  const png = await prepare(request);
+  const readings: OcrReading[] = [];
+  for (const name of request.engines) {
+    const started = performance.now();
+    const lines = await (await engine(name)).read(png);
+    readings.push({ engine: name, lines, ms: performance.now() - started });
+  }
+  return { id: request.id, ok: true, readings };
+}
+
+port.on('message', (message: OcrRequest | 'close') => {
+  if (message === 'close') {
+    void Promise.allSettled([...engines.values()].map(async (e) => (await e).close())).then(() =>
+      port.close(),
+    );
+    return;
+  }
+  handle(message).then(
+    (reply) => port.postMessage(reply),
+    (error: unknown) =>
+      port.postMessage({
+        id: message.id,
+        ok: false,
+        message: error instanceof Error ? error.message : String(error),
+      } satisfies OcrReply),
+  );
+});

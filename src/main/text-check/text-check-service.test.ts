@@ -1,0 +1,92 @@
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { makeTempLibrary } from '../library/test-support/fixtures.ts';
+import { createOcrReader } from './ocr-reader.ts';
+import { addRendered } from './test-support/rendered-images.ts';
+import { createTextCheckService, type TextCheckService } from './text-check-service.ts';
+
+const sign = 'A shop sign that says "OPEN LATE"';
+
+let world: ReturnType<typeof makeTempLibrary>;
+let service: TextCheckService;
+
+function startService() {
+  return createTextCheckService({ db: world.db, library: world.library, reader: createOcrReader() });
+}
+
+beforeEach(() => {
+  world = makeTempLibrary();
+  service = startService();
+  service.start();
+});
+afterEach(async () => {
+  await service.close();
+  world.cleanup();
+});
+
+// Real OCR (tesseract.js and PaddleOCR on the worker thread) on real rendered images: no mocks.
+describe('text check service', { timeout: 60_000 }, () => {
+  it('passes a right phrase, flags a misspelled one with what it read, and says when one is missing', async () => {
+    const right = await addRendered(world.library, sign, ['OPEN LATE'], { seed: 101 });
+    const wrong = await addRendered(world.library, sign, ['OPEN LTAE'], { seed: 102 });
+    const missing = await addRendered(world.library, sign, [], { seed: 103 });
+
+    const [ok, misspelled, absent] = await Promise.all(
+      [right, wrong, missing].map((id) => service.whenChecked(id)),
+    );
+    expect(ok).toMatchObject({
+      status: 'ok',
+      phrases: [{ phrase: 'OPEN LATE', verdict: 'right', read: null }],
+    });
+    expect(misspelled?.status).toBe('attention');
+    expect(misspelled?.phrases[0]).toMatchObject({ phrase: 'OPEN LATE', verdict: 'misspelled' });
+    expect(misspelled?.phrases[0]?.read?.toUpperCase().replace(/\s/g, '')).toBe('OPENLTAE');
+    expect(absent).toMatchObject({ status: 'attention', phrases: [{ verdict: 'missing', read: null }] });
+
+    // The tile's summary carries the status, the filters find it, and the read text is searchable.
+    expect(world.library.get(wrong).textStatus).toBe('attention');
+    const attention = world.library.list({ textStatus: 'attention' }).items.map((i) => i.id);
+    expect(attention.sort()).toEqual([wrong, missing].sort());
+    expect(world.library.list({ textStatus: 'ok' }).items.map((i) => i.id)).toEqual([right]);
+    expect(world.library.list({ search: 'ltae' }).items.map((i) => i.id)).toEqual([wrong]);
+  });
+
+  it('checks nothing when the prompt quotes nothing', async () => {
+    const id = await addRendered(world.library, 'a red fox in the snow', [], {
+      seed: 104,
+      width: 256,
+      height: 256,
+    });
+    expect(await service.whenChecked(id)).toMatchObject({ status: null, phrases: [] });
+    await service.idle();
+    expect(world.library.get(id).textStatus).toBeNull();
+  });
+
+  it('reruns a check on request and finds pending checks again after a restart', async () => {
+    const id = await addRendered(world.library, sign, ['OPEN LATE'], { seed: 105 });
+    expect((await service.whenChecked(id)).status).toBe('ok');
+
+    expect(service.run([id])).toEqual({ queued: 1 });
+    expect(service.get(id).status).toBe('pending');
+    await service.idle();
+    expect(service.get(id).status).toBe('ok');
+
+    // A quit mid-check leaves the image pending; the next start checks it.
+    world.db.prepare("UPDATE images SET text_status = 'pending' WHERE id = ?").run(id);
+    await service.close();
+    service = startService();
+    const checked = service.whenChecked(id);
+    service.start();
+    expect((await checked).status).toBe('ok');
+  });
+
+  it('marks an image whose file is gone as failed, with the reason', async () => {
+    const id = await addRendered(world.library, sign, ['OPEN LATE'], { seed: 106, width: 320, height: 320 });
+    await service.idle();
+    const { sha256 } = world.library.get(id);
+    const file = (await world.library.blobFileFor(sha256)).path;
+    (await import('node:fs')).rmSync(file);
+    service.run([id]);
+    await service.idle();
+    expect(service.get(id)).toMatchObject({ status: 'failed', error: expect.stringMatching(/missing/) });
+  });
+});
