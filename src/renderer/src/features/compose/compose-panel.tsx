@@ -3,6 +3,7 @@ import { modelIds, models } from '../../../../shared/models/index.ts';
 import { useCompose } from './compose-store.ts';
 import { FieldControl } from './field-control.tsx';
 import { PromptEditor } from './prompt-editor.tsx';
+import { ExactTextWarning } from '../text-check/exact-text-warning.tsx';
 import { SpecialField, isSpecialWidget } from './special-fields.tsx';
 import './compose.css';
 
@@ -72,7 +73,7 @@ export function ComposePanel() {
             {group !== 'Prompt' && <h3 className="field-group-title">{group}</h3>}
             {fields.map((field) => {
               if (field.name === 'prompt' && promptField) {
-                return (
+                return [
                   <PromptEditor
                     key="prompt"
                     value={typeof draft.prompt === 'string' ? draft.prompt : ''}
@@ -82,8 +83,9 @@ export function ComposePanel() {
                     placeholder={promptField.placeholder}
                     help={promptField.help}
                     focusKey={focusField?.name === 'prompt' ? focusField.n : undefined}
-                  />
-                );
+                  />,
+                  <ExactTextWarning key="exact-text" />,
+                ];
               }
               if (field.name === 'resolution' && spec.fields.some((other) => other.name === 'aspect_ratio')) {
                 return null;

@@ -11,6 +11,7 @@ import { useRemix } from '../remix/remix-store.ts';
 import { useDetail } from './detail-store.ts';
 import { ImageTags, ImageCollections } from './image-organise.tsx';
 import { ParamsTable } from './params-table.tsx';
+import { TextCheckSection } from '../text-check/text-check-section.tsx';
 import { copyImage, isDesktop, revealImage } from '../../lib/desktop.ts';
 import { messageOf } from '../../lib/errors.ts';
 import './detail.css';
@@ -264,6 +265,7 @@ export function DetailDialog() {
                   (copyFailed ? 'The clipboard is not available here: select the text and copy it.' : note)}
               </p>
             )}
+            <TextCheckSection record={record} />
             <ParamsTable record={record} />
           </div>
         </div>

@@ -14,6 +14,7 @@ import { useDetail } from '../detail/detail-store.ts';
 import { LIBRARY_DRAG_TYPE, type LibraryDragPayload } from '../remix/remix-store.ts';
 import { startNativeDrag } from '../../lib/desktop.ts';
 import { applyLibraryChange } from './library-changes.ts';
+import { TextCheckMark } from '../text-check/text-check-mark.tsx';
 import { useLibrary } from './library-store.ts';
 
 const TARGET_CELL = 176;
@@ -82,6 +83,7 @@ const Cell = memo(function Cell({ item, index, selected, focused, size }: CellPr
           {item.rating > 0 && <span className="cell-rating">{'★'.repeat(item.rating)}</span>}
         </span>
       )}
+      <TextCheckMark status={item.textStatus} />
     </div>
   );
 });

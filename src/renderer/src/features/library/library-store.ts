@@ -11,6 +11,7 @@ export interface LibraryFilters {
   favorite: boolean;
   minRating: number;
   orientation: '' | 'landscape' | 'portrait' | 'square';
+  textStatus: '' | 'attention' | 'ok';
   tag: string;
   collectionId: number | null;
   trashed: boolean;
@@ -23,6 +24,7 @@ export const defaultFilters: LibraryFilters = {
   favorite: false,
   minRating: 0,
   orientation: '',
+  textStatus: '',
   tag: '',
   collectionId: null,
   trashed: false,
@@ -72,6 +74,7 @@ export function toQuery(filters: LibraryFilters): LibraryQuery {
   if (filters.favorite) query.favorite = true;
   if (filters.minRating > 0) query.minRating = filters.minRating;
   if (filters.orientation) query.orientation = filters.orientation;
+  if (filters.textStatus) query.textStatus = filters.textStatus;
   if (filters.tag) query.tag = filters.tag;
   if (filters.collectionId !== null) query.collectionId = filters.collectionId;
   return query;
