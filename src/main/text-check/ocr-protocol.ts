@@ -16,4 +16,11 @@ export interface OcrReading {
 }
 
 export type OcrReply =
-  { id: number; ok: true; readings: OcrReading[] } | { id: number; ok: false; message: string };
+  | {
+      id: number;
+      ok: true;
+      readings: OcrReading[];
+      /** Engines that could not start on this machine, and why. */
+      skipped: { engine: EngineName; message: string }[];
+    }
+  | { id: number; ok: false; message: string };

@@ -32,6 +32,7 @@ export function createOcrReader(options: OcrReaderOptions = {}): OcrReader {
   const maxSide = options.maxSide ?? 1600;
   let worker: Worker | null = null;
   let nextId = 1;
+  const reported = new Set<EngineName>();
   const pending = new Map<number, { resolve(r: OcrReading[]): void; reject(e: Error): void }>();
 
   function failAll(error: Error): void {
@@ -45,8 +46,17 @@ export function createOcrReader(options: OcrReaderOptions = {}): OcrReader {
       const waiter = pending.get(reply.id);
       if (!waiter) return;
       pending.delete(reply.id);
-      if (reply.ok) waiter.resolve(reply.readings);
-      else waiter.reject(new Error(reply.message));
+      if (reply.ok) {
+        for (const { engine, message } of reply.skipped) {
+          if (reported.has(engine)) continue;
+          reported.add(engine);
+          options.logger?.warn(
+            `[text-check] OCR engine ${engine} is unavailable here, checking without it:`,
+            message,
+          );
+        }
+        waiter.resolve(reply.readings);
+      } else waiter.reject(new Error(reply.message));
     });
     started.on('error', (error) => {
       options.logger?.error('[text-check] OCR worker failed:', error);

@@ -32,15 +32,32 @@ async function prepare(request: OcrRequest): Promise<Buffer> {
     .toBuffer();
 }
 
+/**
+ * Every engine asked for that works reads the image. One that cannot start here (onnxruntime ships
+ * no binary for some platforms) is reported and skipped: the other still checks the text.
+ */
 async function handle(request: OcrRequest): Promise<OcrReply> {
   const png = await prepare(request);
   const readings: OcrReading[] = [];
+  const skipped: { engine: EngineName; message: string }[] = [];
   for (const name of request.engines) {
+    let reader: OcrEngine;
+    try {
+      reader = await engine(name);
+    } catch (error) {
+      skipped.push({ engine: name, message: error instanceof Error ? error.message : String(error) });
+      continue;
+    }
     const started = performance.now();
-    const lines = await (await engine(name)).read(png);
+    const lines = await reader.read(png);
     readings.push({ engine: name, lines, ms: performance.now() - started });
   }
-  return { id: request.id, ok: true, readings };
+  if (readings.length === 0 && skipped.length > 0) {
+    throw new Error(
+      `No OCR engine could start: ${skipped.map((s) => `${s.engine}: ${s.message}`).join('; ')}`,
+    );
+  }
+  return { id: request.id, ok: true, readings, skipped };
 }
 
 port.on('message', (message: OcrRequest | 'close') => {
