@@ -241,7 +241,7 @@ export async function createAppServices(options: AppServicesOptions): Promise<Ap
       stopLibraryEvents();
       await switching;
       await engine.stop();
-      await textCheck.service.close();
+      await textCheck.close();
       await simulator?.close();
       db.close();
     },

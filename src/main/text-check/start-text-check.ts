@@ -16,15 +16,26 @@ export function startTextCheck(deps: {
   logger: Logger;
   emit: (check: TextCheck) => void;
 }) {
+  const reader = createOcrReader({ logger: deps.logger });
   const service = createTextCheckService({
     db: deps.db,
     library: deps.library,
-    reader: createOcrReader({ logger: deps.logger }),
+    reader,
     logger: deps.logger,
     onChanged: deps.emit,
   });
   service.start();
-  return { service, handlers: createTextCheckHandlers(service) };
+  return {
+    service,
+    handlers: createTextCheckHandlers(service),
+    async close() {
+      // The service stops first (so a reading cut short stays pending for the next start), then the
+      // reader ends the reading in progress at once instead of holding the quit.
+      const stopping = service.close();
+      await reader.close();
+      await stopping;
+    },
+  };
 }
 
 function rate(value: string | undefined, name: string): number | undefined {

@@ -1,4 +1,4 @@
-import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { afterAll, afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { makeTempLibrary } from '../library/test-support/fixtures.ts';
 import { createOcrReader } from './ocr-reader.ts';
 import { addRendered } from './test-support/rendered-images.ts';
@@ -8,9 +8,11 @@ const sign = 'A shop sign that says "OPEN LATE"';
 
 let world: ReturnType<typeof makeTempLibrary>;
 let service: TextCheckService;
+// One OCR worker for every test: its engines start once.
+const reader = createOcrReader();
 
 function startService() {
-  return createTextCheckService({ db: world.db, library: world.library, reader: createOcrReader() });
+  return createTextCheckService({ db: world.db, library: world.library, reader });
 }
 
 beforeEach(() => {
@@ -22,6 +24,7 @@ afterEach(async () => {
   await service.close();
   world.cleanup();
 });
+afterAll(() => reader.close());
 
 // Real OCR (tesseract.js and PaddleOCR on the worker thread) on real rendered images: no mocks.
 describe('text check service', { timeout: 60_000 }, () => {

@@ -16,7 +16,7 @@ import {
 } from './check-store.ts';
 import type { EngineName } from './ocr-engines.ts';
 import type { OcrReader } from './ocr-reader.ts';
-import { checkPhrases, defaultMatchPolicy, type MatchPolicy } from './phrase-match.ts';
+import { checkPhrases, defaultMatchPolicy, fold, type MatchPolicy } from './phrase-match.ts';
 
 /**
  * Which engines read an image. `first` reads every image; when it does not find every phrase spelled
@@ -40,6 +40,22 @@ export interface TextCheckServiceOptions {
   policy?: MatchPolicy;
   /** Told of every finished check (and of a check queued again), e.g. to forward it to the page. */
   onChanged?: (check: TextCheck) => void;
+}
+
+/**
+ * Every engine's lines, each once: a second engine mostly reads the same words, and where it read
+ * them differently both spellings stay searchable.
+ */
+function mergedLines(readings: string[][]): string[] {
+  const seen = new Set<string>();
+  const lines: string[] = [];
+  for (const line of readings.flat()) {
+    const key = fold(line).chars.join('');
+    if (key === '' || seen.has(key)) continue;
+    seen.add(key);
+    lines.push(line);
+  }
+  return lines;
 }
 
 export type TextCheckService = ReturnType<typeof createTextCheckService>;
@@ -141,8 +157,7 @@ export function createTextCheckService(options: TextCheckServiceOptions) {
       outcome = {
         status: verdicts.every((v) => v.verdict === 'right') ? 'ok' : 'attention',
         phrases: verdicts.map(({ phrase, verdict, read }) => ({ phrase, verdict, read })),
-        // The first engine's lines: the others read the same words, in their own spellings.
-        readText: (read.lines[0] ?? []).join('\n'),
+        readText: mergedLines(read.lines).join('\n'),
         engines: read.engines,
         error: null,
         checkedAt: now(),
@@ -230,10 +245,10 @@ export function createTextCheckService(options: TextCheckServiceOptions) {
       return new Promise((resolve) => idleWaiters.push(resolve));
     },
 
+    /** Stops taking work; the reading in progress is let finish (the reader belongs to the caller). */
     async close(): Promise<void> {
       closed = true;
       stopWatching?.();
-      await reader.close();
       await running;
       for (const done of idleWaiters.splice(0)) done();
     },
