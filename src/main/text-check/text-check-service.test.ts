@@ -1,5 +1,7 @@
 import { afterAll, afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { embedRecipe } from '../library/embedded-recipe.ts';
 import { makeTempLibrary } from '../library/test-support/fixtures.ts';
+import { renderImage } from '../simulator/image-render.ts';
 import { createOcrReader } from './ocr-reader.ts';
 import { addRendered } from './test-support/rendered-images.ts';
 import { createTextCheckService, type TextCheckService } from './text-check-service.ts';
@@ -51,6 +53,39 @@ describe('text check service', { timeout: 60_000 }, () => {
     expect(attention.sort()).toEqual([wrong, missing].sort());
     expect(world.library.list({ textStatus: 'ok' }).items.map((i) => i.id)).toEqual([right]);
     expect(world.library.list({ search: 'ltae' }).items.map((i) => i.id)).toEqual([wrong]);
+  });
+
+  it('checks an imported image by the prompt its embedded recipe carries', async () => {
+    const prompt = 'A poster that says "SUMMER SALE"';
+    const picture = await renderImage({
+      modelLabel: 'Ideogram 3.0',
+      prompt,
+      seed: 107,
+      index: 0,
+      width: 768,
+      height: 768,
+      format: 'png',
+      text: { phrases: ['SUMER SALE'], look: {} },
+    });
+    const bytes = embedRecipe(picture, 'png', {
+      app: 'ideogram-studio',
+      version: 1,
+      model: 'ideogram-3',
+      prompt,
+      expandedPrompt: null,
+      negativePrompt: null,
+      params: { prompt },
+      seed: 107,
+      jobId: null,
+      outputIndex: null,
+      createdAt: 1_700_000_000_000,
+    })!;
+    const { imported } = await world.library.importFiles([{ name: 'summer.png', bytes }]);
+    const check = await service.whenChecked(imported[0]!);
+    expect(check).toMatchObject({
+      status: 'attention',
+      phrases: [{ phrase: 'SUMMER SALE', verdict: 'misspelled' }],
+    });
   });
 
   it('checks nothing when the prompt quotes nothing', async () => {
