@@ -117,6 +117,17 @@ describe('text check service', { timeout: 60_000 }, () => {
     expect((await checked).status).toBe('ok');
   });
 
+  it('leaves an image trashed before its check pending, and answers whoever waits on it', async () => {
+    // The first image keeps the reader busy, so the second is still waiting in the queue when trashed.
+    await addRendered(world.library, sign, ['OPEN LATE'], { seed: 109 });
+    const id = await addRendered(world.library, sign, ['OPEN LATE'], { seed: 108, width: 320, height: 320 });
+    const waiting = service.whenChecked(id);
+    world.library.trash([id]);
+    expect((await waiting).status).toBe('pending');
+    await service.idle();
+    expect(world.library.get(id).textStatus).toBe('pending');
+  });
+
   it('marks an image whose file is gone as failed, with the reason', async () => {
     const id = await addRendered(world.library, sign, ['OPEN LATE'], { seed: 106, width: 320, height: 320 });
     await service.idle();

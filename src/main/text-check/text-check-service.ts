@@ -72,7 +72,7 @@ export function createTextCheckService(options: TextCheckServiceOptions) {
   const policy = options.policy ?? defaultMatchPolicy;
   const queue: string[] = [];
   const queued = new Set<string>();
-  const waiters = new Map<string, ((check: TextCheck) => void)[]>();
+  const waiters = new Map<string, { resolve(check: TextCheck): void; reject(error: Error): void }[]>();
   const listeners = new Set<(check: TextCheck) => void>();
   if (options.onChanged) listeners.add(options.onChanged);
   let running: Promise<void> | null = null;
@@ -140,7 +140,10 @@ export function createTextCheckService(options: TextCheckServiceOptions) {
   async function checkOne(id: string): Promise<void> {
     const target = targetOf(db, id);
     // Trashed meanwhile: it stays pending and is checked if it comes back (at the next start).
-    if (!target || target.trashed || target.textStatus !== 'pending') return;
+    if (!target || target.trashed || target.textStatus !== 'pending') {
+      settle(id, target);
+      return;
+    }
     const phrases = quotedPhrases(target.prompt);
     let outcome: CheckOutcome;
     try {
@@ -176,13 +179,26 @@ export function createTextCheckService(options: TextCheckServiceOptions) {
     }
     // The image may have gone while it was being read.
     const still = targetOf(db, id);
-    if (!still || still.textStatus !== 'pending') return;
+    if (!still || still.textStatus !== 'pending') {
+      settle(id, still);
+      return;
+    }
     saveCheck(db, still.pk, outcome);
     const check = readCheck(db, { ...still, textStatus: outcome.status });
     library.notifyUpdated([id]);
     changed(check);
-    for (const resolve of waiters.get(id)?.splice(0) ?? []) resolve(check);
+    for (const waiter of waiters.get(id)?.splice(0) ?? []) waiter.resolve(check);
     waiters.delete(id);
+  }
+
+  /** Answers whoever waits on an image that will not be checked now: gone, or trashed while pending. */
+  function settle(id: string, target: ReturnType<typeof targetOf>): void {
+    const waiting = waiters.get(id) ?? [];
+    waiters.delete(id);
+    for (const waiter of waiting) {
+      if (target) waiter.resolve(readCheck(db, target));
+      else waiter.reject(new AppError('not_found', 'That image is no longer in the library.'));
+    }
   }
 
   function onLibraryChange(change: LibraryChange): void {
@@ -224,12 +240,14 @@ export function createTextCheckService(options: TextCheckServiceOptions) {
       if (!target)
         return Promise.reject(new AppError('not_found', 'That image is no longer in the library.'));
       const due = quotedPhrases(target.prompt).length > 0;
-      if (!due || (target.textStatus !== null && target.textStatus !== 'pending' && !queued.has(id))) {
+      const final = target.textStatus !== null && target.textStatus !== 'pending';
+      // A trashed image's check waits for it to come back: no answer is coming now.
+      if (!due || (!queued.has(id) && (final || target.trashed))) {
         return Promise.resolve(readCheck(db, target));
       }
-      return new Promise((resolve) => {
+      return new Promise((resolve, reject) => {
         const list = waiters.get(id) ?? [];
-        list.push(resolve);
+        list.push({ resolve, reject });
         waiters.set(id, list);
       });
     },
