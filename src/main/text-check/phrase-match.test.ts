@@ -29,6 +29,27 @@ describe('matchPhrase', () => {
     });
   });
 
+  it('flags a letter doubled at the start or end of a word, which a substring search would miss', () => {
+    expect(matchPhrase('Espresso Bar', ['EEspresso Bar'])).toMatchObject({
+      verdict: 'misspelled',
+      read: 'EEspresso Bar',
+      distance: 1,
+    });
+    expect(matchPhrase('JAZZ NIGHT', ['JAZZ NIGHTT'])).toMatchObject({
+      verdict: 'misspelled',
+      read: 'JAZZ NIGHTT',
+    });
+    expect(matchPhrase('Velvet Lounge', ['BLACKFRIDAY', 'Velvet Loungee'])).toMatchObject({
+      verdict: 'misspelled',
+    });
+  });
+
+  it('takes the words of a phrase read apart, in any order, each as a word of its own', () => {
+    expect(matchPhrase('OPEN LATE', ['LATE', 'OPEN', 'A logo'])).toMatchObject({ verdict: 'right' });
+    // A word read apart still has to be the word: LATER is not LATE.
+    expect(matchPhrase('OPEN LATE', ['LATER', 'OPEN']).verdict).not.toBe('right');
+  });
+
   it('says "not found" when nothing close enough was read', () => {
     expect(matchPhrase('OPEN LATE', ['Ideogram 3.0 simulated'])).toMatchObject({
       verdict: 'missing',

@@ -32,24 +32,33 @@ interface Folded {
   chars: string[];
   /** For each folded character, the index of the character of the original text it came from. */
   origin: number[];
+  /** Whether a space or punctuation (or the start) comes right before each folded character. */
+  wordStart: boolean[];
 }
 
 export function fold(text: string): Folded {
   const chars: string[] = [];
   const origin: number[] = [];
+  const wordStart: boolean[] = [];
+  let gap = true;
   let index = 0;
   for (const char of text) {
     const base = char.normalize('NFKD').replace(/\p{M}/gu, '').toLowerCase();
+    let kept = false;
     for (const c of base) {
       const mapped = confusable[c] ?? c;
       if (/[\p{L}\p{N}]/u.test(mapped)) {
         chars.push(mapped);
         origin.push(index);
+        wordStart.push(gap);
+        gap = false;
+        kept = true;
       }
     }
+    if (!kept) gap = true;
     index += char.length;
   }
-  return { chars, origin };
+  return { chars, origin, wordStart };
 }
 
 interface Best {
@@ -110,6 +119,44 @@ function closestSubstring(phrase: string[], text: string[]): Best {
   return found;
 }
 
+/** Damerau (optimal string alignment) distance between two folded strings. */
+function editDistance(a: readonly string[], b: readonly string[]): number {
+  const width = b.length + 1;
+  const d = new Int32Array((a.length + 1) * width);
+  for (let j = 0; j <= b.length; j++) d[j] = j;
+  for (let i = 1; i <= a.length; i++) {
+    d[i * width] = i;
+    for (let j = 1; j <= b.length; j++) {
+      const here = i * width + j;
+      let best = Math.min(
+        d[here - width - 1]! + (a[i - 1] === b[j - 1] ? 0 : 1),
+        d[here - width]! + 1,
+        d[here - 1]! + 1,
+      );
+      if (i > 1 && j > 1 && a[i - 1] === b[j - 2] && a[i - 2] === b[j - 1]) {
+        best = Math.min(best, d[here - 2 * width - 2]! + 1);
+      }
+      d[here] = best;
+    }
+  }
+  return d[a.length * width + b.length]!;
+}
+
+/**
+ * The closest match widened to whole words of what was read: a doubled first or last letter
+ * ("EEspresso", "NIGHTT") holds the phrase as a substring, but the word on the image is not it.
+ */
+function closestWords(phrase: string[], read: Folded): Best {
+  const best = closestSubstring(phrase, read.chars);
+  if (best.end <= best.start) return best;
+  let start = best.start;
+  let end = best.end;
+  while (start > 0 && !read.wordStart[start]) start--;
+  while (end < read.chars.length && !read.wordStart[end]) end++;
+  if (start === best.start && end === best.end) return best;
+  return { distance: editDistance(phrase, read.chars.slice(start, end)), start, end };
+}
+
 /** Checks one phrase against the lines one engine read. */
 export function matchPhrase(
   phrase: string,
@@ -121,8 +168,10 @@ export function matchPhrase(
   // Lines are joined without a gap: a phrase the image wraps over two lines still reads as one.
   const text = lines.join('\n');
   const read = fold(text);
-  const best = closestSubstring(wanted.chars, read.chars);
-  if (best.distance === 0) return { phrase, verdict: 'right', read: null, distance: 0 };
+  const best = closestWords(wanted.chars, read);
+  if (best.distance === 0 || wordsReadApart(phrase, read)) {
+    return { phrase, verdict: 'right', read: null, distance: 0 };
+  }
   const allowed = Math.max(1, Math.floor(wanted.chars.length * policy.missingRatio));
   if (best.end > best.start && best.distance <= allowed) {
     const from = read.origin[best.start]!;
@@ -131,6 +180,18 @@ export function matchPhrase(
     return { phrase, verdict: 'misspelled', read: shown, distance: best.distance };
   }
   return { phrase, verdict: 'missing', read: null, distance: null };
+}
+
+/**
+ * A phrase of several words can come back as several lines, in another order, when the image sets
+ * it on a slant or in a block ("LATE", "OPEN"): each word read exactly, as a word of its own, counts.
+ */
+function wordsReadApart(phrase: string, read: Folded): boolean {
+  const words = phrase
+    .split(/[^\p{L}\p{N}]+/u)
+    .map((word) => fold(word).chars)
+    .filter((w) => w.length > 0);
+  return words.length > 1 && words.every((word) => closestWords(word, read).distance === 0);
 }
 
 /**
