@@ -262,9 +262,6 @@ export function createLibrary({ db, dataDir, now = Date.now }: LibraryOptions) {
     checkIntegrity: (): Promise<IntegrityReport> => checkIntegrity(db, store, now()),
     stats: (): LibraryStats => libraryStats(db),
 
-    /** For services that change what a tile shows of an image (the text check's status). */
-    notifyUpdated: (ids: string[]) => emit('updated', ids),
-
     onChange(listener: (change: LibraryChange) => void): () => void {
       listeners.add(listener);
       return () => listeners.delete(listener);

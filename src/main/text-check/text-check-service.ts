@@ -32,13 +32,16 @@ export const defaultEnginePlan: EnginePlan = { first: ['tesseract'], confirm: ['
 
 export interface TextCheckServiceOptions {
   db: Database.Database;
-  library: Pick<Library, 'fileFor' | 'onChange' | 'notifyUpdated'>;
+  library: Pick<Library, 'fileFor' | 'onChange'>;
   reader: OcrReader;
   logger?: Logger;
   now?: () => number;
   plan?: EnginePlan;
   policy?: MatchPolicy;
-  /** Told of every finished check (and of a check queued again), e.g. to forward it to the page. */
+  /**
+   * Told of every finished check (and of a check queued again): forwarded to the page as
+   * textCheck:changed, which also keeps the tiles' marks current.
+   */
   onChanged?: (check: TextCheck) => void;
 }
 
@@ -185,7 +188,6 @@ export function createTextCheckService(options: TextCheckServiceOptions) {
     }
     saveCheck(db, still.pk, outcome);
     const check = readCheck(db, { ...still, textStatus: outcome.status });
-    library.notifyUpdated([id]);
     changed(check);
     for (const waiter of waiters.get(id)?.splice(0) ?? []) waiter.resolve(check);
     waiters.delete(id);
@@ -223,10 +225,7 @@ export function createTextCheckService(options: TextCheckServiceOptions) {
       const count = enqueue(ids, true);
       for (const id of ids) {
         const target = targetOf(db, id);
-        if (target?.textStatus === 'pending') {
-          library.notifyUpdated([id]);
-          changed(readCheck(db, target));
-        }
+        if (target?.textStatus === 'pending') changed(readCheck(db, target));
       }
       return { queued: count };
     },

@@ -3,12 +3,14 @@ import { scheduleAdded, subscribeLibrary } from '../features/library/library-cha
 import { useLibrary } from '../features/library/library-store.ts';
 import { subscribeQueue, useQueue } from '../features/queue/queue-store.ts';
 import { subscribeSettings, useSettings } from '../features/settings/settings-store.ts';
+import { subscribeTextStatus } from '../features/text-check/text-status-sync.ts';
 
 /** Subscribes to every event once, then loads each feature's first state. */
 export function startStudio(): void {
   subscribeSettings();
   subscribeQueue(() => scheduleAdded());
   subscribeLibrary();
+  subscribeTextStatus();
   void useSettings
     .getState()
     .load()
