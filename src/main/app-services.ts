@@ -42,6 +42,7 @@ const rateLimits = {
   'jobs:create': { burst: 50, perSecond: 10 },
   'jobs:variations': { burst: 10, perSecond: 2 },
   'key:test': { burst: 3, perSecond: 0.5 },
+  'textCheck:run': { burst: 10, perSecond: 2 },
 };
 
 export interface AppServicesOptions {
