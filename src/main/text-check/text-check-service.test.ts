@@ -29,7 +29,8 @@ afterEach(async () => {
 afterAll(() => reader.close());
 
 // Real OCR (tesseract.js and PaddleOCR on the worker thread) on real rendered images: no mocks.
-describe('text check service', { timeout: 60_000 }, () => {
+// Generous timeout: on a loaded 2-core machine one reading can take several seconds.
+describe('text check service', { timeout: 240_000 }, () => {
   it('passes a right phrase, flags a misspelled one with what it read, and says when one is missing', async () => {
     const right = await addRendered(world.library, sign, ['OPEN LATE'], { seed: 101 });
     const wrong = await addRendered(world.library, sign, ['OPEN LTAE'], { seed: 102 });

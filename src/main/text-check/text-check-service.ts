@@ -95,7 +95,6 @@ export function createTextCheckService(options: TextCheckServiceOptions) {
 
   /** Marks images due for a check; returns how many were. Urgent ones (a user's rerun) go first. */
   function enqueue(ids: readonly string[], urgent: boolean): number {
-    let count = 0;
     const due: string[] = [];
     db.transaction(() => {
       for (const id of ids) {
@@ -107,7 +106,6 @@ export function createTextCheckService(options: TextCheckServiceOptions) {
         }
         if (target.textStatus !== 'pending') setStatus(db, target.pk, 'pending');
         due.push(id);
-        count++;
       }
     })();
     for (const id of due) {
@@ -120,7 +118,17 @@ export function createTextCheckService(options: TextCheckServiceOptions) {
       else queue.push(id);
     }
     drain();
-    return count;
+    return due.length;
+  }
+
+  /**
+   * For big arrivals (an import of thousands, the pending found at start): a few hundred per turn of
+   * the event loop, so marking them never stalls main.
+   */
+  function enqueueInChunks(ids: readonly string[], from = 0): void {
+    const chunk = 250;
+    enqueue(ids.slice(from, from + chunk), false);
+    if (ids.length > from + chunk && !closed) setImmediate(() => enqueueInChunks(ids, from + chunk));
   }
 
   function drain(): void {
@@ -204,14 +212,14 @@ export function createTextCheckService(options: TextCheckServiceOptions) {
   }
 
   function onLibraryChange(change: LibraryChange): void {
-    if (change.kind === 'added') enqueue(change.ids, false);
+    if (change.kind === 'added') enqueueInChunks(change.ids);
   }
 
   return {
     /** Watches the library for new images and picks up the checks a previous run left pending. */
     start(): void {
       stopWatching ??= library.onChange(onLibraryChange);
-      enqueue(pendingIds(db), false);
+      enqueueInChunks(pendingIds(db));
     },
 
     get(id: string): TextCheck {
