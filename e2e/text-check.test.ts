@@ -44,7 +44,7 @@ describe('text check, simulator misspelling every quoted phrase', () => {
         .filter({ has: page.getByRole('img', { name: prompt }) });
       await tile.first().waitFor({ timeout: 60_000 });
       // The job is done and its tile shown first; the mark comes when the check has read the image.
-      const mark = tile.getByRole('img', { name: 'Text needs attention' });
+      const mark = tile.getByTitle('Text needs attention');
       await mark.waitFor({ timeout: 90_000 });
       await screenshot(page, 'text-check-mark');
 

@@ -10,9 +10,12 @@ const marks = {
 export function TextCheckMark({ status }: { status: ImageSummary['textStatus'] }) {
   if (status !== 'attention' && status !== 'failed') return null;
   const mark = marks[status];
+  // Not an img: the grid's images are its pictures. The words are for screen readers, the title
+  // for a pointer.
   return (
-    <span className={`text-mark text-mark-${status}`} role="img" aria-label={mark.label} title={mark.label}>
-      {mark.text}
+    <span className={`text-mark text-mark-${status}`} title={mark.label}>
+      <span aria-hidden="true">{mark.text}</span>
+      <span className="visually-hidden">{mark.label}</span>
     </span>
   );
 }
