@@ -24,7 +24,8 @@ export interface MatchPolicy {
   missingRatio: number;
 }
 
-export const defaultMatchPolicy: MatchPolicy = { missingRatio: 0.34 };
+/** 0.4: the best of 0.2-0.5 at telling misspelled from missing on bench:text's tuning seed 2027. */
+export const defaultMatchPolicy: MatchPolicy = { missingRatio: 0.4 };
 
 const confusable: Record<string, string> = { '0': 'o', '1': 'l', i: 'l', '|': 'l' };
 

@@ -28,7 +28,7 @@ afterEach(async () => {
 });
 afterAll(() => reader.close());
 
-// Real OCR (tesseract.js and PaddleOCR on the worker thread) on real rendered images: no mocks.
+// Real OCR (PaddleOCR, the default plan, on the worker thread) on real rendered images: no mocks.
 // Generous timeout: on a loaded 2-core machine one reading can take several seconds.
 describe('text check service', { timeout: 240_000 }, () => {
   it('passes a right phrase, flags a misspelled one with what it read, and says when one is missing', async () => {
