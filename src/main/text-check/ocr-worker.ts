@@ -2,12 +2,23 @@
  * The OCR thread. Decoding, the engines' wasm and their JavaScript pre- and post-processing all run
  * here, so main's event loop (IPC, the job engine, SQLite) never waits on a reading.
  */
+import { setPriority } from 'node:os';
 import { parentPort } from 'node:worker_threads';
 import sharp from 'sharp';
 import { createEngine, type EngineName, type OcrEngine } from './ocr-engines.ts';
 import type { OcrReading, OcrReply, OcrRequest } from './ocr-protocol.ts';
 
 if (!parentPort) throw new Error('ocr-worker.ts runs as a worker thread');
+// Reading is background work: main's event loop (and on a busy machine, everything else) goes first.
+// On Linux a nice value belongs to the thread that sets it, and the engines' threads started from
+// here inherit it; elsewhere it would lower the whole app, so it is left alone there.
+if (process.platform === 'linux') {
+  try {
+    setPriority(0, 10);
+  } catch {
+    // A sandbox that forbids it leaves the worker at normal priority.
+  }
+}
 const port = parentPort;
 const engines = new Map<EngineName, Promise<OcrEngine>>();
 
