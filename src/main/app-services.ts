@@ -18,7 +18,7 @@ import { createEventBus, type EventBus } from './rpc/event-bus.ts';
 import { createSegmindClient, SegmindError, type SegmindClient } from './segmind/index.ts';
 import { createKeyManager, type KeyManager, type KeyStore } from './settings/key-store.ts';
 import type { SettingsStore } from './settings/settings-store.ts';
-import { startSimulator, type Simulator } from './simulator/index.ts';
+import { durationModels, startSimulator, type DurationModel, type Simulator } from './simulator/index.ts';
 import { simulatorTextFaults, startTextCheck, type TextCheckService } from './text-check/start-text-check.ts';
 import type { MediaFile } from './web/web-host.ts';
 
@@ -54,6 +54,8 @@ export interface AppServicesOptions {
   env?: NodeJS.ProcessEnv;
   /** Simulator speed in demo mode: 1 is as slow as Segmind's pages say, tests use far less. */
   simulatorTimeScale?: number;
+  /** The demo's queue waits and spread; tests pin `tight` so their timing is predictable. */
+  simulatorDurations?: DurationModel;
   /** The OS's online state (Electron's net.isOnline); without it the engine learns from errors alone. */
   network?: { isOnline(): boolean; onChange(listener: () => void): () => void };
   /** Reveal, copy, drag out: the Electron adapters, or browser mode's refusals. */
@@ -147,6 +149,7 @@ export async function createAppServices(options: AppServicesOptions): Promise<Ap
       if (useSimulator) {
         simulator ??= await startSimulator({
           timeScale: options.simulatorTimeScale ?? 1,
+          durations: options.simulatorDurations ?? durationModels.realistic,
           textFaults: simulatorTextFaults(env),
         });
         client = clientFor(simulator.url, 'demo-key');

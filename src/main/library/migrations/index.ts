@@ -3,6 +3,7 @@ import { m002 } from './002-jobs.ts';
 import { m003 } from './003-library-order.ts';
 import { m004 } from './004-search-columns.ts';
 import { m007 } from './007-text-check.ts';
+import { m009 } from './009-duration-samples.ts';
 import type { Migration } from './types.ts';
 
 export type { Migration } from './types.ts';
@@ -15,4 +16,5 @@ export const migrations: Migration[] = [
   m003,
   m004,
   m007,
+  m009,
 ];
