@@ -177,3 +177,22 @@ export function studioTraces(studio: StudioProcess): string[] {
   }
   return texts;
 }
+
+export interface ListedJob {
+  model: string;
+  prompt: string;
+  state: string;
+  params: Record<string, unknown>;
+}
+
+/** The jobs main holds, read through the same RPC the page uses. */
+export async function listJobs(page: Page): Promise<ListedJob[]> {
+  return page.evaluate(async () => {
+    const response = await fetch('/rpc/jobs:list', {
+      method: 'POST',
+      headers: { 'Content-Type': 'application/json' },
+      body: '{}',
+    });
+    return ((await response.json()) as { value: ListedJob[] }).value;
+  });
+}

@@ -21,6 +21,7 @@ import type { SettingsStore } from './settings/settings-store.ts';
 import { durationModels, startSimulator, type DurationModel, type Simulator } from './simulator/index.ts';
 import { simulatorTextFaults, startTextCheck, type TextCheckService } from './text-check/start-text-check.ts';
 import type { MediaFile } from './web/web-host.ts';
+import { setupSpend } from './spend/setup-spend.ts';
 
 export const defaultApiOrigin = 'https://api.segmind.com';
 
@@ -42,6 +43,8 @@ const rateLimits = {
   'jobs:create': { burst: 50, perSecond: 10 },
   'jobs:variations': { burst: 10, perSecond: 2 },
   'key:test': { burst: 3, perSecond: 0.5 },
+  // Each one asks Segmind: a page in a loop must not turn into a stream of calls to the balance route.
+  'balance:refresh': { burst: 5, perSecond: 0.5 },
   'textCheck:run': { burst: 10, perSecond: 2 },
 };
 
@@ -104,18 +107,29 @@ export async function createAppServices(options: AppServicesOptions): Promise<Ap
   });
   const liveOrigin = (env.SEGMIND_BASE_URL?.trim() || defaultApiOrigin).replace(/\/+$/, '');
 
-  const clientFor = (baseUrl: string, apiKey: string, timeoutMs?: number) =>
-    createSegmindClient({
-      baseUrl,
-      apiKey,
-      userAgent,
-      timeoutMs,
-      resolveLocalImage: (sha) => library.readBlob(sha),
-    });
-
   let simulator: Simulator | null = null;
   let client: SegmindClient | null = null;
   let mode: AppInfo['mode'] = 'simulator';
+  // Money (src/main/spend/): budgets for the engine, the balance and spend totals for the page.
+  let account: { baseUrl: string; apiKey: string; userAgent: string; simulated: boolean } | null = null;
+  const spend = setupSpend({
+    db,
+    bus,
+    settings: () => options.settings.get(),
+    logger,
+    account: () => account,
+  });
+
+  const clientFor = (baseUrl: string, apiKey: string, timeoutMs?: number) =>
+    spend.tap(
+      createSegmindClient({
+        baseUrl,
+        apiKey,
+        userAgent,
+        timeoutMs,
+        resolveLocalImage: (sha) => library.readBlob(sha),
+      }),
+    );
 
   const engine = createJobEngine({
     db,
@@ -125,6 +139,7 @@ export async function createAppServices(options: AppServicesOptions): Promise<Ap
     maxInFlight: options.settings.get().concurrency,
     network: options.network,
     logger,
+    maySubmit: spend.maySubmit,
   });
 
   function info(): AppInfo {
@@ -153,9 +168,11 @@ export async function createAppServices(options: AppServicesOptions): Promise<Ap
           textFaults: simulatorTextFaults(env),
         });
         client = clientFor(simulator.url, 'demo-key');
+        account = { baseUrl: simulator.url, apiKey: 'demo-key', userAgent, simulated: true };
         mode = 'simulator';
       } else {
         client = clientFor(liveOrigin, key);
+        account = { baseUrl: liveOrigin, apiKey: key, userAgent, simulated: false };
         mode = 'live';
         if (simulator) {
           await simulator.close();
@@ -163,6 +180,7 @@ export async function createAppServices(options: AppServicesOptions): Promise<Ap
         }
       }
       engine.clientChanged();
+      spend.connectionChanged();
       bus.emit('app:info', info());
     });
     switching = step.catch((error: unknown) =>
@@ -201,6 +219,8 @@ export async function createAppServices(options: AppServicesOptions): Promise<Ap
       onConnectionChanged: () => void connect().catch(() => undefined),
       onSettingsChanged: (settings: Settings) => {
         engine.setMaxInFlight(settings.concurrency);
+        engine.budgetChanged();
+        spend.settingsChanged();
         bus.emit('settings:changed', settings);
       },
       testKey,
@@ -208,19 +228,20 @@ export async function createAppServices(options: AppServicesOptions): Promise<Ap
     ...createJobHandlers(engine),
     ...createLibraryHandlers(library),
     ...options.osHandlers(library),
+    ...spend.handlers,
     ...textCheck.handlers,
   };
 
   const stopLibraryEvents = library.onChange((change) => bus.emit('library:changed', change));
   await connect();
   engine.start();
-  // quick_check and a look for every original, in the background: at 100k images it takes seconds,
-  // and the page can ask for the same report (library:checkIntegrity) to show what is missing.
+  // quick_check and a look for every original, on a thread of its own (9 s at 1M images): the page
+  // can ask for the same report (library:checkIntegrity) to show what is missing.
   void library.checkIntegrity().then(
     (report) => {
-      if (report.database.length > 0 || report.missingFiles.length > 0) {
+      if (report.database.length > 0 || report.missingCount > 0) {
         logger.warn(
-          `[library] integrity: ${report.database.length} database problem(s), ${report.missingFiles.length} image(s) missing their file`,
+          `[library] integrity: ${report.database.length} database problem(s), ${report.missingCount} image(s) missing their file`,
         );
       }
     },
@@ -243,10 +264,12 @@ export async function createAppServices(options: AppServicesOptions): Promise<Ap
     resolveMedia: (path) => resolveMediaRequest(library, path),
     async close() {
       stopLibraryEvents();
+      spend.dispose();
       await switching;
       await engine.stop();
       await textCheck.close();
       await simulator?.close();
+      await library.close();
       db.close();
     },
   };

@@ -53,6 +53,9 @@ export const methodNames = [
   'os:backupLibrary',
   'os:restoreLibrary',
   'os:openExternal',
+  'spend:summary',
+  'balance:get',
+  'balance:refresh',
   'textCheck:get',
   'textCheck:run',
 ] as const satisfies readonly MethodName[];
@@ -64,5 +67,7 @@ export const eventNames = [
   'queue:status',
   'jobs:batchFinished',
   'library:changed',
+  'spend:changed',
+  'balance:changed',
   'textCheck:changed',
 ] as const satisfies readonly EventName[];

@@ -7,6 +7,9 @@ export const defaultSettings: Settings = {
   simulator: 'auto',
   lastParams: {},
   promptHistory: [],
+  budgets: { dailyUsd: null, monthlyUsd: null },
+  askAboveUsd: 1,
+  priceOverrides: {},
 };
 
 /** The name of the settings file in the data folder, shared by electron-store and browser mode. */

@@ -50,10 +50,10 @@ describe('text check service', { timeout: 240_000 }, () => {
 
     // The tile's summary carries the status, the filters find it, and the read text is searchable.
     expect(world.library.get(wrong).textStatus).toBe('attention');
-    const attention = world.library.list({ textStatus: 'attention' }).items.map((i) => i.id);
+    const attention = (await world.library.list({ textStatus: 'attention' })).items.map((i) => i.id);
     expect(attention.sort()).toEqual([wrong, missing].sort());
-    expect(world.library.list({ textStatus: 'ok' }).items.map((i) => i.id)).toEqual([right]);
-    expect(world.library.list({ search: 'ltae' }).items.map((i) => i.id)).toEqual([wrong]);
+    expect((await world.library.list({ textStatus: 'ok' })).items.map((i) => i.id)).toEqual([right]);
+    expect((await world.library.list({ search: 'ltae' })).items.map((i) => i.id)).toEqual([wrong]);
   });
 
   it('checks an imported image by the prompt its embedded recipe carries', async () => {

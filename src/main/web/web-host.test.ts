@@ -164,6 +164,9 @@ describe('browser-mode host', () => {
           simulator: 'auto',
           lastParams: {},
           promptHistory: [],
+          budgets: { dailyUsd: null, monthlyUsd: null },
+          askAboveUsd: 1,
+          priceOverrides: {},
         });
       });
       req.on('error', reject);

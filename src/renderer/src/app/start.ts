@@ -3,6 +3,7 @@ import { scheduleAdded, subscribeLibrary } from '../features/library/library-cha
 import { useLibrary } from '../features/library/library-store.ts';
 import { subscribeQueue, useQueue } from '../features/queue/queue-store.ts';
 import { subscribeSettings, useSettings } from '../features/settings/settings-store.ts';
+import { subscribeSpend, useSpend } from '../features/spend/spend-store.ts';
 import { subscribeTextStatus } from '../features/text-check/text-status-sync.ts';
 
 /** Subscribes to every event once, then loads each feature's first state. */
@@ -10,6 +11,8 @@ export function startStudio(): void {
   subscribeSettings();
   subscribeQueue(() => scheduleAdded());
   subscribeLibrary();
+  subscribeSpend();
+  void useSpend.getState().load();
   subscribeTextStatus();
   void useSettings
     .getState()

@@ -11,6 +11,7 @@ import { useRemix } from '../remix/remix-store.ts';
 import { useDetail } from './detail-store.ts';
 import { ImageTags, ImageCollections } from './image-organise.tsx';
 import { ParamsTable } from './params-table.tsx';
+import { VariationsAction } from '../spend/variations-action.tsx';
 import { TextCheckSection } from '../text-check/text-check-section.tsx';
 import { copyImage, isDesktop, revealImage } from '../../lib/desktop.ts';
 import { messageOf } from '../../lib/errors.ts';
@@ -201,25 +202,7 @@ export function DetailDialog() {
                   Show in folder
                 </button>
               )}
-              {isModelId(record.model) && (
-                <button
-                  type="button"
-                  className="btn btn-small"
-                  onClick={() =>
-                    void act(
-                      () =>
-                        call('jobs:variations', {
-                          model: record.model as ModelId,
-                          params: { ...record.params, prompt: record.prompt },
-                          count: 4,
-                        }),
-                      'Four variations are in the queue.',
-                    )
-                  }
-                >
-                  4 variations
-                </button>
-              )}
+              {isModelId(record.model) && <VariationsAction record={record} model={record.model} run={act} />}
             </div>
             <div className="detail-actions">
               <button
