@@ -8,6 +8,7 @@ import { createJobEngine, type JobEngine } from './jobs/job-engine.ts';
 import { createJobHandlers } from './jobs/handlers.ts';
 import { openDatabase } from './library/database.ts';
 import { createLibraryHandlers } from './library/handlers.ts';
+import { createLineageHandlers } from './library/lineage-handlers.ts';
 import { createFileLogger, type Logger } from './logging/logger.ts';
 import { createLibrary, type Library } from './library/library.ts';
 import { resolveMediaRequest } from './library/media-route.ts';
@@ -38,6 +39,7 @@ const rateLimits = {
   'library:restoreBackup': { burst: 2, perSecond: 0.2 },
   'library:checkIntegrity': { burst: 3, perSecond: 0.5 },
   'os:exportImages': { burst: 5, perSecond: 1 },
+  'os:importImages': { burst: 5, perSecond: 1 },
   'os:backupLibrary': { burst: 2, perSecond: 0.2 },
   'os:restoreLibrary': { burst: 2, perSecond: 0.2 },
   'jobs:create': { burst: 50, perSecond: 10 },
@@ -227,6 +229,7 @@ export async function createAppServices(options: AppServicesOptions): Promise<Ap
     }),
     ...createJobHandlers(engine),
     ...createLibraryHandlers(library),
+    ...createLineageHandlers(library),
     ...options.osHandlers(library),
     ...spend.handlers,
     ...textCheck.handlers,
@@ -235,6 +238,15 @@ export async function createAppServices(options: AppServicesOptions): Promise<Ap
   const stopLibraryEvents = library.onChange((change) => bus.emit('library:changed', change));
   await connect();
   engine.start();
+  const { trashDays } = options.settings.get();
+  if (trashDays > 0) {
+    void library.purgeTrash(trashDays).then(
+      ({ removed }) =>
+        removed > 0 &&
+        logger.info(`[library] ${removed} image(s) over ${trashDays} days in the trash deleted`),
+      (error: unknown) => logger.error('[library] emptying the old trash failed:', error),
+    );
+  }
   // quick_check and a look for every original, on a thread of its own (9 s at 1M images): the page
   // can ask for the same report (library:checkIntegrity) to show what is missing.
   void library.checkIntegrity().then(

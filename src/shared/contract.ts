@@ -2,6 +2,7 @@ import type { z } from 'zod';
 import { appApi, appEvents } from './api/app.ts';
 import { jobsApi, jobsEvents } from './api/jobs.ts';
 import { libraryApi, libraryEvents } from './api/library.ts';
+import { lineageApi } from './api/lineage.ts';
 import { osApi } from './api/os.ts';
 import { spendApi, spendEvents } from './api/spend.ts';
 import { textCheckApi, textCheckEvents } from './api/text-check.ts';
@@ -15,6 +16,7 @@ export const methods = {
   ...appApi,
   ...jobsApi,
   ...libraryApi,
+  ...lineageApi,
   ...osApi,
   ...spendApi,
   ...textCheckApi,

@@ -147,5 +147,7 @@ function recipeFor(
     jobId: row.id,
     outputIndex,
     createdAt,
+    // A variation's parent job: its images become this image's parents (lineage).
+    parentJobId: row.parent_id,
   };
 }

@@ -167,6 +167,7 @@ describe('browser-mode host', () => {
           budgets: { dailyUsd: null, monthlyUsd: null },
           askAboveUsd: 1,
           priceOverrides: {},
+          trashDays: 30,
         });
       });
       req.on('error', reject);

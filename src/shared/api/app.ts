@@ -20,6 +20,8 @@ export const Settings = z.object({
   askAboveUsd: z.number().min(0).max(1_000_000),
   /** Prices per image the user knows better than the table: `model:tier` -> USD. */
   priceOverrides: z.record(z.string().max(64), z.number().min(0).max(100)),
+  /** Images in the trash longer than this many days are deleted for good at start; 0 keeps them. */
+  trashDays: z.number().int().min(0).max(3650),
 });
 export type Settings = z.infer<typeof Settings>;
 

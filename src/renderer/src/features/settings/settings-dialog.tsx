@@ -8,6 +8,7 @@ import { isDesktop, revealDataDir } from '../../lib/desktop.ts';
 import { LibraryCare } from './library-care.tsx';
 import { SpendSettings } from '../spend/spend-settings.tsx';
 import { keySourceText } from './key-source.ts';
+import { TrashSetting } from '../library/trash-setting.tsx';
 
 function KeySection() {
   const key = useSettings((state) => state.key);
@@ -174,6 +175,7 @@ export function SettingsDialog() {
             </p>
           </section>
         )}
+        <TrashSetting />
         <LibraryCare />
         {error && (
           <p className="field-error" role="alert">

@@ -2,11 +2,29 @@ import { useState } from 'react';
 import type { ImageRecord } from '../../../../shared/api/library.ts';
 import { getModel, imageCountParamOf, type ModelId } from '../../../../shared/models/index.ts';
 import { estimateAll, formatUsd } from '../../../../shared/pricing.ts';
-import { call } from '../../bridge/api.ts';
+import { call, StudioError } from '../../bridge/api.ts';
+import type { Input } from '../../../../shared/contract.ts';
 import { askToSpend } from './confirm-spend.tsx';
 import { useSpend } from './spend-store.ts';
 
 const COUNT = 4;
+
+/**
+ * The job that made the image is named as the variations' parent, so they know where they come from;
+ * an image whose job is gone (pruned, or made on another machine) still gets its variations, without
+ * the link.
+ */
+async function makeVariations(record: ImageRecord, input: Input<'jobs:variations'>) {
+  if (!record.jobId) return call('jobs:variations', input);
+  try {
+    return await call('jobs:variations', { ...input, parentId: record.jobId });
+  } catch (error) {
+    if (error instanceof StudioError && (error.code === 'not_found' || error.code === 'validation')) {
+      return call('jobs:variations', input);
+    }
+    throw error;
+  }
+}
 
 /**
  * "4 variations" of an image, with the count and the price on the button. Each variation makes one
@@ -47,7 +65,7 @@ export function VariationsAction({
     if (!yes) return;
     await run(
       () =>
-        call('jobs:variations', {
+        makeVariations(record, {
           model,
           params: { ...record.params, prompt: record.prompt },
           count: COUNT,
