@@ -10,6 +10,8 @@ export default defineConfig({
           index: resolve('src/main/index.ts'),
           // Started with new Worker(new URL('./sql-worker.js', import.meta.url)) from index.js.
           'sql-worker': resolve('src/main/library/sql-worker.ts'),
+          // A worker thread's own entry: ocr-reader.ts starts out/main/text-check-worker.js.
+          'text-check-worker': resolve('src/main/text-check/ocr-worker.ts'),
         },
       },
     },

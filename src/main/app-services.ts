@@ -20,6 +20,7 @@ import { createSegmindClient, SegmindError, type SegmindClient } from './segmind
 import { createKeyManager, type KeyManager, type KeyStore } from './settings/key-store.ts';
 import type { SettingsStore } from './settings/settings-store.ts';
 import { durationModels, startSimulator, type DurationModel, type Simulator } from './simulator/index.ts';
+import { simulatorTextFaults, startTextCheck, type TextCheckService } from './text-check/start-text-check.ts';
 import type { MediaFile } from './web/web-host.ts';
 import { setupSpend } from './spend/setup-spend.ts';
 
@@ -43,6 +44,7 @@ const rateLimits = {
   'key:test': { burst: 3, perSecond: 0.5 },
   // Each one asks Segmind: a page in a loop must not turn into a stream of calls to the balance route.
   'balance:refresh': { burst: 5, perSecond: 0.5 },
+  'textCheck:run': { burst: 10, perSecond: 2 },
 };
 
 export interface AppServicesOptions {
@@ -69,6 +71,7 @@ export interface AppServices {
   bus: EventBus;
   library: Library;
   engine: JobEngine;
+  textCheck: TextCheckService;
   keys: KeyManager;
   logger: Logger;
   info(): AppInfo;
@@ -95,6 +98,12 @@ export async function createAppServices(options: AppServicesOptions): Promise<Ap
   const db = openDatabase(join(options.dataDir, 'library.sqlite3'));
   const library = createLibrary({ db, dataDir: options.dataDir });
   const bus = createEventBus(logger);
+  const textCheck = startTextCheck({
+    db,
+    library,
+    logger,
+    emit: (check) => bus.emit('textCheck:changed', check),
+  });
   const liveOrigin = (env.SEGMIND_BASE_URL?.trim() || defaultApiOrigin).replace(/\/+$/, '');
 
   let simulator: Simulator | null = null;
@@ -155,6 +164,7 @@ export async function createAppServices(options: AppServicesOptions): Promise<Ap
         simulator ??= await startSimulator({
           timeScale: options.simulatorTimeScale ?? 1,
           durations: options.simulatorDurations ?? durationModels.realistic,
+          textFaults: simulatorTextFaults(env),
         });
         client = clientFor(simulator.url, 'demo-key');
         account = { baseUrl: simulator.url, apiKey: 'demo-key', userAgent, simulated: true };
@@ -219,6 +229,7 @@ export async function createAppServices(options: AppServicesOptions): Promise<Ap
     ...createLineageHandlers(library),
     ...options.osHandlers(library),
     ...spend.handlers,
+    ...textCheck.handlers,
   };
 
   const stopLibraryEvents = library.onChange((change) => bus.emit('library:changed', change));
@@ -255,6 +266,7 @@ export async function createAppServices(options: AppServicesOptions): Promise<Ap
     bus,
     library,
     engine,
+    textCheck: textCheck.service,
     keys,
     logger,
     info,
@@ -264,6 +276,7 @@ export async function createAppServices(options: AppServicesOptions): Promise<Ap
       spend.dispose();
       await switching;
       await engine.stop();
+      await textCheck.close();
       await simulator?.close();
       await library.close();
       db.close();

@@ -53,6 +53,8 @@ export const methodNames = [
   'spend:summary',
   'balance:get',
   'balance:refresh',
+  'textCheck:get',
+  'textCheck:run',
 ] as const satisfies readonly MethodName[];
 
 export const eventNames = [
@@ -64,4 +66,5 @@ export const eventNames = [
   'library:changed',
   'spend:changed',
   'balance:changed',
+  'textCheck:changed',
 ] as const satisfies readonly EventName[];

@@ -5,6 +5,7 @@ import { libraryApi, libraryEvents } from './api/library.ts';
 import { lineageApi } from './api/lineage.ts';
 import { osApi } from './api/os.ts';
 import { spendApi, spendEvents } from './api/spend.ts';
+import { textCheckApi, textCheckEvents } from './api/text-check.ts';
 import type { Envelope, MethodDef, MethodInput, MethodOutput } from './rpc.ts';
 
 /**
@@ -18,14 +19,18 @@ export const methods = {
   ...lineageApi,
   ...osApi,
   ...spendApi,
+  ...textCheckApi,
 } satisfies Record<string, MethodDef>;
 export type Methods = typeof methods;
 export type MethodName = keyof Methods & string;
 
-export const events = { ...appEvents, ...jobsEvents, ...libraryEvents, ...spendEvents } satisfies Record<
-  string,
-  z.ZodType
->;
+export const events = {
+  ...appEvents,
+  ...jobsEvents,
+  ...libraryEvents,
+  ...spendEvents,
+  ...textCheckEvents,
+} satisfies Record<string, z.ZodType>;
 export type Events = typeof events;
 export type EventName = keyof Events & string;
 export type EventPayload<E extends EventName> = z.output<Events[E]>;

@@ -69,6 +69,9 @@ export const ImageFormat = z.enum(['png', 'jpeg', 'webp']);
 export type ImageFormat = z.infer<typeof ImageFormat>;
 export const ImageSource = z.enum(['generated', 'imported']);
 export const Orientation = z.enum(['landscape', 'portrait', 'square']);
+/** The text check's summary (see migration 007); null: the prompt quotes no text. */
+export const TextStatus = z.enum(['pending', 'ok', 'attention', 'failed']);
+export type TextStatus = z.infer<typeof TextStatus>;
 export const ImageVariant = z.enum(['original', 'thumb', 'preview']);
 export type ImageVariant = z.infer<typeof ImageVariant>;
 
@@ -91,6 +94,7 @@ export const ImageSummary = z.object({
   favorite: z.boolean(),
   rating: z.number().int().min(0).max(5),
   trashedAt: z.number().int().nullable(),
+  textStatus: TextStatus.nullable(),
   /** Present only when the query searched: the best matching passage. */
   snippet: Snippet.nullable(),
 });
@@ -130,6 +134,8 @@ export const LibraryQuery = z
     collectionId: CollectionId.optional(),
     tag: TagName.optional(),
     orientation: Orientation.optional(),
+    /** "Text needs attention" or "Text spelled right". */
+    textStatus: z.enum(['attention', 'ok']).optional(),
     /** true lists the trash (most recently trashed first) instead of the library. */
     trashed: z.boolean().default(false),
     sort: LibrarySort.default('newest'),

@@ -4,6 +4,7 @@ import { useLibrary } from '../features/library/library-store.ts';
 import { subscribeQueue, useQueue } from '../features/queue/queue-store.ts';
 import { subscribeSettings, useSettings } from '../features/settings/settings-store.ts';
 import { subscribeSpend, useSpend } from '../features/spend/spend-store.ts';
+import { subscribeTextStatus } from '../features/text-check/text-status-sync.ts';
 
 /** Subscribes to every event once, then loads each feature's first state. */
 export function startStudio(): void {
@@ -12,6 +13,7 @@ export function startStudio(): void {
   subscribeLibrary();
   subscribeSpend();
   void useSpend.getState().load();
+  subscribeTextStatus();
   void useSettings
     .getState()
     .load()
