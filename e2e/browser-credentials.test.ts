@@ -12,6 +12,9 @@ import {
   type StudioProcess,
 } from './harness.ts';
 
+/** A loaded machine can take seconds to show a new image: the default one-second poll is not enough. */
+const POLL = { timeout: 20_000 };
+
 /**
  * The attack of issue 12: a user opens the studio, then visits a page that another server on
  * 127.0.0.1 serves. That server must receive no credential, and nothing it saw may drive the studio.
@@ -144,17 +147,17 @@ describe('browser-mode credentials', () => {
   it('two studios in one browser each keep working, side by side', async () => {
     pageA = await openWithImage(studioA, '#c33');
     pageB = await openWithImage(studioB, '#33c');
-    await expect.poll(() => imageShows(pageA)).toBe(true);
-    await expect.poll(() => imageShows(pageB)).toBe(true);
+    await expect.poll(() => imageShows(pageA), POLL).toBe(true);
+    await expect.poll(() => imageShows(pageB), POLL).toBe(true);
     // Opening B did not log A out: A still calls, streams events and loads images, also after a reload.
     await dropFiles(pageA.locator('section.library-panel'), [
       { name: 'more.png', type: 'image/png', bytes: await png('#3c3') },
     ]);
     await pageA.getByText(/Imported 1 image/).waitFor();
     await pageA.reload();
-    await expect.poll(() => pageA.getByLabel('Library').getByRole('img').count()).toBe(2);
-    await expect.poll(() => imageShows(pageA)).toBe(true);
-    await expect.poll(() => pageB.getByLabel('Library').getByRole('img').count()).toBe(1);
+    await expect.poll(() => pageA.getByLabel('Library').getByRole('img').count(), POLL).toBe(2);
+    await expect.poll(() => imageShows(pageA), POLL).toBe(true);
+    await expect.poll(() => pageB.getByLabel('Library').getByRole('img').count(), POLL).toBe(1);
     // Events reach each page from its own studio only: a theme changed in A turns A dark, not B.
     const setTheme = await tryStudio(
       studioA,
@@ -163,7 +166,7 @@ describe('browser-mode credentials', () => {
       '{"theme":"dark"}',
     );
     expect(setTheme).toBe(200);
-    await expect.poll(() => pageA.evaluate(() => document.documentElement.dataset.theme)).toBe('dark');
+    await expect.poll(() => pageA.evaluate(() => document.documentElement.dataset.theme), POLL).toBe('dark');
     expect(await pageB.evaluate(() => document.documentElement.dataset.theme)).toBe('light');
     await screenshot(pageA, 'two-studios-a');
     await screenshot(pageB, 'two-studios-b');

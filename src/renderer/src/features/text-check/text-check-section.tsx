@@ -46,7 +46,8 @@ export function TextCheckSection({ record }: { record: ImageRecord }) {
   }, [record.id, due]);
 
   if (!due) return null;
-  const status = check?.status ?? record.textStatus ?? 'pending';
+  // Until this image's check has arrived, say nothing the list below could contradict.
+  const status = check?.status ?? (record.textStatus === null ? 'pending' : null);
   const rerun = () =>
     void call('textCheck:run', { ids: [record.id] }).catch((failure: unknown) =>
       setError(messageOf(failure)),
@@ -62,7 +63,9 @@ export function TextCheckSection({ record }: { record: ImageRecord }) {
           Check again
         </button>
       </div>
-      <p className={`text-check-summary text-check-${status}`}>{summaries[status]}</p>
+      <p className={`text-check-summary text-check-${status ?? 'loading'}`}>
+        {status ? summaries[status] : 'Loading the check…'}
+      </p>
       <ul className="text-check-list">
         {status === 'pending' || !check
           ? phrases.map((phrase, i) => (
