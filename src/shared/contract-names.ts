@@ -53,6 +53,11 @@ export const methodNames = [
   'os:backupLibrary',
   'os:restoreLibrary',
   'os:openExternal',
+  'recovery:status',
+  'recovery:restoreBackup',
+  'recovery:startFresh',
+  'recovery:retry',
+  'recovery:quit',
 ] as const satisfies readonly MethodName[];
 
 export const eventNames = [
@@ -62,4 +67,5 @@ export const eventNames = [
   'queue:status',
   'jobs:batchFinished',
   'library:changed',
+  'recovery:changed',
 ] as const satisfies readonly EventName[];

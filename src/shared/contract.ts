@@ -3,17 +3,29 @@ import { appApi, appEvents } from './api/app.ts';
 import { jobsApi, jobsEvents } from './api/jobs.ts';
 import { libraryApi, libraryEvents } from './api/library.ts';
 import { osApi } from './api/os.ts';
+import { recoveryApi, recoveryEvents } from './api/recovery.ts';
 import type { Envelope, MethodDef, MethodInput, MethodOutput } from './rpc.ts';
 
 /**
  * Every IPC method and event of the app, joined from one file per feature. Main validates inputs with
  * these schemas; the preload and the browser transport derive their method lists from here.
  */
-export const methods = { ...appApi, ...jobsApi, ...libraryApi, ...osApi } satisfies Record<string, MethodDef>;
+export const methods = {
+  ...appApi,
+  ...jobsApi,
+  ...libraryApi,
+  ...osApi,
+  ...recoveryApi,
+} satisfies Record<string, MethodDef>;
 export type Methods = typeof methods;
 export type MethodName = keyof Methods & string;
 
-export const events = { ...appEvents, ...jobsEvents, ...libraryEvents } satisfies Record<string, z.ZodType>;
+export const events = {
+  ...appEvents,
+  ...jobsEvents,
+  ...libraryEvents,
+  ...recoveryEvents,
+} satisfies Record<string, z.ZodType>;
 export type Events = typeof events;
 export type EventName = keyof Events & string;
 export type EventPayload<E extends EventName> = z.output<Events[E]>;
