@@ -4,13 +4,14 @@ import { createRoot } from 'react-dom/client';
 import './app/theme.css';
 import './app/layout.css';
 import { App } from './app/app.tsx';
-import { startStudio } from './app/start.ts';
+import { RecoveryGate } from './features/recovery/recovery-gate.tsx';
 
 const root = document.getElementById('root');
 if (!root) throw new Error('index.html has no #root');
-startStudio();
 createRoot(root).render(
   <StrictMode>
-    <App />
+    <RecoveryGate>
+      <App />
+    </RecoveryGate>
   </StrictMode>,
 );

@@ -4,11 +4,33 @@ import { useLibrary } from '../features/library/library-store.ts';
 import { subscribeQueue, useQueue } from '../features/queue/queue-store.ts';
 import { subscribeSettings, useSettings } from '../features/settings/settings-store.ts';
 
+let started = false;
+
+/**
+ * The studio is shown: the first time, subscribe and load; after a spell on the recovery screen (a
+ * restored backup, a fresh library), load again, since everything may have changed beneath the page.
+ */
+export function enterStudio(): void {
+  if (started) return loadStudio();
+  started = true;
+  startStudio();
+}
+
 /** Subscribes to every event once, then loads each feature's first state. */
-export function startStudio(): void {
+function startStudio(): void {
   subscribeSettings();
   subscribeQueue(() => scheduleAdded());
   subscribeLibrary();
+  loadStudio();
+  // Events sent while the host restarted are not replayed: catch up on focus, without losing the
+  // user's place in the grid (only new images at the top are taken in).
+  window.addEventListener('focus', () => {
+    void useQueue.getState().load();
+    scheduleAdded();
+  });
+}
+
+function loadStudio(): void {
   void useSettings
     .getState()
     .load()
@@ -18,10 +40,4 @@ export function startStudio(): void {
     });
   void useQueue.getState().load();
   void useLibrary.getState().reload();
-  // Events sent while the host restarted are not replayed: catch up on focus, without losing the
-  // user's place in the grid (only new images at the top are taken in).
-  window.addEventListener('focus', () => {
-    void useQueue.getState().load();
-    scheduleAdded();
-  });
 }
