@@ -25,16 +25,16 @@ export async function emptyTrashFilesFirst(
   const selection = ids === undefined ? null : JSON.stringify(ids);
   // Blobs every referencing row of which is going: no live image, no other trashed image kept, no source.
   const doomed = db
-    .prepare<[string | null, string | null], string>(
+    .prepare<[{ ids: string | null }], string>(
       `SELECT DISTINCT t.sha256 FROM images t
-       WHERE t.trashed_at IS NOT NULL AND (?1 IS NULL OR t.id IN (SELECT value FROM json_each(?1)))
+       WHERE t.trashed_at IS NOT NULL AND (@ids IS NULL OR t.id IN (SELECT value FROM json_each(@ids)))
          AND NOT EXISTS (
            SELECT 1 FROM images o WHERE o.sha256 = t.sha256
-             AND (o.trashed_at IS NULL OR (?2 IS NOT NULL AND o.id NOT IN (SELECT value FROM json_each(?2)))))
+             AND (o.trashed_at IS NULL OR (@ids IS NOT NULL AND o.id NOT IN (SELECT value FROM json_each(@ids)))))
          AND NOT EXISTS (SELECT 1 FROM blobs b WHERE b.sha256 = t.sha256)`,
     )
     .pluck()
-    .all(selection, selection);
+    .all({ ids: selection });
   let filesRemoved = 0;
   let bytesFreed = 0;
   for (const sha256 of doomed) {

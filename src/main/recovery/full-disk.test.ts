@@ -1,0 +1,124 @@
+import fs from 'node:fs';
+import path from 'node:path';
+import sharp from 'sharp';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { RecoveryStatus } from '../../shared/api/recovery.ts';
+import { openDatabase } from '../library/database.ts';
+import { createLibrary } from '../library/library.ts';
+import { mulberry32 } from '../simulator/seeded-random.ts';
+import { libraryFile } from './test-support/damaged-library.ts';
+import { startTestRuntime } from './test-support/runtime.ts';
+import { mountSmallDisk, type SmallDisk } from './test-support/small-disk.ts';
+
+const seed = Number(process.env.DISK_SEED ?? 4242);
+console.log(`[full-disk.test] image seed ${seed} (DISK_SEED to replay)`);
+
+const disk = mountSmallDisk(12);
+if (typeof disk === 'string') console.warn(`[full-disk.test] skipped: ${disk}`);
+const small = typeof disk === 'string' ? null : disk;
+
+afterAll(() => small?.unmount());
+
+/** Noise does not compress: each image really takes its ~150 KB on the disk. */
+async function noisePng(random: () => number): Promise<Buffer> {
+  const pixels = Buffer.from(Array.from({ length: 220 * 220 * 3 }, () => Math.floor(random() * 256)));
+  return sharp(pixels, { raw: { width: 220, height: 220, channels: 3 } })
+    .png()
+    .toBuffer();
+}
+
+describe.skipIf(!small)('starting on a full disk (a real 12 MB tmpfs)', () => {
+  let dataDir: string;
+  let trashedIds: string[];
+
+  beforeAll(async () => {
+    dataDir = path.join((small as SmallDisk).dir, 'studio');
+    fs.mkdirSync(dataDir);
+    const db = openDatabase(libraryFile(dataDir));
+    const library = createLibrary({ db, dataDir });
+    const random = mulberry32(seed);
+    const files = [];
+    for (let i = 0; i < 8; i++) files.push({ name: `noise-${i}.png`, bytes: await noisePng(random) });
+    const { imported } = await library.importFiles(files);
+    trashedIds = imported.slice(0, 4);
+    library.trash(trashedIds);
+    db.close();
+  });
+
+  it('opens read-only, says so, empties the trash, and writes again once space is freed', async () => {
+    const fillers = small!.fill();
+    expect(fillers.length).toBeGreaterThan(0);
+    const runtime = await startTestRuntime(dataDir, { minFreeBytes: 2 * 1024 * 1024, spaceCheckMs: 100 });
+    try {
+      expect(runtime.status()).toMatchObject({ state: 'studio', storage: 'full', problem: null });
+      const live = (await runtime.call('library:list', {})) as { total: number };
+      expect(live.total).toBe(4);
+
+      // Writes say what is wrong and where, instead of "Something went wrong".
+      const refused = (await runtime.call('library:setFavorite', {
+        ids: trashedIds.slice(0, 1),
+        favorite: true,
+      })) as {
+        ok: false;
+        error: { code: string; message: string };
+      };
+      expect(refused.error).toMatchObject({ code: 'unavailable' });
+      expect(refused.error.message).toContain('The disk is full');
+      expect(refused.error.message).toContain(dataDir);
+
+      // The trash empties: its files go first (that frees the room), then its rows.
+      const originals = () =>
+        fs
+          .readdirSync(path.join(dataDir, 'images'), { recursive: true })
+          .filter((n) => String(n).length > 60);
+      expect(originals()).toHaveLength(8);
+      const emptied = await runtime.call('library:emptyTrash');
+      expect(emptied).toEqual({ removed: 4, filesRemoved: 4 });
+      expect(originals()).toHaveLength(4);
+      expect(((await runtime.call('library:list', { trashed: true })) as { total: number }).total).toBe(0);
+
+      // The user frees space: the library is reopened for writing and the queue starts.
+      const changes: RecoveryStatus[] = [];
+      runtime.bus.subscribe(
+        (event, payload) => event === 'recovery:changed' && changes.push(payload as RecoveryStatus),
+      );
+      small!.unfill();
+      for (let i = 0; i < 100 && runtime.status().storage === 'full'; i++)
+        await new Promise((r) => setTimeout(r, 50));
+      expect(runtime.status()).toMatchObject({ state: 'studio', storage: 'ok' });
+      expect(changes.at(-1)?.storage).toBe('ok');
+      const favorite = await runtime.call('library:setFavorite', {
+        ids: [((await runtime.call('library:list', {})) as { items: { id: string }[] }).items[0]!.id],
+        favorite: true,
+      });
+      expect(favorite).toEqual({ updated: 1 });
+      const job = (await runtime.call('jobs:create', {
+        model: 'ideogram-3',
+        params: { prompt: 'ROOM AGAIN' },
+      })) as { id: string };
+      for (let i = 0; i < 200; i++) {
+        const current = (await runtime.call('jobs:get', { id: job.id })) as { state: string };
+        if (current.state === 'completed') break;
+        await new Promise((r) => setTimeout(r, 50));
+      }
+      expect(((await runtime.call('jobs:get', { id: job.id })) as { state: string }).state).toBe('completed');
+    } finally {
+      await runtime.close();
+      small!.unfill();
+    }
+  });
+
+  it('still refuses a second process on a full disk', async () => {
+    small!.fill();
+    const first = await startTestRuntime(dataDir, { minFreeBytes: 64 * 1024 * 1024 });
+    const second = await startTestRuntime(dataDir);
+    try {
+      expect(first.status().storage).toBe('full');
+      expect(second.status().problem?.kind).toBe('in_use');
+    } finally {
+      await second.close();
+      await first.close();
+      small!.unfill();
+    }
+  });
+});
