@@ -11,6 +11,7 @@ import { createNetworkMonitor } from './electron/network-monitor.ts';
 import { createElectronOsHandlers } from './electron/os-handlers.ts';
 import { createSafeStorageKeyStore } from './electron/safe-storage-key-store.ts';
 import { setupSecurity } from './electron/security.ts';
+import { logCrashes } from './logging/crash-log.ts';
 import { startStudioRuntime, type StudioRuntime } from './recovery/studio-runtime.ts';
 import { settingsFileName } from './settings/settings-store.ts';
 
@@ -73,6 +74,7 @@ if (!app.requestSingleInstanceLock()) {
       return;
     }
     const started = runtime;
+    disposers.push(logCrashes(started.logger, { exit: false }));
     setupAppProtocol(started.resolveMedia, join(import.meta.dirname, '../renderer'));
     disposers.push(
       setupIpcTransport(

@@ -3,6 +3,7 @@ import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
 import Conf from 'conf';
+import { logCrashes } from '../logging/crash-log.ts';
 import { startStudioRuntime, type StudioRuntime } from '../recovery/studio-runtime.ts';
 import { createSessionKeyStore } from '../settings/key-store.ts';
 import { settingsFileName } from '../settings/settings-store.ts';
@@ -75,6 +76,7 @@ async function main(): Promise<void> {
     console.error(`Ideogram Studio could not start: ${(error as Error).message}`);
     process.exit(1);
   }
+  logCrashes(runtime.logger, { exit: true });
   const status = runtime.status();
   if (status.problem?.kind === 'in_use') {
     // Browser mode is started from a terminal: the terminal is where to say it, not a page.
