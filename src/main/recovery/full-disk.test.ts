@@ -1,12 +1,8 @@
 import fs from 'node:fs';
 import path from 'node:path';
-import sharp from 'sharp';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { RecoveryStatus } from '../../shared/api/recovery.ts';
-import { openDatabase } from '../library/database.ts';
-import { createLibrary } from '../library/library.ts';
-import { mulberry32 } from '../simulator/seeded-random.ts';
-import { libraryFile } from './test-support/damaged-library.ts';
+import { seedNoiseLibrary } from './test-support/noise-library.ts';
 import { startTestRuntime } from './test-support/runtime.ts';
 import { mountSmallDisk, type SmallDisk } from './test-support/small-disk.ts';
 
@@ -19,30 +15,13 @@ const small = typeof disk === 'string' ? null : disk;
 
 afterAll(() => small?.unmount());
 
-/** Noise does not compress: each image really takes its ~150 KB on the disk. */
-async function noisePng(random: () => number): Promise<Buffer> {
-  const pixels = Buffer.from(Array.from({ length: 220 * 220 * 3 }, () => Math.floor(random() * 256)));
-  return sharp(pixels, { raw: { width: 220, height: 220, channels: 3 } })
-    .png()
-    .toBuffer();
-}
-
 describe.skipIf(!small)('starting on a full disk (a real 12 MB tmpfs)', () => {
   let dataDir: string;
   let trashedIds: string[];
 
   beforeAll(async () => {
     dataDir = path.join((small as SmallDisk).dir, 'studio');
-    fs.mkdirSync(dataDir);
-    const db = openDatabase(libraryFile(dataDir));
-    const library = createLibrary({ db, dataDir });
-    const random = mulberry32(seed);
-    const files = [];
-    for (let i = 0; i < 8; i++) files.push({ name: `noise-${i}.png`, bytes: await noisePng(random) });
-    const { imported } = await library.importFiles(files);
-    trashedIds = imported.slice(0, 4);
-    library.trash(trashedIds);
-    db.close();
+    ({ trashedIds } = await seedNoiseLibrary(dataDir, { images: 8, trashed: 4, seed }));
   });
 
   it('opens read-only, says so, empties the trash, and writes again once space is freed', async () => {
