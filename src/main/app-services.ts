@@ -125,6 +125,10 @@ export async function createAppServices(options: AppServicesOptions): Promise<Ap
     });
 
   let simulator: Simulator | null = null;
+  async function stopSimulator(): Promise<void> {
+    await simulator?.close();
+    simulator = null;
+  }
   let client: SegmindClient | null = null;
   let mode: AppInfo['mode'] = 'simulator';
 
@@ -164,10 +168,7 @@ export async function createAppServices(options: AppServicesOptions): Promise<Ap
       } else {
         client = clientFor(liveOrigin, key);
         mode = 'live';
-        if (simulator) {
-          await simulator.close();
-          simulator = null;
-        }
+        await stopSimulator();
       }
       engine.clientChanged();
       bus.emit('app:info', info());
@@ -235,10 +236,19 @@ export async function createAppServices(options: AppServicesOptions): Promise<Ap
   );
 
   const stopLibraryEvents = library.onChange((change) => bus.emit('library:changed', change));
-  await connect();
-  // On a full disk, job recovery would fail at its first write: the runtime restarts these services
-  // once space is back, and that start recovers the jobs.
-  if (storage === 'ok') engine.start();
+  try {
+    await connect();
+    // On a full disk, job recovery would fail at its first write: the runtime restarts these services
+    // once space is back, and that start recovers the jobs.
+    if (storage === 'ok') engine.start();
+  } catch (error) {
+    // Nothing half-started may outlive a failed start: the caller may try again on the same folder.
+    stopLibraryEvents();
+    await engine.stop().catch(() => undefined);
+    await stopSimulator();
+    if (!options.db) db.close();
+    throw error;
+  }
   // quick_check and a look for every original, in the background: at 100k images it takes seconds,
   // and the page can ask for the same report (library:checkIntegrity) to show what is missing.
   if (storage === 'ok') {
@@ -272,7 +282,7 @@ export async function createAppServices(options: AppServicesOptions): Promise<Ap
       stopLibraryEvents();
       await switching;
       await engine.stop();
-      await simulator?.close();
+      await stopSimulator();
       db.close();
     },
   };

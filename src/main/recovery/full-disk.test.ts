@@ -87,6 +87,31 @@ describe.skipIf(!small)('starting on a full disk (a real 12 MB tmpfs)', () => {
     }
   });
 
+  it('a disk that fills while the studio runs: the banner, then writing again once space is freed', async () => {
+    const runtime = await startTestRuntime(dataDir, { minFreeBytes: 2 * 1024 * 1024, spaceCheckMs: 100 });
+    try {
+      expect(runtime.status().storage).toBe('ok');
+      const [first] = ((await runtime.call('library:list', {})) as { items: { id: string }[] }).items;
+      small!.fill();
+      const refused = await runtime.call('library:setRating', { ids: [first!.id], rating: 4 });
+      expect(refused).toMatchObject({
+        ok: false,
+        error: { code: 'unavailable', message: expect.stringContaining('The disk is full') },
+      });
+      expect(runtime.status().storage).toBe('full');
+      small!.unfill();
+      for (let i = 0; i < 100 && runtime.status().storage === 'full'; i++)
+        await new Promise((r) => setTimeout(r, 50));
+      expect(runtime.status().storage).toBe('ok');
+      expect(await runtime.call('library:setRating', { ids: [first!.id], rating: 4 })).toEqual({
+        updated: 1,
+      });
+    } finally {
+      await runtime.close();
+      small!.unfill();
+    }
+  });
+
   it('still refuses a second process on a full disk', async () => {
     small!.fill();
     const first = await startTestRuntime(dataDir, { minFreeBytes: 64 * 1024 * 1024 });

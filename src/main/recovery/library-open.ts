@@ -119,6 +119,19 @@ export function openLibrary(options: OpenLibraryOptions): LibraryOpenResult {
 }
 
 /**
+ * For a library that passed its checks but whose first writes then found the disk full (a disk with
+ * room for the -shm but not for the WAL): the same file, opened the full-disk way.
+ */
+export function openLibraryOnFullDisk(dataDir: string): LibraryOpenResult {
+  const file = path.join(dataDir, libraryFileName);
+  const latest = knownMigrations.at(-1)?.version ?? 0;
+  return openOnFullDisk(file, latest, false, (kind, message, details = []) => ({
+    ok: false,
+    problem: describeProblem(kind, message, details, file, dataDir),
+  }));
+}
+
+/**
  * Exclusive locking mode keeps the WAL index in this process's memory instead of the -shm file a full
  * disk has no room for. Reads work; writes fail with SQLITE_FULL until space is freed, then succeed
  * on this same connection. Nothing else may open the file meanwhile, which the data-folder lock

@@ -17,11 +17,17 @@ import { createSettingsStore, type SettingsStore } from '../settings/settings-st
 import type { MediaFile } from '../web/web-host.ts';
 import { createAutoBackups } from './auto-backup.ts';
 import { acquireDataLock, DataFolderInUse, type DataLock } from './data-lock.ts';
-import { describeProblem, libraryFileName, openLibrary, type OpenedLibrary } from './library-open.ts';
+import {
+  describeProblem,
+  libraryFileName,
+  openLibrary,
+  openLibraryOnFullDisk,
+  type OpenedLibrary,
+} from './library-open.ts';
 import { moveAside } from './move-aside.ts';
 import { createRecoveryHandlers } from './recovery-handlers.ts';
 import { memorySettingsBackend } from './memory-settings.ts';
-import { freeBytes } from './storage-errors.ts';
+import { freeBytes, isDiskFull } from './storage-errors.ts';
 
 type ServiceParts = Pick<
   AppServicesOptions,
@@ -97,6 +103,11 @@ export async function startStudioRuntime(options: StudioRuntimeOptions): Promise
   let closed = false;
   /** The open library's connection, for the automatic backup. */
   let currentDb: OpenedLibrary['db'] | null = null;
+  /** This library passed the background check: only then may a backup push an older one out. */
+  let healthy = false;
+  // Daily backups while the app stays open for days; maybeRun decides whether a day has passed.
+  const backupTimer = setInterval(() => void backupNow(), 60 * 60 * 1000);
+  backupTimer.unref();
 
   logger.info(
     `[start] Ideogram Studio ${options.version} (${options.kind === 'desktop' ? 'desktop app' : 'browser mode'}, pid ${process.pid}, node ${process.versions.node}${process.versions.electron ? `, electron ${process.versions.electron}` : ''}) data folder ${dataDir}`,
@@ -213,13 +224,20 @@ export async function startStudioRuntime(options: StudioRuntimeOptions): Promise
         onCorruption: (error) =>
           void damagedWhileOpen([`${(error as { code?: string }).code}: ${(error as Error).message}`]),
         onIntegrityReport: (report) => {
-          if (report.database.length > 0) void damagedWhileOpen(report.database);
-          else void backupNow();
+          if (report.database.length > 0) return void damagedWhileOpen(report.database);
+          healthy = true;
+          void backupNow();
         },
       });
     } catch (error) {
       opened.db.close();
       currentDb = null;
+      if (opened.storage === 'ok' && isDiskFull(error, dataDir)) {
+        logger.warn('[start] the disk filled up as the studio started; opening the library read-only');
+        const again = openLibraryOnFullDisk(dataDir);
+        if (again.ok) return startServices(again.library, store);
+        return fail(again.problem);
+      }
       logger.error('[start] the studio could not start on this library:', error);
       fail(
         describeProblem(
@@ -265,6 +283,7 @@ export async function startStudioRuntime(options: StudioRuntimeOptions): Promise
     const current = services;
     services = null;
     currentDb = null;
+    healthy = false;
     degraded = false;
     diskFull = false;
     if (current) await current.close();
@@ -288,7 +307,7 @@ export async function startStudioRuntime(options: StudioRuntimeOptions): Promise
 
   async function backupNow(): Promise<void> {
     // Not `services`: a small library's check can finish before createAppServices has returned.
-    if (!currentDb || degraded || diskFull) return;
+    if (!currentDb || !healthy || degraded || diskFull) return;
     try {
       await backups.maybeRun(currentDb);
     } catch (error) {
@@ -421,6 +440,7 @@ export async function startStudioRuntime(options: StudioRuntimeOptions): Promise
       if (closed) return;
       closed = true;
       if (spaceTimer) clearInterval(spaceTimer);
+      clearInterval(backupTimer);
       await chain;
       await stopServices();
       lock?.release();
