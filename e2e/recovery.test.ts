@@ -88,7 +88,18 @@ describe('a damaged library opens the recovery screen, in a real browser', () =>
     await page.getByRole('button', { name: 'Start empty' }).click();
     await page.getByLabel('Prompt').waitFor();
     await page.getByText(/Started an empty library\. The damaged one is kept as library\.damaged-/).waitFor();
+    await page.getByText(/^3 original image files are in the data folder but not in this library/).waitFor();
     await screenshot(page, 'recovery-started-fresh');
+    await page.getByRole('button', { name: 'Add them back' }).click();
+    await page.getByText('Added 3 images back to the library.').waitFor();
+    await page.getByLabel('Library').getByRole('img').nth(2).waitFor();
+    // Their pictures show, from the thumbnails that stayed in the data folder.
+    await page.waitForFunction(() =>
+      [...document.querySelectorAll<HTMLImageElement>('[aria-label="Library"] img')].every(
+        (img) => img.complete && img.naturalWidth > 0,
+      ),
+    );
+    await screenshot(page, 'recovery-originals-added-back');
     const kept = fs.readdirSync(dataDir).find((n) => /^library\.damaged-.*\.sqlite3$/.test(n))!;
     expect(sha256File(path.join(dataDir, kept))).toBe(before);
   });

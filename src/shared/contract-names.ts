@@ -58,6 +58,7 @@ export const methodNames = [
   'recovery:startFresh',
   'recovery:retry',
   'recovery:quit',
+  'recovery:adoptOrphans',
 ] as const satisfies readonly MethodName[];
 
 export const eventNames = [

@@ -9,6 +9,7 @@ export interface RecoveryActions {
   startFresh(): Promise<RecoveryStatus>;
   retry(): Promise<RecoveryStatus>;
   quit(): void;
+  adoptOrphans(): Promise<{ added: number; refused: number }>;
 }
 
 export function createRecoveryHandlers(actions: RecoveryActions): HandlerMap<typeof recoveryApi> {
@@ -22,6 +23,7 @@ export function createRecoveryHandlers(actions: RecoveryActions): HandlerMap<typ
       setTimeout(() => actions.quit(), 50);
       return { ok: true as const };
     },
+    'recovery:adoptOrphans': () => actions.adoptOrphans(),
   };
 }
 
@@ -45,5 +47,6 @@ export function openStudioRecoveryHandlers(dataDir: string, logger: Logger): Han
     'recovery:startFresh': nothingToDo,
     'recovery:retry': status,
     'recovery:quit': nothingToDo,
+    'recovery:adoptOrphans': nothingToDo,
   };
 }

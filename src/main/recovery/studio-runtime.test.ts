@@ -1,5 +1,6 @@
 import fs from 'node:fs';
 import path from 'node:path';
+import sharp from 'sharp';
 import { afterEach, describe, expect, it } from 'vitest';
 import type { RecoveryStatus } from '../../shared/api/recovery.ts';
 import type { StudioRuntime } from './studio-runtime.ts';
@@ -98,11 +99,14 @@ describe('the studio runtime', () => {
     );
     const after = (await runtime.call('recovery:startFresh')) as RecoveryStatus;
     expect(after).toMatchObject({ state: 'studio', problem: null });
-    expect(after.notices.at(-1)!.message).toMatch(
-      /Started an empty library. The damaged one is kept as library\.damaged-/,
+    expect(after.notices.map((n) => n.message)).toContainEqual(
+      expect.stringMatching(/^Started an empty library. The damaged one is kept as library\.damaged-/),
     );
     expect(changes.at(-1)?.state).toBe('studio');
     expect((await runtime.call('library:list', {})) as { total: number }).toMatchObject({ total: 0 });
+    expect(after.notices.find((n) => n.action === 'adopt_orphans')?.message).toMatch(
+      /^3 original image files are/,
+    );
     const kept = fs.readdirSync(dataDir).find((n) => /^library\.damaged-.*\.sqlite3$/.test(n))!;
     const keptPath = path.join(dataDir, kept);
     expect(fs.statSync(keptPath).isDirectory() ? 'folder' : sha256File(keptPath)).toBe(before);
@@ -113,6 +117,11 @@ describe('the studio runtime', () => {
     await seedLibrary(dataDir, { files: 2, rows: 40 });
     const first = await start(dataDir);
     await waitFor(() => backupsIn(dataDir).length === 1, 'the automatic backup');
+    // Made after the backup: its row will be lost with the damaged file, its original stays.
+    const late = await sharp({ create: { width: 40, height: 30, channels: 3, background: '#c33' } })
+      .png()
+      .toBuffer();
+    await first.services()!.library.importFiles([{ name: 'after-the-backup.png', bytes: late }]);
     await first.close();
     damage.smashHeader(libraryFile(dataDir), seed + 3);
     const before = sha256File(libraryFile(dataDir));
@@ -131,12 +140,22 @@ describe('the studio runtime', () => {
       backup: status.backups[0]!.id,
     })) as RecoveryStatus;
     expect(after.state).toBe('studio');
-    expect(after.notices.at(-1)!.message).toMatch(/Restored the automatic backup of .* \(42 images\)/);
+    expect(after.notices.map((n) => n.message)).toContainEqual(
+      expect.stringMatching(/^Restored the automatic backup of .* \(42 images\)/),
+    );
     expect(((await runtime.call('library:list', {})) as { total: number }).total).toBe(42);
     const kept = fs.readdirSync(dataDir).find((n) => /^library\.damaged-.*\.sqlite3$/.test(n))!;
     expect(sha256File(path.join(dataDir, kept))).toBe(before);
     // The backup itself is a copy's source, never moved or changed.
     expect(backupsIn(dataDir)).toEqual([status.backups[0]!.id]);
+
+    // The image made after the backup: offered back, and back.
+    const offer = after.notices.find((n) => n.action === 'adopt_orphans');
+    expect(offer?.message).toMatch(/^1 original image file is in the data folder but not in this library/);
+    expect(await runtime.call('recovery:adoptOrphans')).toEqual({ added: 1, refused: 0 });
+    expect(((await runtime.call('library:list', {})) as { total: number }).total).toBe(43);
+    expect(runtime.status().notices.some((n) => n.action === 'adopt_orphans')).toBe(false);
+    expect(runtime.status().notices.at(-1)!.message).toBe('Added 1 image back to the library.');
   });
 
   it('sends a library to the recovery screen when the background check finds damage', async () => {

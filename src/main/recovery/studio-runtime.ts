@@ -27,6 +27,7 @@ import {
 import { moveAside } from './move-aside.ts';
 import { createRecoveryHandlers } from './recovery-handlers.ts';
 import { memorySettingsBackend } from './memory-settings.ts';
+import { adoptOrphanOriginals, findOrphanOriginals } from './orphan-originals.ts';
 import { freeBytes, isDiskFull } from './storage-errors.ts';
 
 type ServiceParts = Pick<
@@ -135,8 +136,20 @@ export async function startStudioRuntime(options: StudioRuntimeOptions): Promise
     return current;
   }
 
-  function notice(tone: Notice['tone'], message: string): void {
-    notices.push({ id: `${now()}-${notices.length}`, tone, message });
+  function notice(tone: Notice['tone'], message: string, action?: Notice['action']): void {
+    notices.push({ id: `${now()}-${notices.length}`, tone, message, ...(action ? { action } : {}) });
+  }
+
+  /** After a restore or a fresh start: originals the new library does not know, offered back. */
+  function offerOrphans(): void {
+    if (!currentDb) return;
+    const count = findOrphanOriginals(currentDb, dataDir).length;
+    if (count === 0) return;
+    notice(
+      'info',
+      `${count} original image file${count === 1 ? ' is' : 's are'} in the data folder but not in this library (made after the backup, or known only to the damaged library). They can be added back as imported images.`,
+      'adopt_orphans',
+    );
   }
 
   function ensureSettings(): SettingsStore {
@@ -334,6 +347,7 @@ export async function startStudioRuntime(options: StudioRuntimeOptions): Promise
         inRecovery('restore');
         await restoreBackup(id);
         await open();
+        offerOrphans();
       }),
     startFresh: () =>
       transition(async () => {
@@ -347,6 +361,7 @@ export async function startStudioRuntime(options: StudioRuntimeOptions): Promise
           );
         }
         await open();
+        offerOrphans();
       }),
     retry: () =>
       transition(async () => {
@@ -354,6 +369,20 @@ export async function startStudioRuntime(options: StudioRuntimeOptions): Promise
         await open();
       }),
     quit: () => options.quit(),
+    async adoptOrphans() {
+      if (!services || !currentDb) throw new AppError('unavailable', 'The library is not open.');
+      const result = await adoptOrphanOriginals(currentDb, services.library, dataDir);
+      logger.info(
+        `[recovery] added back ${result.added} original(s) from the data folder; ${result.refused} refused`,
+      );
+      notices.splice(0, notices.length, ...notices.filter((n) => n.action !== 'adopt_orphans'));
+      notice(
+        'info',
+        `Added ${result.added} image${result.added === 1 ? '' : 's'} back to the library${result.refused ? `; ${result.refused} file(s) could not be read as images` : ''}.`,
+      );
+      changed();
+      return result;
+    },
   });
 
   /** Checks a copy before anything moves: the damaged library goes aside only for a copy that opens. */
@@ -362,7 +391,8 @@ export async function startStudioRuntime(options: StudioRuntimeOptions): Promise
     const staging = `${libraryFile}.restoring`;
     for (const suffix of ['', '-wal', '-shm']) fs.rmSync(staging + suffix, { force: true });
     try {
-      fs.copyFileSync(source, staging);
+      // A copy of a large library takes seconds: off the loop, so the window stays responsive.
+      await fs.promises.copyFile(source, staging);
       const db = openDatabase(staging);
       try {
         const findings = quickCheck(db);
@@ -407,6 +437,7 @@ export async function startStudioRuntime(options: StudioRuntimeOptions): Promise
         'recovery:restoreBackup': { burst: 2, perSecond: 0.2 },
         'recovery:startFresh': { burst: 2, perSecond: 0.2 },
         'recovery:retry': { burst: 5, perSecond: 1 },
+        'recovery:adoptOrphans': { burst: 2, perSecond: 0.2 },
       },
     },
   );

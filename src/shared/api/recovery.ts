@@ -70,6 +70,8 @@ export const Notice = z.object({
   id: z.string(),
   tone: z.enum(['info', 'warning']),
   message: z.string(),
+  /** A way to act on it: 'adopt_orphans' is recovery:adoptOrphans. */
+  action: z.enum(['adopt_orphans']).optional(),
 });
 export type Notice = z.infer<typeof Notice>;
 
@@ -98,6 +100,14 @@ export const recoveryApi = {
   /** Tries to open the library again (after the other process quit, or space was freed). */
   'recovery:retry': defineMethod(NoInput, RecoveryStatus),
   'recovery:quit': defineMethod(NoInput, z.object({ ok: z.literal(true) })),
+  /**
+   * After a restore or a fresh start: brings the original files in the data folder that this library
+   * does not know back in, as imported images (their files stay where they are).
+   */
+  'recovery:adoptOrphans': defineMethod(
+    NoInput,
+    z.object({ added: z.number().int(), refused: z.number().int() }),
+  ),
 };
 
 export const recoveryEvents = {

@@ -33,11 +33,41 @@ export function StorageBanner() {
             role="status"
           >
             <span className="banner-text">{notice.message}</span>
+            {notice.action === 'adopt_orphans' && <AdoptOrphansButton />}
             <button type="button" className="btn btn-small" onClick={() => dismiss(notice.id)}>
               Dismiss
             </button>
           </div>
         ))}
+    </>
+  );
+}
+
+function AdoptOrphansButton() {
+  const [busy, setBusy] = useState(false);
+  const [failed, setFailed] = useState<string | null>(null);
+  async function adopt(): Promise<void> {
+    setBusy(true);
+    try {
+      // The notice is replaced by main's answer (recovery:changed); the grid fills through library:changed.
+      await call('recovery:adoptOrphans');
+    } catch (error) {
+      setFailed(messageOf(error));
+    } finally {
+      setBusy(false);
+    }
+  }
+  return (
+    <>
+      {failed && <span>{failed}</span>}
+      <button
+        type="button"
+        className="btn btn-small btn-primary"
+        disabled={busy}
+        onClick={() => void adopt()}
+      >
+        {busy ? 'Adding…' : 'Add them back'}
+      </button>
     </>
   );
 }
