@@ -158,6 +158,32 @@ describe('the studio runtime', () => {
     expect(runtime.status().notices.at(-1)!.message).toBe('Added 1 image back to the library.');
   });
 
+  it('says the library is missing when its backups are not, and offers files back to a new one', async () => {
+    const dataDir = tempDir();
+    await seedLibrary(dataDir, { files: 2, rows: 10 });
+    const first = await start(dataDir);
+    await waitFor(() => backupsIn(dataDir).length === 1, 'the automatic backup');
+    await first.close();
+    fs.rmSync(libraryFile(dataDir));
+
+    const runtime = await start(dataDir);
+    expect(runtime.status().problem).toMatchObject({
+      kind: 'missing',
+      actions: ['restore', 'start_fresh', 'quit'],
+    });
+    expect(fs.existsSync(libraryFile(dataDir))).toBe(false);
+    await runtime.close();
+    open.splice(open.indexOf(runtime), 1);
+
+    // No backup either: a first start as far as anyone can tell, but the files are offered back.
+    fs.rmSync(path.join(dataDir, 'auto-backups'), { recursive: true });
+    const again = await start(dataDir);
+    expect(again.status().state).toBe('studio');
+    expect(again.status().notices.find((n) => n.action === 'adopt_orphans')?.message).toMatch(
+      /^2 original image files are in the data folder but not in this library \(a new library was made/,
+    );
+  });
+
   it('sends a library to the recovery screen when the background check finds damage', async () => {
     const dataDir = tempDir();
     await seedLibrary(dataDir, { rows: 3000 });

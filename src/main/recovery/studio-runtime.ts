@@ -140,14 +140,14 @@ export async function startStudioRuntime(options: StudioRuntimeOptions): Promise
     notices.push({ id: `${now()}-${notices.length}`, tone, message, ...(action ? { action } : {}) });
   }
 
-  /** After a restore or a fresh start: originals the new library does not know, offered back. */
-  function offerOrphans(): void {
+  /** After a restore or a new library: originals it does not know, offered back. */
+  function offerOrphans(why: string): void {
     if (!currentDb) return;
     const count = findOrphanOriginals(currentDb, dataDir).length;
     if (count === 0) return;
     notice(
       'info',
-      `${count} original image file${count === 1 ? ' is' : 's are'} in the data folder but not in this library (made after the backup, or known only to the damaged library). They can be added back as imported images.`,
+      `${count} original image file${count === 1 ? ' is' : 's are'} in the data folder but not in this library (${why}). They can be added back as imported images.`,
       'adopt_orphans',
     );
   }
@@ -182,8 +182,11 @@ export async function startStudioRuntime(options: StudioRuntimeOptions): Promise
     );
   }
 
-  /** Lock, settings, library, services: each step that fails leaves a problem for the page. */
-  async function open(): Promise<void> {
+  /**
+   * Lock, settings, library, services: each step that fails leaves a problem for the page. `fresh`:
+   * the user chose an empty library, so a missing file is what they asked for.
+   */
+  async function open({ fresh = false } = {}): Promise<void> {
     problem = null;
     if (!lock) {
       try {
@@ -201,6 +204,21 @@ export async function startStudioRuntime(options: StudioRuntimeOptions): Promise
       }
     }
     const store = ensureSettings();
+    const found = fs.statSync(libraryFile, { throwIfNoEntry: false });
+    const created = !found || (found.isFile() && found.size === 0);
+    // Gone, yet backed up: someone or something removed it; a silent empty library would hide that.
+    if (created && !fresh && backups.list().length > 0) {
+      fail(
+        describeProblem(
+          'missing',
+          `${libraryFileName} is not in the data folder any more, but automatic backups of it are. Restore one, or start an empty library.`,
+          [],
+          libraryFile,
+          dataDir,
+        ),
+      );
+      return;
+    }
     const started = Date.now();
     const result = openLibrary({ dataDir, fullCheckMaxBytes: options.fullCheckMaxBytes });
     if (!result.ok) {
@@ -211,6 +229,7 @@ export async function startStudioRuntime(options: StudioRuntimeOptions): Promise
       `[start] library opened in ${Date.now() - started} ms (${result.library.checked === 'full' ? 'fully checked' : 'probed; full check in the background'}${result.library.storage === 'full' ? ', disk full: read-only' : ''})`,
     );
     await startServices(result.library, store);
+    if (created && !fresh) offerOrphans('a new library was made, and these files are from before it');
   }
 
   async function startServices(opened: OpenedLibrary, store: SettingsStore): Promise<void> {
@@ -347,7 +366,7 @@ export async function startStudioRuntime(options: StudioRuntimeOptions): Promise
         inRecovery('restore');
         await restoreBackup(id);
         await open();
-        offerOrphans();
+        offerOrphans('made after the backup, or known only to the damaged library');
       }),
     startFresh: () =>
       transition(async () => {
@@ -360,8 +379,8 @@ export async function startStudioRuntime(options: StudioRuntimeOptions): Promise
             `Started an empty library. The damaged one is kept as ${path.basename(keptAs)}; your original image files are still in the data folder.`,
           );
         }
-        await open();
-        offerOrphans();
+        await open({ fresh: true });
+        offerOrphans('known only to the damaged library');
       }),
     retry: () =>
       transition(async () => {

@@ -15,6 +15,8 @@ export const ProblemKind = z.enum([
   'damaged',
   /** A folder (or something else that is not a file) stands where the library file should be. */
   'not_a_file',
+  /** The library file is gone, though automatic backups of it are there. */
+  'missing',
   'no_access',
   /** Written by a newer version of the app. */
   'newer_version',
