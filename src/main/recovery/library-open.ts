@@ -13,7 +13,7 @@ export interface OpenedLibrary {
   db: Database.Database;
   /** 'full': opened on a full disk; it reads, and writes fail until space is freed. */
   storage: 'ok' | 'full';
-  /** 'full': SQLite's quick_check ran; 'probe': only the schema and every table's index were read. */
+  /** 'full': SQLite's quick_check ran; 'probe': only the schema and each table's edges were read. */
   checked: 'full' | 'probe';
 }
 
@@ -218,9 +218,16 @@ function checkReadable(db: Database.Database, latest: number, fullCheck: boolean
     if (findings.length > 0) throw new Damaged(findings);
     return;
   }
-  // count(*) walks each table's smallest index: every table's b-tree root and one index end to end.
+  // Each table's first and last row: its root and the pages down both edges, a few reads however
+  // big it is (count(*) would walk a whole index: 350 ms at 1M images, measured by bench:startup).
+  // The newest images are the grid's first page. Damage deeper in is the background check's.
+  const withoutRowid = new Set(
+    (db.pragma('table_list') as { name: string; wr: number }[]).filter((t) => t.wr).map((t) => t.name),
+  );
   for (const table of probedTables) {
-    if (present.has(table)) db.prepare(`SELECT count(*) FROM ${table}`).get();
+    if (!present.has(table)) continue;
+    db.prepare(`SELECT * FROM ${table} LIMIT 1`).get();
+    if (!withoutRowid.has(table)) db.prepare(`SELECT * FROM ${table} ORDER BY rowid DESC LIMIT 1`).get();
   }
   if (present.has('images')) db.prepare('SELECT * FROM images ORDER BY pk DESC LIMIT 200').all();
 }
