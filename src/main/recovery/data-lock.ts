@@ -3,6 +3,7 @@ import { hostname } from 'node:os';
 import path from 'node:path';
 import Database from 'better-sqlite3';
 import { z } from 'zod';
+import { errorCode, isBusy } from './storage-errors.ts';
 
 export const lockFileName = 'studio.lock';
 export const lockOwnerFileName = 'studio.lock.json';
@@ -56,7 +57,7 @@ export function acquireDataLock(dataDir: string, options: AcquireOptions): DataL
   } catch (error) {
     if (isBusy(error)) throw new DataFolderInUse(dataDir, readOwner(ownerFile));
     // Not a database (someone wrote into it): it holds nothing, so a fresh one takes its place.
-    if (isNotADatabase(error)) {
+    if (errorCode(error) === 'SQLITE_NOTADB') {
       fs.rmSync(file, { force: true });
       return acquireDataLock(dataDir, options);
     }
@@ -108,15 +109,6 @@ function readOwner(file: string): LockOwner | null {
   } catch {
     return null;
   }
-}
-
-function isBusy(error: unknown): boolean {
-  const code = (error as { code?: unknown }).code;
-  return typeof code === 'string' && (code.startsWith('SQLITE_BUSY') || code.startsWith('SQLITE_LOCKED'));
-}
-
-function isNotADatabase(error: unknown): boolean {
-  return (error as { code?: unknown }).code === 'SQLITE_NOTADB';
 }
 
 const kindNames: Record<LockOwner['kind'], string> = {
