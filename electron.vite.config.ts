@@ -5,7 +5,13 @@ import react from '@vitejs/plugin-react';
 export default defineConfig({
   main: {
     build: {
-      rollupOptions: { input: { index: resolve('src/main/index.ts') } },
+      rollupOptions: {
+        input: {
+          index: resolve('src/main/index.ts'),
+          // Started with new Worker(new URL('./backup-worker.js', import.meta.url)) from index.js.
+          'backup-worker': resolve('src/main/recovery/backup-worker.ts'),
+        },
+      },
     },
   },
   preload: {

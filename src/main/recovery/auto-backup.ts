@@ -1,9 +1,11 @@
 import fs from 'node:fs';
 import path from 'node:path';
+import { Worker } from 'node:worker_threads';
 import Database from 'better-sqlite3';
 import type { AutoBackup } from '../../shared/api/recovery.ts';
 import { BackupId } from '../../shared/api/recovery.ts';
 import type { Logger } from '../logging/logger.ts';
+import type { BackupJob, BackupReply } from './backup-worker.ts';
 import { fileStamp } from './move-aside.ts';
 import { freeBytes } from './storage-errors.ts';
 
@@ -29,14 +31,35 @@ export interface AutoBackups {
 }
 
 const day = 24 * 60 * 60 * 1000;
+
+/** From source (tests, browser mode) the worker is the .ts beside this file; built, the chunk beside index.js. */
+const workerUrl = import.meta.url.endsWith('.ts')
+  ? new URL('./backup-worker.ts', import.meta.url)
+  : new URL('./backup-worker.js', import.meta.url);
+
+function backupOnThread(job: BackupJob): Promise<void> {
+  return new Promise((resolve, reject) => {
+    const worker = new Worker(workerUrl, { workerData: job });
+    let answered = false;
+    worker.once('message', (reply: BackupReply) => {
+      answered = true;
+      if (reply.ok) resolve();
+      else reject(new Error(reply.message));
+    });
+    worker.once('error', reject);
+    worker.once('exit', (code) => {
+      if (!answered) reject(new Error(`the backup thread stopped (exit ${code})`));
+    });
+  });
+}
 const namePattern = /^library-(\d{4}-\d{2}-\d{2}T\d{2}-\d{2}-\d{2}Z)(?:-\d+)?\.sqlite3$/;
 
 /**
  * The rolling daily copy the recovery screen restores from: the database file only, since originals
- * are content-addressed files that stay where they are. Made with SQLite's online backup, which copies
- * in steps between which the app keeps running and writing, into a .partial name renamed when done,
- * so a copy cut off by a crash never counts. Only called once the library has passed its check:
- * a damaged file must not push the last good copy out.
+ * are content-addressed files that stay where they are. Made with SQLite's online backup on a thread
+ * of its own (backup-worker.ts) while the app keeps running and writing, into a .partial name renamed
+ * when done, so a copy cut off by a crash never counts. Only called once the library has passed its
+ * check: a damaged file must not push the last good copy out.
  */
 export function createAutoBackups(options: AutoBackupOptions): AutoBackups {
   const dir = path.join(options.dataDir, autoBackupDirName);
@@ -119,7 +142,7 @@ export function createAutoBackups(options: AutoBackupOptions): AutoBackups {
       const partial = path.join(dir, `${name}.partial`);
       const started = Date.now();
       try {
-        await db.backup(partial);
+        await backupOnThread({ source: db.name, destination: partial });
         fs.renameSync(partial, path.join(dir, name));
       } catch (error) {
         fs.rmSync(partial, { force: true });
