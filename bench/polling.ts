@@ -16,7 +16,7 @@ import { openDatabase } from '../src/main/library/database.ts';
 import { createLibrary } from '../src/main/library/library.ts';
 import { createJobEngine } from '../src/main/jobs/job-engine.ts';
 import { adaptivePollPolicy, fixedPollPolicy, type PollPolicy } from '../src/main/jobs/poll-policy.ts';
-import { warpedClock } from '../src/main/jobs/warped-clock.ts';
+import { warpedClock } from '../src/main/jobs/test-support/warped-clock.ts';
 import { createSegmindClient, type SegmindClient } from '../src/main/segmind/index.ts';
 import { startSimulator } from '../src/main/simulator/index.ts';
 import { mulberry32 } from '../src/main/simulator/seeded-random.ts';

@@ -22,25 +22,34 @@ export interface StudioProcess {
  * `npm run test:e2e`).
  */
 export async function startStudio(
-  options: { dataDir?: string; simTimeScale?: number; env?: Record<string, string> } = {},
+  options: {
+    dataDir?: string;
+    simTimeScale?: number;
+    env?: Record<string, string>;
+    /** Runs the host through another command (e.g. inside a namespace): takes and returns the argv. */
+    wrap?: (argv: string[]) => string[];
+  } = {},
 ): Promise<StudioProcess> {
   const dataDir = options.dataDir ?? mkdtempSync(join(tmpdir(), 'studio-e2e-'));
   const env = { ...process.env, ...options.env };
   delete env.SEGMIND_API_KEY;
   Object.assign(env, options.env);
-  const child: ChildProcess = spawn(
+  const argv = [
     process.execPath,
-    [
-      join(projectRoot, 'src/main/web/start-web.ts'),
-      '--port',
-      '0',
-      '--data-dir',
-      dataDir,
-      '--sim-time-scale',
-      String(options.simTimeScale ?? 0.05),
-    ],
-    { cwd: projectRoot, env, stdio: ['ignore', 'pipe', 'pipe'] },
-  );
+    join(projectRoot, 'src/main/web/start-web.ts'),
+    '--port',
+    '0',
+    '--data-dir',
+    dataDir,
+    '--sim-time-scale',
+    String(options.simTimeScale ?? 0.05),
+  ];
+  const [command = process.execPath, ...args] = options.wrap?.(argv) ?? argv;
+  const child: ChildProcess = spawn(command, args, {
+    cwd: projectRoot,
+    env,
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
   let output = '';
   const openUrl = await new Promise<string>((resolveUrl, reject) => {
     const timer = setTimeout(() => reject(new Error(`browser mode did not start:\n${output}`)), 30_000);

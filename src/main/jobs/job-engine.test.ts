@@ -9,7 +9,7 @@ import { createLibrary } from '../library/library.ts';
 import { createSegmindClient, type SegmindClient } from '../segmind/index.ts';
 import { startSimulator, type SimulatorOptions } from '../simulator/index.ts';
 import { createJobEngine, type JobEngine, type JobEngineDeps } from './job-engine.ts';
-import { warpedClock } from './warped-clock.ts';
+import { warpedClock } from './test-support/warped-clock.ts';
 
 const SCALE = 0.02;
 const cleanups: (() => Promise<void> | void)[] = [];
@@ -131,6 +131,8 @@ describe('job engine', () => {
     const w = createJobEngine({
       db,
       library: {
+        dataDir: '/unused',
+        checkWritable: () => Promise.resolve(),
         tempFile: () => Promise.reject(new Error('unused')),
         prepareImageFile: () => Promise.reject(new Error('unused')),
         insertGenerated: () => ({ id: 'x' }),

@@ -13,17 +13,22 @@ import { describeParamIssues, parseModelParams, type ModelId } from '../../share
 import { AppError } from '../../shared/rpc.ts';
 import type { SegmindClient } from '../segmind/index.ts';
 import { createDurationEstimator } from './duration-estimator.ts';
+import type { JobLibrary } from './job-fetcher.ts';
 import { createJobEvents, progressOf, type EmitJobsEvent } from './job-events.ts';
-import { jobError } from './job-errors.ts';
 import { estimateKeyFor, seedMsFor } from './job-keys.ts';
-import { createJobRunner, type JobLibrary } from './job-runner.ts';
+import { createRecovery } from './job-recovery.ts';
+import { createJobRunner } from './job-runner.ts';
 import { createJobStore, endPatch, jobFromRow, queuedRow, type JobRow } from './job-store.ts';
+import type { SubmitCheck } from './job-submitter.ts';
+import { pauseRules } from './pause-rules.ts';
 import { adaptivePollPolicy, type PollPolicy } from './poll-policy.ts';
-import { createQueueGate, pauseMessages, type NetworkWatch } from './queue-gate.ts';
+import { createQueueGate, type NetworkWatch } from './queue-gate.ts';
 import { createSharedTimer, realTimers, type Timers } from './shared-timer.ts';
+import { storageMessage, storageProblemOf } from './storage-errors.ts';
 import { consoleLogger, type Logger } from '../logging/logger.ts';
 
-export type { JobLibrary } from './job-runner.ts';
+export type { JobLibrary } from './job-fetcher.ts';
+export type { PendingSubmit, SubmitCheck } from './job-submitter.ts';
 export type { NetworkWatch } from './queue-gate.ts';
 
 export interface JobEngineDeps {
@@ -43,6 +48,8 @@ export interface JobEngineDeps {
   /** How long stop() lets a submit already on the wire finish before cutting it off. */
   submitGraceMs?: number;
   logger?: Logger;
+  /** Asked before each submit whether this job may be sent now (see SubmitCheck). */
+  maySubmit?: SubmitCheck;
 }
 
 export interface CreateJobInput {
@@ -51,7 +58,7 @@ export interface CreateJobInput {
 }
 
 export interface JobEngine {
-  /** Recovers from the last run (see recover()), then starts sending and polling. */
+  /** Recovers from the last run (see job-recovery.ts), then starts sending and polling. */
   start(): void;
   /** Stops timers and requests; every row is left in a state the next start() understands. */
   stop(): Promise<void>;
@@ -69,7 +76,6 @@ export interface JobEngine {
   progress(): JobProgress;
 }
 
-const RECOVERY_SPREAD_MS = 1000;
 const SEED_MIN = 100;
 const SEED_MAX = 999_999;
 
@@ -93,9 +99,23 @@ export function createJobEngine(deps: JobEngineDeps): JobEngine {
     random,
     timer,
     network: deps.network,
+    logger,
     onChange: () => events.statusChanged(),
-    onOpen: () => runner.release(),
-    onProbe: () => runner.probe(),
+    onOpen: () => {
+      if (started) finishRecovery();
+      runner.release();
+    },
+    probeNetwork: async () => (await deps.getClient()?.probe()) ?? false,
+    // The files and the database: either may be the one that refuses (a quota, a read-only file).
+    probeStorage: async () => {
+      try {
+        await deps.library.checkWritable();
+        store.checkWritable();
+        return true;
+      } catch {
+        return false;
+      }
+    },
   });
   const runner = createJobRunner({
     db,
@@ -111,9 +131,36 @@ export function createJobEngine(deps: JobEngineDeps): JobEngine {
     pollPolicy: deps.pollPolicy ?? adaptivePollPolicy(),
     retentionMs,
     maxInFlight: () => maxInFlight,
+    maySubmit: deps.maySubmit,
     onFinished: () => runDone++,
     logger,
   });
+  const recovery = createRecovery({ db, store, now, random, retentionMs, schedule: runner.schedule });
+
+  /**
+   * Runs a write the user asked for. On a full or read-only disk the queue pauses and the user gets
+   * a message that says so and names the data folder, instead of "something went wrong".
+   */
+  function writing<T>(write: () => T): T {
+    try {
+      return write();
+    } catch (error) {
+      const problem = storageProblemOf(error);
+      if (!problem) throw error;
+      const message = storageMessage(problem, deps.library.dataDir);
+      gate.storageFailed(message);
+      throw new AppError('unavailable', message);
+    }
+  }
+
+  function finishRecovery(): void {
+    try {
+      writing(() => recovery.finishLeftovers());
+    } catch (error) {
+      // The disk-full pause is on; its check calls this again when a write succeeds.
+      if (!(error instanceof AppError)) throw error;
+    }
+  }
 
   function mustGet(id: string): JobRow {
     const row = store.get(id);
@@ -175,41 +222,14 @@ export function createJobEngine(deps: JobEngineDeps): JobEngine {
     return rows.map((row) => view(mustGet(row.id)));
   }
 
-  /**
-   * After a crash or a quit: a job caught while sending may or may not have reached Segmind, so it
-   * becomes `interrupted` (never resent on our own); a job with a request id is polled again unless
-   * Segmind has already dropped its result.
-   */
-  function recover(): void {
-    const t = now();
-    const resumed: string[] = [];
-    const lost = jobError(
-      'interrupted',
-      'The app stopped while this job was being sent; Segmind may have received it.',
-    );
-    const gone = jobError(
-      'expired',
-      'The app was closed for longer than Segmind keeps results (one hour); this result is gone.',
-    );
-    db.transaction(() => {
-      for (const row of store.inStates(['submitting'])) {
-        store.transition(row.id, ['submitting'], endPatch('interrupted', lost, t), t);
-      }
-      for (const row of store.inStates(['submitted', 'downloading'])) {
-        if (t - (row.submitted_at ?? row.created_at) <= retentionMs) resumed.push(row.id);
-        else store.transition(row.id, [row.state], endPatch('expired', gone, t), t);
-      }
-    })();
-    for (const id of resumed) runner.schedule(id, t + random() * RECOVERY_SPREAD_MS);
-  }
-
   const engine: JobEngine = {
     start() {
       if (started) return;
       started = true;
-      recover();
       runner.start();
-      if (!deps.getClient()) gate.pause('no_key', pauseMessages.no_key);
+      recovery.start();
+      finishRecovery();
+      if (!deps.getClient()) gate.pause('no_key', pauseRules.no_key.message);
       runner.pump();
       events.statusChanged();
     },
@@ -225,7 +245,7 @@ export function createJobEngine(deps: JobEngineDeps): JobEngine {
 
     clientChanged() {
       if (!deps.getClient()) {
-        gate.pause('no_key', pauseMessages.no_key);
+        gate.pause('no_key', pauseRules.no_key.message);
         return;
       }
       // A new key deserves a fresh try at everything the old one was refused.
@@ -243,7 +263,7 @@ export function createJobEngine(deps: JobEngineDeps): JobEngine {
     create({ model, params }) {
       const valid = validParams(model, params);
       beginWork();
-      return added([insert(model, valid, null, null)])[0] as Job;
+      return added([writing(() => insert(model, valid, null, null))])[0] as Job;
     },
 
     variations({ model, params, count, parentId }) {
@@ -253,11 +273,13 @@ export function createJobEngine(deps: JobEngineDeps): JobEngine {
       while (seeds.size < count) seeds.add(SEED_MIN + Math.floor(random() * (SEED_MAX - SEED_MIN + 1)));
       const batchId = randomUUID();
       beginWork();
-      const rows = db.transaction(() =>
-        [...seeds].map((seed) =>
-          insert(model, validParams(model, { ...valid, seed }), batchId, parentId ?? null),
-        ),
-      )();
+      const rows = writing(() =>
+        db.transaction(() =>
+          [...seeds].map((seed) =>
+            insert(model, validParams(model, { ...valid, seed }), batchId, parentId ?? null),
+          ),
+        )(),
+      );
       return added(rows);
     },
 
@@ -277,7 +299,7 @@ export function createJobEngine(deps: JobEngineDeps): JobEngine {
           );
         }
         const t = now();
-        if (!store.transition(id, [row.state], endPatch('canceled', null, t), t)) continue;
+        if (!writing(() => store.transition(id, [row.state], endPatch('canceled', null, t), t))) continue;
         // A submit already on the wire is left to land: its answer is recorded on the canceled row.
         if (row.state !== 'submitting') runner.abort(id);
         runner.forget(id);
@@ -305,7 +327,7 @@ export function createJobEngine(deps: JobEngineDeps): JobEngine {
         (row.state === 'failed' || row.state === 'canceled') &&
         row.request_id !== null &&
         t - (row.submitted_at ?? row.created_at) <= retentionMs &&
-        !['failed', 'bad_request', 'not_found', 'expired'].includes(row.error_kind ?? '');
+        !['failed', 'bad_request', 'not_found', 'expired', 'too_large'].includes(row.error_kind ?? '');
       const cleared = {
         finished_at: null,
         error_kind: null,
@@ -314,31 +336,27 @@ export function createJobEngine(deps: JobEngineDeps): JobEngine {
         remote_status: null,
       };
       if (refetch) {
-        store.transition(id, [row.state], { ...cleared, state: 'submitted' }, t);
+        writing(() => store.transition(id, [row.state], { ...cleared, state: 'submitted' }, t));
         if (started) runner.schedule(id, t);
       } else {
-        store.transition(
-          id,
-          [row.state],
-          {
-            ...cleared,
-            state: 'queued',
-            request_id: null,
-            status_url: null,
-            response_url: null,
-            submitted_at: null,
-            image_ids: '[]',
-            credits_spent: null,
-          },
-          t,
-        );
+        const fresh = {
+          ...cleared,
+          state: 'queued' as const,
+          request_id: null,
+          status_url: null,
+          response_url: null,
+          submitted_at: null,
+          image_ids: '[]',
+          credits_spent: null,
+        };
+        writing(() => store.transition(id, [row.state], fresh, t));
       }
       return added([row])[0] as Job;
     },
 
     remove(id) {
       const row = mustGet(id);
-      if (!store.remove(id, ['queued', ...finishedJobStates])) {
+      if (!writing(() => store.remove(id, ['queued', ...finishedJobStates]))) {
         throw new AppError('conflict', `This job is ${row.state}; cancel it before removing it.`);
       }
       runner.forget(id);

@@ -17,21 +17,25 @@ const actions: Record<JobErrorKind, string> = {
   interrupted:
     'Segmind may have received this request and may charge for it, but its result cannot be fetched. Retry sends it again (and may be charged again).',
   invalid_output: 'Segmind sent something that is not a usable image; retry.',
-  storage: 'Check free disk space and the data folder, then retry.',
+  storage:
+    'Free some space on the disk of the data folder (or make it writable); the queue resumes by itself.',
+  too_large:
+    'The result is larger than the app accepts; create the job again with fewer images or a smaller size.',
 };
 
 export function jobError(kind: JobErrorKind, message: string): JobError {
   return { kind, message, action: actions[kind] };
 }
 
-/** The user-facing failure for an error thrown while talking to Segmind or storing a result. */
-export function jobErrorFrom(error: unknown, fallback: JobErrorKind): JobError {
-  if (error instanceof SegmindError) {
-    if (error.kind === 'aborted') return jobError(fallback, error.message);
-    if (error.kind === 'failed') return jobError('failed', error.serverMessage ?? error.message);
-    return jobError(error.kind, error.message);
-  }
-  return jobError(fallback, error instanceof Error ? error.message : String(error));
+/** The text of an error as the user reads it: Segmind's own words for a failed generation. */
+export function describeError(error: unknown): string {
+  if (error instanceof SegmindError && error.kind === 'failed') return error.serverMessage ?? error.message;
+  return error instanceof Error ? error.message : String(error);
+}
+
+/** The user-facing failure a job ends with; `kind` comes from the error table (error-pauses.ts). */
+export function jobErrorFrom(error: unknown, kind: JobErrorKind): JobError {
+  return jobError(kind, describeError(error));
 }
 
 /** Codes of a connection that never opened: a submit that failed this way cannot have reached Segmind. */
@@ -67,8 +71,4 @@ export function submitMayHaveReached(error: unknown): boolean {
   if (error.maybeAccepted || error.kind === 'aborted') return true;
   if (error.httpStatus === 504) return true;
   return error.httpStatus === undefined;
-}
-
-export function isNetworkTrouble(error: unknown): boolean {
-  return error instanceof SegmindError && (error.kind === 'network' || error.kind === 'timeout');
 }

@@ -64,6 +64,8 @@ export interface JobStore {
   list(states: readonly JobState[] | undefined, limit: number): JobRow[];
   /** Oldest first: the order work is done in. */
   inStates(states: readonly JobState[]): JobRow[];
+  /** The next `limit` queued jobs in the order they are sent (an index walk, however long the queue). */
+  nextQueued(limit: number): JobRow[];
   inBatch(batchId: string): JobRow[];
   countInStates(states: readonly JobState[]): number;
   counts(): Record<JobState, number>;
@@ -73,6 +75,8 @@ export interface JobStore {
    */
   transition(id: string, from: readonly JobState[], patch: JobPatch, at: number): boolean;
   remove(id: string, from: readonly JobState[]): boolean;
+  /** Throws the database's error (SQLITE_FULL, SQLITE_READONLY...) if it cannot grow by a few pages now. */
+  checkWritable(): void;
   logAttempt(
     jobId: string,
     step: AttemptStep,
@@ -100,6 +104,7 @@ export function createJobStore(db: Database.Database): JobStore {
   const oldestInStates = db.prepare(
     'SELECT * FROM jobs WHERE state IN (SELECT value FROM json_each(?)) ORDER BY created_at, id',
   );
+  const queued = db.prepare(`SELECT * FROM jobs WHERE state = 'queued' ORDER BY created_at, id LIMIT ?`);
   const countStates = db
     .prepare('SELECT count(*) FROM jobs WHERE state IN (SELECT value FROM json_each(?))')
     .pluck();
@@ -108,6 +113,9 @@ export function createJobStore(db: Database.Database): JobStore {
   const removeOne = db.prepare('DELETE FROM jobs WHERE id = ? AND state IN (SELECT value FROM json_each(?))');
   const attempt = db.prepare(
     'INSERT INTO job_attempts (job_id, at, step, outcome, http_status, message) VALUES (?, ?, ?, ?, ?, ?)',
+  );
+  const writeCheck = db.prepare(
+    `INSERT INTO job_duration_estimates (key, mean_ms, deviation_ms, samples, updated_at) VALUES (?, 1, 0, 1, 0)`,
   );
   const updates = new Map<string, Database.Statement>();
 
@@ -130,6 +138,7 @@ export function createJobStore(db: Database.Database): JobStore {
     list: (states, limit) =>
       (states ? listStates.all(JSON.stringify(states), limit) : listAll.all(limit)) as JobRow[],
     inStates: (states) => oldestInStates.all(JSON.stringify(states)) as JobRow[],
+    nextQueued: (limit) => queued.all(limit) as JobRow[],
     inBatch: (batchId) => batch.all(batchId) as JobRow[],
     countInStates: (states) => countStates.get(JSON.stringify(states)) as number,
     counts() {
@@ -145,6 +154,16 @@ export function createJobStore(db: Database.Database): JobStore {
       );
     },
     remove: (id, from) => removeOne.run(id, JSON.stringify(from)).changes === 1,
+    checkWritable() {
+      // A row too big for one page, rolled back: nothing is kept, but SQLite must find room for it.
+      db.exec('SAVEPOINT write_check');
+      try {
+        writeCheck.run(`write-check:${'x'.repeat(8192)}`);
+      } finally {
+        db.exec('ROLLBACK TO write_check');
+        db.exec('RELEASE write_check');
+      }
+    },
     logAttempt(jobId, step, outcome, at, httpStatus, message) {
       attempt.run(jobId, at, step, outcome, httpStatus ?? null, message ?? null);
     },

@@ -6,6 +6,12 @@ export interface Timers {
   clearTimeout(handle: unknown): void;
 }
 
+/**
+ * setTimeout's ceiling: a longer delay overflows and fires at once (Node warns each time). A task
+ * further out is reached in steps: the timer fires early, finds nothing due, and re-arms.
+ */
+export const MAX_TIMER_DELAY_MS = 2 ** 31 - 1;
+
 export const realTimers: Timers = {
   setTimeout: (callback, ms) => setTimeout(callback, ms),
   clearTimeout: (handle) => clearTimeout(handle as ReturnType<typeof setTimeout>),
@@ -40,7 +46,7 @@ export function createSharedTimer(
     handle = null;
     armedFor = next;
     if (next === Number.POSITIVE_INFINITY) return;
-    handle = timers.setTimeout(fire, Math.max(0, next - now()));
+    handle = timers.setTimeout(fire, Math.min(MAX_TIMER_DELAY_MS, Math.max(0, next - now())));
   }
 
   function fire(): void {

@@ -21,9 +21,13 @@ export async function writeFileAtomic(
   try {
     await handle.writeFile(bytes);
     if (durable) await handle.sync();
-  } finally {
-    await handle.close();
+  } catch (error) {
+    // A full disk must not be left fuller by the half-written temp file.
+    await handle.close().catch(() => undefined);
+    await fs.rm(temp, { force: true });
+    throw error;
   }
+  await handle.close();
   try {
     await fs.rename(temp, file);
   } catch (error) {

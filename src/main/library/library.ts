@@ -29,7 +29,7 @@ import { checkIntegrity } from './integrity.ts';
 import { listImages } from './library-query.ts';
 import { libraryStats } from './library-stats.ts';
 import { prepareImage, prepareImageFile, type PreparedImage } from './prepare-image.ts';
-import { removeStaleTempFiles } from './temp-files.ts';
+import { checkWritable, removeTempFiles } from './temp-files.ts';
 import { createThumbnails, type ThumbnailKind } from './thumbnails.ts';
 
 export type { Recipe } from './image-rows.ts';
@@ -58,7 +58,8 @@ export function createLibrary({ db, dataDir, now = Date.now }: LibraryOptions) {
   const claims = createBlobClaims();
   const cleanup = { db, store, thumbnails, claims };
   const tempDir = path.join(dataDir, 'tmp');
-  void removeStaleTempFiles(tempDir, now());
+  // Wall-clock time, as file times are; the lock taken before this makes it safe (see temp-files.ts).
+  removeTempFiles(tempDir, Date.now());
 
   function emit(kind: LibraryChange['kind'], ids: string[]): void {
     if (ids.length === 0) return;
@@ -118,6 +119,7 @@ export function createLibrary({ db, dataDir, now = Date.now }: LibraryOptions) {
 
   return {
     dataDir,
+    checkWritable: () => checkWritable(tempDir),
 
     /** A fresh path for a download in progress, on the same disk as the store so adopting it is a rename. */
     async tempFile(name: string): Promise<string> {

@@ -340,7 +340,7 @@ describe('client against the simulator: broken transport', () => {
     const { result } = await finish(client, await client.submit('ideogram-3', { prompt: 'x' }));
     const output = result?.outputs[0];
     if (!output) throw new Error('no output');
-    expect(await caught(client.download(output, { maxBytes: 100 }))).toMatchObject({ kind: 'bad_response' });
+    expect(await caught(client.download(output, { maxBytes: 100 }))).toMatchObject({ kind: 'too_large' });
     sim.setFaults({ slowBodyMs: 8_000 });
     expect(await caught(client.download(output))).toMatchObject({ kind: 'timeout', retryable: true });
     const controller = new AbortController();
@@ -365,7 +365,10 @@ describe('client against the simulator: broken transport', () => {
     expect(readFileSync(file.path).equals(inMemory.bytes)).toBe(true);
 
     const capped = await caught(client.downloadToFile(output, join(dir, 'b.part'), { maxBytes: 100 }));
-    expect(capped).toMatchObject({ kind: 'bad_response' });
+    expect(capped).toMatchObject({
+      kind: 'too_large',
+      message: expect.stringMatching(/the image is \d+ KB; the app takes at most 1 KB/),
+    });
     sim.setFaults({ truncateRate: 1 });
     expect(await caught(client.downloadToFile(output, join(dir, 'c.part')))).toMatchObject({
       kind: 'network',

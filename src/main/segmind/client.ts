@@ -1,13 +1,13 @@
-import { createHash } from 'node:crypto';
-import { open, rm } from 'node:fs/promises';
 import { getModel, parseModelParams } from '../../shared/models/index.ts';
 import type { ModelId } from '../../shared/models/index.ts';
 import { errorFromHttp, fieldFromMessage, segmindError, SegmindError } from './errors.ts';
-import { exchange } from './http-exchange.ts';
+import { exchange, MIN_BYTES_PER_MS } from './http-exchange.ts';
 import type { Exchange } from './http-exchange.ts';
 import { expandedPromptOf, normaliseOutputs, seedOf, sniffImageType } from './output-normalizer.ts';
 import type { OutputSource } from './output-normalizer.ts';
 import { resolveLocalRefs } from './local-images.ts';
+import { createMediaDownloads } from './media-downloads.ts';
+import type { DownloadOptions, DownloadResult, FileDownload, WritableFile } from './media-downloads.ts';
 import { messageOf, statusOf } from './response-fields.ts';
 import type { RequestStatus } from './response-fields.ts';
 import { usageFromHeaders } from './usage-headers.ts';
@@ -22,12 +22,21 @@ export interface SegmindClientOptions {
   userAgent?: string;
   /** Longest silence allowed on one API request (before the answer, and between body chunks). */
   timeoutMs?: number;
+  /**
+   * Longest one request may take in all, headers and body; a download gets more for each byte that
+   * arrives (see exchange). Defaults to twice the silence allowed.
+   */
+  deadlineMs?: number;
   /** The v1 call holds the connection for the whole generation, so it gets its own, longer limit. */
   syncTimeoutMs?: number;
   resolveLocalImage?: ResolveLocalImage;
+  /** Creates the file a download streams into; tests pass one that fails like a full disk. */
+  createFile?: (path: string) => Promise<WritableFile>;
 }
 
 export type { UsageHeaders };
+
+export type { DownloadOptions, DownloadResult, FileDownload, WritableFile };
 
 export type { RequestStatus };
 
@@ -60,24 +69,8 @@ export interface SyncResult {
   usage: UsageHeaders;
 }
 
-export interface DownloadResult {
-  bytes: Buffer;
-  contentType: string | null;
-}
-
-export interface FileDownload {
-  path: string;
-  size: number;
-  sha256: string;
-  contentType: string | null;
-}
-
 export interface CallOptions {
   signal?: AbortSignal;
-}
-
-export interface DownloadOptions extends CallOptions {
-  maxBytes?: number;
 }
 
 export interface SegmindClient {
@@ -91,15 +84,22 @@ export interface SegmindClient {
    * large image never sits whole in memory. The file is removed again when anything fails.
    */
   downloadToFile(source: OutputSource, path: string, options?: DownloadOptions): Promise<FileDownload>;
+  /**
+   * Whether the API host answers at all: any HTTP answer (even a 502 or a redirect) proves the
+   * network is up. Sends no key and costs nothing; the queue's offline check.
+   */
+  probe(options?: CallOptions): Promise<boolean>;
 }
 
 const DEFAULT_TIMEOUT_MS = 30_000;
+const PROBE_TIMEOUT_MS = 10_000;
 const MIN_SECRET_LENGTH = 8;
-/** 50 KB/s: a slow uplink still finishes a 40 MB remix body. */
-const MIN_UPLOAD_BYTES_PER_MS = 50;
 const DEFAULT_SYNC_TIMEOUT_MS = 180_000;
+/**
+ * The largest JSON answer read into memory: a result may carry its images inline as base64, and
+ * eight 2K PNGs (Ideogram 4's biggest answer, about 15 MB each) come to about 160 MB that way.
+ */
 const MAX_API_BODY_BYTES = 200 * 1024 * 1024;
-const DEFAULT_MAX_DOWNLOAD_BYTES = 100 * 1024 * 1024;
 
 function apiRoot(baseUrl: string): URL {
   const url = new URL(baseUrl);
@@ -115,6 +115,7 @@ export function createSegmindClient(options: SegmindClientOptions): SegmindClien
   const doFetch = options.fetch ?? globalThis.fetch;
   const timeoutMs = options.timeoutMs ?? DEFAULT_TIMEOUT_MS;
   const syncTimeoutMs = Math.max(options.syncTimeoutMs ?? DEFAULT_SYNC_TIMEOUT_MS, timeoutMs);
+  const deadlineMs = Math.max(options.deadlineMs ?? 2 * timeoutMs, timeoutMs);
   const userAgent = options.userAgent ?? 'ideogram-studio';
   const apiKey = options.apiKey;
 
@@ -123,16 +124,21 @@ export function createSegmindClient(options: SegmindClientOptions): SegmindClien
   const redact = (text: string): string =>
     apiKey.length >= MIN_SECRET_LENGTH ? text.split(apiKey).join('[redacted]') : text;
 
-  function headersFor(url: string, json: boolean): Record<string, string> {
-    const headers: Record<string, string> = {
-      'user-agent': userAgent,
-      accept: 'application/json, image/*;q=0.9',
+  /**
+   * Asked again for every redirect hop. Only the configured API origin (same scheme, host and port)
+   * ever sees the key: status and result URLs elsewhere, and whatever a redirect names, go without it.
+   */
+  const apiHeaders =
+    (json: boolean) =>
+    (url: URL): Record<string, string> => {
+      const headers: Record<string, string> = {
+        'user-agent': userAgent,
+        accept: 'application/json, image/*;q=0.9',
+      };
+      if (json) headers['content-type'] = 'application/json';
+      if (url.origin === apiOrigin) headers['x-api-key'] = apiKey;
+      return headers;
     };
-    if (json) headers['content-type'] = 'application/json';
-    // Only Segmind's own API host ever sees the key; status URLs elsewhere are fetched without it.
-    if (new URL(url).origin === apiOrigin) headers['x-api-key'] = apiKey;
-    return headers;
-  }
 
   function checkedUrl(value: unknown, label: string, relativeTo: string): string {
     if (typeof value !== 'string' || value.trim() === '') {
@@ -184,13 +190,16 @@ export function createSegmindClient(options: SegmindClientOptions): SegmindClien
     signal: AbortSignal | undefined,
     timeout: number,
   ): Promise<Exchange> {
+    // The timers cannot see upload progress: give a remix with 10 MB sources time to go up.
+    const upload = Math.ceil(Buffer.byteLength(body) / MIN_BYTES_PER_MS);
     return exchange(
       url,
-      { method: 'POST', headers: headersFor(url, true), body },
+      { method: 'POST', body },
       {
         fetch: doFetch,
-        // The idle timer cannot see upload progress: give a remix with 10 MB sources time to go up.
-        timeoutMs: timeout + Math.ceil(Buffer.byteLength(body) / MIN_UPLOAD_BYTES_PER_MS),
+        timeoutMs: timeout + upload,
+        deadlineMs: Math.max(deadlineMs, 2 * timeout) + upload,
+        headersFor: apiHeaders(true),
         signal,
         maxBytes: MAX_API_BODY_BYTES,
         unsafe: true,
@@ -198,40 +207,33 @@ export function createSegmindClient(options: SegmindClientOptions): SegmindClien
     );
   }
 
-  async function get(url: string, signal: AbortSignal | undefined): Promise<Exchange> {
+  async function get(url: string, signal: AbortSignal | undefined, what: string): Promise<Exchange> {
     return exchange(
       url,
-      { method: 'GET', headers: headersFor(url, false) },
-      { fetch: doFetch, timeoutMs, signal, maxBytes: MAX_API_BODY_BYTES },
+      { method: 'GET', body: undefined },
+      {
+        fetch: doFetch,
+        timeoutMs,
+        deadlineMs,
+        headersFor: apiHeaders(false),
+        signal,
+        maxBytes: MAX_API_BODY_BYTES,
+        what,
+      },
     );
   }
 
-  /** Media hosts are third parties (S3, CDNs): no key, ever, even on the API origin. */
-  async function fetchMedia(
-    href: string,
-    { signal, maxBytes }: { signal?: AbortSignal | undefined; maxBytes: number },
-    sink?: (chunk: Uint8Array) => Promise<void>,
-  ): Promise<Exchange> {
-    let url: URL;
-    try {
-      url = new URL(href);
-    } catch {
-      throw segmindError('bad_response', 'the output URL is not valid');
-    }
-    if (url.protocol !== 'http:' && url.protocol !== 'https:') {
-      throw segmindError('bad_response', 'the output URL is not http(s)');
-    }
-    const res = await exchange(
-      url.href,
-      { method: 'GET', headers: { 'user-agent': userAgent, accept: 'image/*' } },
-      { fetch: doFetch, timeoutMs, signal, maxBytes, sink },
-    );
-    if (res.status < 200 || res.status > 299) {
+  const media = createMediaDownloads({
+    fetch: doFetch,
+    timeoutMs,
+    deadlineMs,
+    userAgent,
+    createFile: options.createFile,
+    httpError: (res) => {
       const { json, text } = bodyOf(res);
-      throw httpError(res, json, text);
-    }
-    return res;
-  }
+      return httpError(res, json, text);
+    },
+  });
 
   return {
     async submit(model, params, { signal } = {}) {
@@ -267,11 +269,12 @@ export function createSegmindClient(options: SegmindClientOptions): SegmindClien
     },
 
     async status(statusUrl, { signal } = {}) {
-      const res = await get(statusUrl, signal);
+      const res = await get(statusUrl, signal, 'the status answer');
       const { json, text, parsed } = bodyOf(res);
       const status = statusOf(json);
-      // A terminal state is an answer whatever the HTTP code: FAILED comes with 422.
-      if (status === 'COMPLETED' || status === 'FAILED') {
+      // FAILED comes with 422. Any other code is the moment's trouble (a gateway's 502 whose body
+      // says "status": "error"), never the end of a job someone paid for.
+      if ((status === 'COMPLETED' || status === 'FAILED') && answersTerminally(res.status)) {
         const result: StatusResult = { status, raw: json };
         const error = status === 'FAILED' ? (messageOf(json) ?? 'the generation failed') : undefined;
         if (error !== undefined) result.error = error;
@@ -291,10 +294,10 @@ export function createSegmindClient(options: SegmindClientOptions): SegmindClien
     },
 
     async result(responseUrl, { signal } = {}) {
-      const res = await get(responseUrl, signal);
+      const res = await get(responseUrl, signal, 'the result');
       const { json, text, parsed } = bodyOf(res);
       const status = statusOf(json);
-      if (status === 'FAILED') {
+      if (status === 'FAILED' && answersTerminally(res.status)) {
         const message = messageOf(json) ?? 'the generation failed';
         throw segmindError('failed', message, { httpStatus: res.status, serverMessage: message });
       }
@@ -339,7 +342,7 @@ export function createSegmindClient(options: SegmindClientOptions): SegmindClien
         };
       }
       const { json, text, parsed } = bodyOf(res);
-      if (statusOf(json) === 'FAILED' || res.status === 422) {
+      if ((statusOf(json) === 'FAILED' && answersTerminally(res.status)) || res.status === 422) {
         const message = messageOf(json ?? text) ?? 'the generation failed';
         throw segmindError('failed', message, { httpStatus: res.status, serverMessage: message });
       }
@@ -358,56 +361,35 @@ export function createSegmindClient(options: SegmindClientOptions): SegmindClien
       return { outputs, raw: json, usage };
     },
 
-    async download(source, { signal, maxBytes = DEFAULT_MAX_DOWNLOAD_BYTES } = {}) {
-      if (source.kind === 'bytes') {
-        checkInlineSize(source.bytes, maxBytes);
-        return { bytes: source.bytes, contentType: source.contentType ?? sniffImageType(source.bytes) };
-      }
-      const res = await fetchMedia(source.url, { signal, maxBytes });
-      return { bytes: res.body, contentType: mediaType(res.headers, res.body) };
-    },
+    download: media.download,
+    downloadToFile: media.downloadToFile,
 
-    async downloadToFile(source, path, { signal, maxBytes = DEFAULT_MAX_DOWNLOAD_BYTES } = {}) {
-      const handle = await open(path, 'wx');
-      const hash = createHash('sha256');
-      let head = Buffer.alloc(0);
-      let size = 0;
-      const sink = async (chunk: Uint8Array) => {
-        if (head.length < 16) head = Buffer.concat([head, Buffer.from(chunk.subarray(0, 16))]);
-        hash.update(chunk);
-        size += chunk.byteLength;
-        await handle.write(chunk);
-      };
+    async probe({ signal } = {}) {
       try {
-        let headers: Headers | null = null;
-        if (source.kind === 'bytes') {
-          checkInlineSize(source.bytes, maxBytes);
-          await sink(source.bytes);
-        } else {
-          headers = (await fetchMedia(source.url, { signal, maxBytes }, sink)).headers;
-        }
-        // Durable before the library renames it into its store: a crash must not leave a torn image.
-        await handle.sync();
-        await handle.close();
-        const contentType =
-          source.kind === 'bytes' ? (source.contentType ?? sniffImageType(head)) : mediaType(headers!, head);
-        return { path, size, sha256: hash.digest('hex'), contentType };
+        await exchange(
+          root.href,
+          { method: 'GET', body: undefined },
+          {
+            fetch: doFetch,
+            timeoutMs: Math.min(timeoutMs, PROBE_TIMEOUT_MS),
+            deadlineMs: Math.min(deadlineMs, 2 * PROBE_TIMEOUT_MS),
+            headersFor: () => ({ 'user-agent': userAgent }),
+            followRedirects: false,
+            signal,
+            maxBytes: 64 * 1024,
+          },
+        );
+        return true;
       } catch (error) {
-        await handle.close().catch(() => undefined);
-        await rm(path, { force: true });
-        throw error;
+        if (error instanceof SegmindError && error.kind === 'aborted') throw error;
+        // Headers came back before the trouble (a huge or dripping body): the host is there.
+        return error instanceof SegmindError && error.httpStatus !== undefined;
       }
     },
   };
 }
 
-function checkInlineSize(bytes: Buffer, maxBytes: number): void {
-  if (bytes.length > maxBytes)
-    throw segmindError('bad_response', `the image is more than the ${maxBytes} bytes allowed`);
-}
-
-/** The declared type when it is an image type, else what the first bytes say. */
-function mediaType(headers: Headers, head: Buffer): string | null {
-  const header = headers.get('content-type')?.split(';')[0]?.trim().toLowerCase() ?? null;
-  return header?.startsWith('image/') ? header : (sniffImageType(head) ?? header);
+/** The codes with which a body naming a terminal state (COMPLETED, FAILED) is Segmind's final word. */
+function answersTerminally(httpStatus: number): boolean {
+  return (httpStatus >= 200 && httpStatus <= 299) || httpStatus === 422;
 }

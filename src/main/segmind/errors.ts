@@ -12,6 +12,7 @@ export const segmindErrorKinds = [
   'network',
   'timeout',
   'bad_response',
+  'too_large',
   'aborted',
 ] as const;
 export type SegmindErrorKind = (typeof segmindErrorKinds)[number];
@@ -95,16 +96,19 @@ const defaultMessages: Record<SegmindErrorKind, string> = {
   network: 'Could not reach Segmind',
   timeout: 'Segmind did not answer in time',
   bad_response: 'Segmind sent an answer the app cannot read',
+  too_large: 'Segmind sent more than the app accepts',
   aborted: 'The request was cancelled',
 };
 
-/** Retry-After is seconds or an HTTP date. */
+/** Past a day a server's wait means nothing to a queue whose results live an hour; it also keeps 1e308 finite. */
+const MAX_RETRY_AFTER_MS = 24 * 3_600_000;
+
+/** Retry-After is seconds or an HTTP date; the caller decides how much of it to honour. */
 export function parseRetryAfter(value: string | null, now = Date.now()): number | undefined {
-  if (!value) return undefined;
+  if (!value?.trim()) return undefined;
   const seconds = Number(value);
-  if (Number.isFinite(seconds)) return Math.max(0, Math.round(seconds * 1000));
-  const date = Date.parse(value);
-  return Number.isNaN(date) ? undefined : Math.max(0, date - now);
+  const ms = Number.isFinite(seconds) ? seconds * 1000 : Date.parse(value) - now;
+  return Number.isNaN(ms) ? undefined : Math.min(MAX_RETRY_AFTER_MS, Math.max(0, Math.round(ms)));
 }
 
 /** A 400 message like "seed: must be ..." names the field; the form shows it there. */

@@ -12,6 +12,7 @@ export type {
   SubmitResult,
   SyncResult,
   UsageHeaders,
+  WritableFile,
 } from './client.ts';
 export { SegmindError, segmindErrorKinds } from './errors.ts';
 export type { SegmindErrorKind } from './errors.ts';

@@ -59,6 +59,7 @@ export const JobErrorKind = z.enum([
   'interrupted',
   'invalid_output',
   'storage',
+  'too_large',
 ]);
 export type JobErrorKind = z.infer<typeof JobErrorKind>;
 
@@ -107,6 +108,8 @@ export const PauseReason = z.enum([
   'forbidden',
   'out_of_credits',
   'rate_limited',
+  /** The data folder cannot be written (full, read-only, no permission): nothing new is sent or stored. */
+  'disk_full',
 ]);
 export type PauseReason = z.infer<typeof PauseReason>;
 

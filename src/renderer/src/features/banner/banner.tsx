@@ -1,4 +1,5 @@
 import type { PauseReason } from '../../../../shared/api/jobs.ts';
+import { isDesktop, revealDataDir } from '../../lib/desktop.ts';
 import { formatDuration } from '../../lib/format.ts';
 import { useNow } from '../../lib/use-now.ts';
 import { useQueue } from '../queue/queue-store.ts';
@@ -12,6 +13,7 @@ const titles: Record<PauseReason, string> = {
   forbidden: 'Segmind refused access',
   out_of_credits: 'Out of credits',
   rate_limited: 'Rate limited',
+  disk_full: 'The data folder cannot be written',
 };
 
 const hints: Record<PauseReason, string> = {
@@ -21,6 +23,7 @@ const hints: Record<PauseReason, string> = {
   forbidden: 'Check your Segmind account and key in Settings; queued jobs wait until then.',
   out_of_credits: 'Top up your Segmind credits, then press Resume.',
   rate_limited: 'Segmind asked the app to slow down; the queue resumes by itself.',
+  disk_full: 'Free some space on the disk of the data folder; the queue resumes by itself once it can write.',
 };
 
 /** One banner for whatever stops the queue, and a steady notice while images are simulated. */
@@ -56,8 +59,13 @@ export function Banner() {
               Open settings
             </button>
           )}
+          {paused === 'disk_full' && isDesktop && (
+            <button type="button" className="btn" onClick={() => void revealDataDir()}>
+              Show data folder
+            </button>
+          )}
           <button type="button" className="btn" onClick={() => void resume()}>
-            {paused === 'offline' ? 'Try now' : 'Resume'}
+            {paused === 'offline' || paused === 'disk_full' ? 'Try now' : 'Resume'}
           </button>
         </div>
       )}

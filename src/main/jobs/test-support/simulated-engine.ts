@@ -1,11 +1,11 @@
 import fs from 'node:fs';
 import path from 'node:path';
-import { openDatabase } from '../library/database.ts';
-import { createLibrary } from '../library/library.ts';
-import { createSegmindClient } from '../segmind/index.ts';
-import { createJobEngine } from './job-engine.ts';
-import type { EmitJobsEvent } from './job-events.ts';
-import type { PollPolicy } from './poll-policy.ts';
+import { openDatabase } from '../../library/database.ts';
+import { createLibrary } from '../../library/library.ts';
+import { createSegmindClient } from '../../segmind/index.ts';
+import { createJobEngine } from '../job-engine.ts';
+import type { EmitJobsEvent } from '../job-events.ts';
+import type { PollPolicy } from '../poll-policy.ts';
 import { warpedClock } from './warped-clock.ts';
 
 export interface SimulatedEngineOptions {
@@ -19,6 +19,8 @@ export interface SimulatedEngineOptions {
   pollPolicy?: PollPolicy;
   retentionMs?: number;
   emit?: EmitJobsEvent;
+  /** The engine's randomness (jitter, seeds of variations): tests pass a seeded one. */
+  random?: () => number;
 }
 
 /**
@@ -44,6 +46,7 @@ export function createSimulatedEngine(options: SimulatedEngineOptions) {
     timers: clock.timers,
     maxInFlight: options.maxInFlight,
     pollPolicy: options.pollPolicy,
+    random: options.random,
     // The simulator keeps results an hour of wall-clock time, which is 1/scale hours of engine time.
     retentionMs: options.retentionMs ?? 3_600_000 / options.scale,
   });

@@ -1,4 +1,4 @@
-import type { Timers } from './shared-timer.ts';
+import type { Timers } from '../shared-timer.ts';
 
 /** A clock tests move by hand; its timers fire only when advance() passes their time. */
 export function manualClock() {

@@ -3,10 +3,10 @@
  * and started again on the same data folder. Prints "ready" once running and "idle" (then exits 0)
  * when no job is left to do.
  *
- *   node src/main/jobs/engine-child.ts --data DIR --url SIMULATOR_URL --scale 0.05 --epoch MS [--create N]
+ *   node src/main/jobs/test-support/engine-child.ts --data DIR --url SIMULATOR_URL --scale 0.05 --epoch MS [--create N]
  */
 import { parseArgs } from 'node:util';
-import { activeJobStates } from '../../shared/api/jobs.ts';
+import { activeJobStates } from '../../../shared/api/jobs.ts';
 import { createSimulatedEngine } from './simulated-engine.ts';
 
 const { values } = parseArgs({

@@ -1,4 +1,4 @@
-import type { Timers } from './shared-timer.ts';
+import type { Timers } from '../shared-timer.ts';
 
 /**
  * Engine time running `1 / scale` times faster than the wall clock, for tests and benchmarks that
