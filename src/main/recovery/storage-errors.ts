@@ -1,4 +1,5 @@
 import fs from 'node:fs';
+import { storageProblemOf } from '../jobs/storage-errors.ts';
 
 /** SQLite's and the file system's error code, if the error carries one. */
 export function errorCode(error: unknown): string {
@@ -25,10 +26,9 @@ const nearlyFullBytes = 1024 * 1024;
  * file system's free count tells those apart from a failing disk.
  */
 export function isDiskFull(error: unknown, dir: string): boolean {
-  const code = errorCode(error);
-  if (code === 'SQLITE_FULL' || code === 'ENOSPC' || code === 'EDQUOT') return true;
-  if (code.startsWith('SQLITE_IOERR')) return freeBytes(dir) < nearlyFullBytes;
-  return false;
+  const problem = storageProblemOf(error);
+  if (problem === 'full' || problem === 'quota') return true;
+  return problem === 'io' && freeBytes(dir) < nearlyFullBytes;
 }
 
 /** The database file itself is damaged (as opposed to the disk, a lock, or a bug). */

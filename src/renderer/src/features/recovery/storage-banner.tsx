@@ -12,6 +12,10 @@ export function StorageBanner() {
   const dismissed = useRecovery((state) => state.dismissed);
   const dismiss = useRecovery((state) => state.dismiss);
   const full = status?.storage === 'full';
+  // While the queue's own banner says the disk is full, one banner about it is enough.
+  const queueSaysFull = useQueue(
+    (state) => state.status?.state === 'paused' && state.status.reason === 'disk_full',
+  );
   const wasFull = useRef(full);
 
   useEffect(() => {
@@ -23,7 +27,7 @@ export function StorageBanner() {
   if (!status) return null;
   return (
     <>
-      {full && <DiskFullBanner dataDir={status.dataDir} />}
+      {full && !queueSaysFull && <DiskFullBanner dataDir={status.dataDir} />}
       {status.notices
         .filter((notice) => !dismissed.includes(notice.id))
         .map((notice) => (
