@@ -108,9 +108,10 @@ describe('a damaged library opens the recovery screen, in a real browser', () =>
     const dataDir = await seededFolder();
     const first = await startStudio({ dataDir });
     const backups = path.join(dataDir, 'auto-backups');
-    for (let i = 0; i < 200 && !(fs.existsSync(backups) && fs.readdirSync(backups).length > 0); i++) {
-      await new Promise((resolve) => setTimeout(resolve, 50));
-    }
+    // A finished backup, not the .partial it is written under.
+    const made = () => fs.existsSync(backups) && fs.readdirSync(backups).some((n) => n.endsWith('.sqlite3'));
+    for (let i = 0; i < 600 && !made(); i++) await new Promise((resolve) => setTimeout(resolve, 50));
+    expect(made()).toBe(true);
     await first.stop();
     damage.truncate(libraryFile(dataDir), 0.3);
 

@@ -84,15 +84,17 @@ describe('automatic backups', () => {
     }
   });
 
-  it('leaves no half-made copy behind', async () => {
-    const { dataDir, db, backups } = await setUp();
+  it('never counts a half-made copy, and clears one a crash left at the next start', async () => {
+    const { dataDir, db } = await setUp();
     try {
       const dir = path.join(dataDir, autoBackupDirName);
       fs.mkdirSync(dir, { recursive: true });
-      fs.writeFileSync(path.join(dir, 'library-2026-11-30T09-00-00Z.sqlite3.partial'), 'cut off by a crash');
+      const partial = path.join(dir, 'library-2026-11-30T09-00-00Z.sqlite3.partial');
+      fs.writeFileSync(partial, 'cut off by a crash');
+      const backups = createAutoBackups({ dataDir, logger: memoryLogger() });
       expect(backups.list()).toEqual([]);
-      await backups.maybeRun(db);
-      expect(fs.readdirSync(dir).filter((n) => n.endsWith('.partial'))).toEqual([]);
+      backups.removeUnfinished();
+      expect(fs.existsSync(partial)).toBe(false);
     } finally {
       db.close();
     }

@@ -22,6 +22,11 @@ export interface AutoBackupOptions {
 }
 
 export interface AutoBackups {
+  /**
+   * Removes copies cut off when the app last quit or crashed (each as big as the library). Only
+   * with the data-folder lock held: another process could be writing one right now.
+   */
+  removeUnfinished(): void;
   /** Newest first, each with its image count (opened read-only to count). */
   list(): AutoBackup[];
   /** The file of a listed backup; throws for an id that is not one. */
@@ -101,12 +106,15 @@ export function createAutoBackups(options: AutoBackupOptions): AutoBackups {
     for (const name of names().slice(keep)) {
       for (const suffix of ['', '-wal', '-shm']) fs.rmSync(path.join(dir, name + suffix), { force: true });
     }
-    for (const name of fs.readdirSync(dir)) {
-      if (name.endsWith('.partial')) fs.rmSync(path.join(dir, name), { force: true });
-    }
   }
 
   return {
+    removeUnfinished() {
+      for (const name of fs.existsSync(dir) ? fs.readdirSync(dir) : []) {
+        if (name.endsWith('.partial')) fs.rmSync(path.join(dir, name), { force: true });
+      }
+    },
+
     list() {
       return names().map((name) => {
         const file = path.join(dir, name);

@@ -202,6 +202,7 @@ export async function startStudioRuntime(options: StudioRuntimeOptions): Promise
         fail(describeProblem('in_use', error.message, [], libraryFile, dataDir));
         return;
       }
+      backups.removeUnfinished();
     }
     const store = ensureSettings();
     const found = fs.statSync(libraryFile, { throwIfNoEntry: false });
