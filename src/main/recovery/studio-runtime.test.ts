@@ -64,6 +64,19 @@ describe('the studio runtime', () => {
     expect(fs.readFileSync(path.join(dataDir, kept))).toEqual(Buffer.from([0, 159, 146, 150, 0, 1]));
   });
 
+  it('starts with settings that last the session when the settings file cannot be opened at all', async () => {
+    const dataDir = tempDir();
+    const runtime = await start(dataDir, {
+      openSettings: () => {
+        throw Object.assign(new Error('EACCES: permission denied, open settings.json'), { code: 'EACCES' });
+      },
+    });
+    expect(runtime.status().state).toBe('studio');
+    expect(runtime.status().notices[0]!.message).toMatch(/^Settings cannot be saved in this session: EACCES/);
+    expect(await runtime.call('settings:update', { theme: 'dark' })).toMatchObject({ theme: 'dark' });
+    expect(await runtime.call('settings:get')).toMatchObject({ theme: 'dark' });
+  });
+
   const kinds: [string, ProblemCase][] = [
     ['smashed-header', { kind: 'not_a_database', hurt: (f) => damage.smashHeader(f, seed) }],
     ['noise-over-the-whole-file', { kind: 'not_a_database', hurt: (f) => damage.overwrite(f, seed + 1) }],
