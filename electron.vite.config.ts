@@ -10,6 +10,8 @@ export default defineConfig({
           index: resolve('src/main/index.ts'),
           // Started with new Worker(new URL('./backup-worker.js', import.meta.url)) from index.js.
           'backup-worker': resolve('src/main/recovery/backup-worker.ts'),
+          // Started with new Worker(new URL('./sql-worker.js', import.meta.url)) from index.js.
+          'sql-worker': resolve('src/main/library/sql-worker.ts'),
         },
       },
     },

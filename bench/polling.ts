@@ -1,185 +1,201 @@
 /**
- * bench:polling — our adaptive scheduler against the Segmind SDK's policy (ask every 1.0 s): each
- * against its own simulator with the same seed (same duration spread), same arrivals, both at once so
- * they share whatever else the machine is doing.
+ * bench:polling — how soon the queue notices a finished request, and what it spends to do so.
  *
- * Time is warped: engine and simulator run 1/SCALE times faster than the wall clock, so 60 ten-second
- * jobs take seconds. Latency = noticing (a poll first saw COMPLETED - the simulator finished the job),
- * in simulated ms, plus storing (image in the library - that poll's answer) in real ms: waiting scales
- * with the warp, downloading and storing are real work on this machine and count as they are.
+ * 1. Four worlds of durations (src/main/simulator/durations.ts): tight (the old simulator: +-15 %,
+ *    first tenth QUEUED), lognormal CV 0.3 behind a short warm-model wait, CV 0.2-0.4 behind queue
+ *    waits of 0-20 s, and cold starts (5 % wait 1-4 minutes). For each, in virtual time with the same
+ *    seeded durations: our planner (learning as the app does), the SDK's fixed 1 s, a fixed interval
+ *    spending what ours spends, and the optimal blind poller for that world (dynamic programming on
+ *    the true distribution: an oracle). Targets at no more requests than fixed 1 s: mean at most 50 %
+ *    of fixed 1 s's, p95 at most 75 %, none noticed over 2 s late.
+ * 2. A 50-per-minute budget that counts polls, 16 requests in flight: no request a per-minute limiter
+ *    would refuse, and a mean within 1.5x of what the budget allows (the oracle at the polls per job
+ *    the run's budget left after submits).
+ * 3. The real engine and the real simulator (HTTP, SQLite, images), warped time: ours against fixed
+ *    1 s on the lognormal world, and the budget run against a simulator that enforces 50 a minute on
+ *    every request, counting its 429s.
+ *
+ * Honesty: the planner's constants (poll-planner.ts defaultPlannerOptions, request-budget.ts) were
+ * chosen on other seeds (5000-8003) than the ones reported here (100-499); nothing is tuned per world.
  */
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { performance } from 'node:perf_hooks';
+import { createJobEngine } from '../src/main/jobs/job-engine.ts';
+import { warpedClock } from '../src/main/jobs/test-support/warped-clock.ts';
 import { openDatabase } from '../src/main/library/database.ts';
 import { createLibrary } from '../src/main/library/library.ts';
-import { createJobEngine } from '../src/main/jobs/job-engine.ts';
-import { adaptivePollPolicy, fixedPollPolicy, type PollPolicy } from '../src/main/jobs/poll-policy.ts';
-import { warpedClock } from '../src/main/jobs/test-support/warped-clock.ts';
+import { fixedPollPolicy, plannedPollPolicy, type PollPolicy } from '../src/main/jobs/poll-policy.ts';
 import { createSegmindClient, type SegmindClient } from '../src/main/segmind/index.ts';
-import { startSimulator } from '../src/main/simulator/index.ts';
-import { mulberry32 } from '../src/main/simulator/seeded-random.ts';
+import { drawDuration, durationModels, type DurationModelName } from '../src/main/simulator/durations.ts';
+import { mulberry32, startSimulator } from '../src/main/simulator/index.ts';
 import { printTable, quantile, writeResults, type Row } from './bench-table.ts';
+import { runBudget } from './polling-budget.ts';
+import { runWorld, TYPICAL_MS } from './polling-worlds.ts';
 
-const SCALE = 0.25;
-const JOBS = 60;
-/** Mean gap between two new jobs, simulated ms. */
-const ARRIVAL_MS = 1500;
-const MAX_IN_FLIGHT = 8;
-const PARAMS = { prompt: 'bench', rendering_speed: 'DEFAULT', resolution: '1024x1024' };
+const worlds: DurationModelName[] = ['tight', 'lognormal', 'queued', 'cold-start'];
+const quick = process.argv.includes('--quick');
+const counts = quick
+  ? { warmup: 100, test: 500, oracle: 5_000 }
+  : { warmup: 200, test: 2_000, oracle: 20_000 };
 
-interface Timing {
-  acceptedSim: number;
-  durationSim?: number;
-  seenSim?: number;
-  seenReal?: number;
-  storedReal?: number;
+interface Target extends Row {
+  target: string;
+  value: string;
+  held: boolean;
+}
+const targets: Target[] = [];
+function target(name: string, value: number, limit: number, format = (v: number) => v.toFixed(2)): void {
+  targets.push({ target: name, value: `${format(value)} (limit ${format(limit)})`, held: value <= limit });
 }
 
-interface PolicyResult extends Row {
+// 1. Worlds, virtual time.
+const worldRows = [];
+for (const [i, world] of worlds.entries()) {
+  const { rows, ours, fixed1s } = runWorld(
+    world,
+    { warmup: 100 + i, test: 200 + i, oracle: 300 + i },
+    counts,
+  );
+  worldRows.push(...rows);
+  target(`${world}: mean / fixed 1 s`, ours.meanMs / fixed1s.meanMs, 0.5);
+  target(`${world}: p95 / fixed 1 s`, ours.p95Ms / fixed1s.p95Ms, 0.75);
+  target(`${world}: max noticed late, ms`, ours.maxMs, 2_000, (v) => String(Math.round(v)));
+  target(`${world}: requests / fixed 1 s`, ours.requestsPerJob / fixed1s.requestsPerJob, 1);
+}
+console.log(`\nNoticing delay per world (virtual time; ${counts.test} measured requests each, ms):`);
+printTable(worldRows);
+
+// 2. A shared budget, virtual time.
+function draws(world: DurationModelName, seed: number, n: number) {
+  const random = mulberry32(seed);
+  return Array.from({ length: n }, () => drawDuration(durationModels[world], TYPICAL_MS, random));
+}
+const budget = runBudget(
+  draws('lognormal', 400, 64),
+  draws('lognormal', 401, counts.warmup),
+  draws('lognormal', 402, counts.oracle).map((d) => d.queueMs + d.inferenceMs),
+  { maxInFlight: 16, perMinute: 50, seedMs: TYPICAL_MS },
+);
+console.log('\n50 requests a minute (polls count), 16 in flight, 64 requests (virtual time):');
+printTable([budget as unknown as Row]);
+target('budget: requests a limiter would refuse', budget.refusals, 0, String);
+target('budget: mean / what the budget allows', budget.meanDelayMs / budget.allowedMeanDelayMs, 1.5);
+
+// 3. The real engine against the real simulator, warped time.
+const SCALE = 0.1;
+const ENGINE_JOBS = quick ? 16 : 40;
+
+interface EngineRun extends Row {
   policy: string;
   jobs: number;
-  /** Completion on the simulator -> a poll saw it: what the polling policy decides. */
-  noticeP50Ms: number;
-  noticeP95Ms: number;
-  /** Completion -> image in the library: noticing plus downloading, decoding, thumbnails, SQLite. */
-  p50Ms: number;
+  meanMs: number;
   p95Ms: number;
+  maxMs: number;
   statusRequestsPerJob: number;
-  requestsPerJob: number;
+  refusals429: number;
 }
 
-async function runPolicy(policy: PollPolicy): Promise<{ result: PolicyResult; learned: unknown[] }> {
-  const simulator = await startSimulator({ timeScale: SCALE, random: mulberry32(7) });
+async function engineRun(
+  policy: PollPolicy,
+  options: { seed: number; rateLimit?: number; maxInFlight: number },
+): Promise<EngineRun> {
+  const simulator = await startSimulator({
+    timeScale: SCALE,
+    random: mulberry32(options.seed),
+    durations: durationModels.lognormal,
+    // The simulator's window is wall-clock time, as fast as everything else in it.
+    rateLimit: options.rateLimit
+      ? { requests: options.rateLimit, windowMs: 60_000 * SCALE, countsPolls: true }
+      : null,
+  });
   const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'bench-polling-'));
   const clock = warpedClock(SCALE);
   const db = openDatabase(path.join(dataDir, 'library.sqlite3'));
   const library = createLibrary({ db, dataDir, now: clock.now });
   const base = createSegmindClient({ baseUrl: simulator.url, apiKey: 'bench' });
-  const byUrl = new Map<string, Timing>();
-  const byRequest = new Map<string, Timing>();
-
-  // Observes the real client's answers; every request still goes to the simulator.
+  const requestOf = new Map<string, string>();
+  const delays: number[] = [];
+  // The real client, watched: a poll's answer that first says COMPLETED, against the simulator's finish.
   const client: SegmindClient = {
     ...base,
-    async submit(model, params, options) {
-      const answer = await base.submit(model, params, options);
-      const timing: Timing = { acceptedSim: clock.now() };
-      byUrl.set(answer.statusUrl, timing);
-      byUrl.set(answer.responseUrl, timing);
-      byRequest.set(answer.requestId, timing);
+    async submit(model, params, callOptions) {
+      const answer = await base.submit(model, params, callOptions);
+      requestOf.set(answer.statusUrl, answer.requestId);
       return answer;
     },
-    async status(url, options) {
-      const answer = await base.status(url, options);
-      const timing = byUrl.get(url);
-      if (timing && answer.status === 'COMPLETED' && timing.seenSim === undefined) {
-        timing.seenSim = clock.now();
-        timing.seenReal = performance.now();
+    async status(url, callOptions) {
+      const answer = await base.status(url, callOptions);
+      const id = requestOf.get(url);
+      if (id && answer.status === 'COMPLETED') {
+        requestOf.delete(url);
+        const finish = simulator.finishesAt(id);
+        if (finish !== undefined) delays.push(Math.max(0, Date.now() - finish) / SCALE);
       }
       return answer;
     },
-    async result(url, options) {
-      const answer = await base.result(url, options);
-      const seconds = (answer.raw as { metrics?: { inference_time?: number } }).metrics?.inference_time;
-      const timing = byUrl.get(url);
-      if (timing && typeof seconds === 'number') timing.durationSim = (seconds * 1000) / SCALE;
-      return answer;
-    },
   };
-
   const engine = createJobEngine({
     db,
     library,
     getClient: () => client,
+    emit: () => undefined,
     now: clock.now,
     timers: clock.timers,
-    maxInFlight: MAX_IN_FLIGHT,
+    random: mulberry32(options.seed + 1),
+    maxInFlight: options.maxInFlight,
     pollPolicy: policy,
-    emit(event, payload) {
-      if (event !== 'jobs:changed') return;
-      const job = payload as { state: string; requestId: string | null };
-      const timing = job.requestId ? byRequest.get(job.requestId) : undefined;
-      if (timing && job.state === 'completed' && timing.storedReal === undefined)
-        timing.storedReal = performance.now();
-    },
+    retentionMs: 3_600_000 / SCALE,
+    ...(options.rateLimit ? { rateLimit: { perMinute: options.rateLimit, pollsCount: true } } : {}),
   });
   engine.start();
-
-  const arrivals = mulberry32(11);
-  for (let i = 0; i < JOBS; i++) {
-    engine.create({ model: 'ideogram-3', params: { ...PARAMS, prompt: `bench job ${i}` } });
-    const gap = -Math.log(1 - arrivals()) * ARRIVAL_MS * SCALE;
-    await new Promise((resolve) => setTimeout(resolve, gap));
+  for (let i = 0; i < ENGINE_JOBS; i++) {
+    engine.create({ model: 'ideogram-3', params: { prompt: `bench ${i}`, rendering_speed: 'DEFAULT' } });
   }
-  while (engine.status().counts.completed + engine.status().counts.failed < JOBS) {
+  for (;;) {
+    const counts = engine.status().counts;
+    if (counts.completed + counts.failed + counts.expired + counts.interrupted >= ENGINE_JOBS) break;
     await new Promise((resolve) => setTimeout(resolve, 50));
   }
   await engine.stop();
-  const learned = db
-    .prepare(
-      'SELECT key, round(mean_ms) AS meanMs, round(deviation_ms) AS deviationMs, samples FROM job_duration_estimates',
-    )
-    .all();
   const stats = simulator.stats();
+  const refusals = simulator.requestLog().filter((entry) => entry.status === 429).length;
   await simulator.close();
   db.close();
   fs.rmSync(dataDir, { recursive: true, force: true });
-
-  const latencies: number[] = [];
-  const notices: number[] = [];
-  for (const t of byRequest.values()) {
-    if (
-      t.durationSim === undefined ||
-      t.seenSim === undefined ||
-      t.seenReal === undefined ||
-      t.storedReal === undefined
-    )
-      continue;
-    const noticed = Math.max(0, t.seenSim - (t.acceptedSim + t.durationSim));
-    latencies.push(noticed + (t.storedReal - t.seenReal));
-    notices.push(noticed);
-  }
-  const completed = latencies.length;
-  const result: PolicyResult = {
-    policy: policy.name,
-    jobs: completed,
-    noticeP50Ms: Math.round(quantile(notices, 0.5)),
-    noticeP95Ms: Math.round(quantile(notices, 0.95)),
-    p50Ms: Math.round(quantile(latencies, 0.5)),
-    p95Ms: Math.round(quantile(latencies, 0.95)),
-    statusRequestsPerJob: Number((stats.statusRequests / JOBS).toFixed(2)),
-    requestsPerJob: Number(
-      ((stats.submits + stats.statusRequests + stats.resultRequests + stats.mediaRequests) / JOBS).toFixed(2),
-    ),
+  return {
+    policy: options.rateLimit ? `${policy.name}, ${options.rateLimit}/min on every request` : policy.name,
+    jobs: delays.length,
+    meanMs: Math.round(delays.reduce((a, b) => a + b, 0) / Math.max(1, delays.length)),
+    p95Ms: Math.round(quantile(delays, 0.95)),
+    maxMs: Math.round(Math.max(0, ...delays)),
+    statusRequestsPerJob: Number((stats.statusRequests / ENGINE_JOBS).toFixed(2)),
+    refusals429: refusals,
   };
-  return { result, learned };
 }
 
-// Side by side: both share whatever else this machine is doing while they run.
-const [ours, sdk] = await Promise.all([runPolicy(adaptivePollPolicy()), runPolicy(fixedPollPolicy(1000))]);
-const [adaptive, fixed] = [ours.result, sdk.result];
-printTable([adaptive, fixed]);
-console.log('learned by the adaptive run:', JSON.stringify(ours.learned));
-const noticeRatio = adaptive.noticeP50Ms / fixed.noticeP50Ms;
-const totalRatio = adaptive.p50Ms / fixed.p50Ms;
-const verdict = {
-  noticeP50Ratio: Number(noticeRatio.toFixed(3)),
-  totalP50Ratio: Number(totalRatio.toFixed(3)),
-  target: 0.3,
-  requestsNoMore: adaptive.statusRequestsPerJob <= fixed.statusRequestsPerJob,
-};
-const percent = (x: number) => `${(x * 100).toFixed(0)} %`;
-console.log(
-  `\nnoticing p50: ${percent(noticeRatio)} of the fixed policy's; completion-to-library p50: ${percent(totalRatio)} (target <= 30 %)` +
-    `\nstatus requests per job: ${adaptive.statusRequestsPerJob} vs ${fixed.statusRequestsPerJob} (${verdict.requestsNoMore ? 'no more' : 'MORE'})`,
-);
+const engineRows = await Promise.all([
+  engineRun(plannedPollPolicy, { seed: 500, maxInFlight: 8 }),
+  engineRun(fixedPollPolicy(1000), { seed: 500, maxInFlight: 8 }),
+]);
+const budgeted = await engineRun(plannedPollPolicy, { seed: 510, rateLimit: 50, maxInFlight: 16 });
+console.log(`\nThe real engine and simulator (HTTP, SQLite, images; time x${1 / SCALE}):`);
+printTable([...engineRows, budgeted]);
+target('engine: 429s under a 50/min limit on every request', budgeted.refusals429, 0, String);
 
+console.log('\nTargets:');
+printTable(targets);
 const file = writeResults('polling', {
-  conditions: { scale: SCALE, jobs: JOBS, arrivalMs: ARRIVAL_MS, maxInFlight: MAX_IN_FLIGHT, params: PARAMS },
-  rows: [adaptive, fixed],
-  learned: ours.learned,
-  verdict,
+  conditions: { counts, worlds, seeds: { worlds: '100-303', budget: '400-402', engine: '500-511' } },
+  worlds: worldRows,
+  budget,
+  engine: [...engineRows, budgeted],
+  targets,
+  load: os.loadavg(),
 });
-console.log(`written ${path.relative(process.cwd(), file)}`);
+console.log(
+  `written ${path.relative(process.cwd(), file)}; load average ${os
+    .loadavg()
+    .map((v) => v.toFixed(1))
+    .join(' ')}`,
+);

@@ -43,6 +43,9 @@ export async function startStudio(
     dataDir,
     '--sim-time-scale',
     String(options.simTimeScale ?? 0.05),
+    // Predictable timing: the realistic demo mix has rare cold starts of minutes.
+    '--sim-durations',
+    'tight',
   ];
   const [command = process.execPath, ...args] = options.wrap?.(argv) ?? argv;
   const child: ChildProcess = spawn(command, args, {

@@ -24,7 +24,7 @@ import type { SettingsStore } from './settings/settings-store.ts';
 import { emptyTrashFilesFirst } from './recovery/disk-full-trash.ts';
 import { openStudioRecoveryHandlers } from './recovery/recovery-handlers.ts';
 import { guardStorage } from './recovery/storage-guard.ts';
-import { startSimulator, type Simulator } from './simulator/index.ts';
+import { durationModels, startSimulator, type DurationModel, type Simulator } from './simulator/index.ts';
 import type { MediaFile } from './web/web-host.ts';
 
 export const defaultApiOrigin = 'https://api.segmind.com';
@@ -58,6 +58,8 @@ export interface AppServicesOptions {
   env?: NodeJS.ProcessEnv;
   /** Simulator speed in demo mode: 1 is as slow as Segmind's pages say, tests use far less. */
   simulatorTimeScale?: number;
+  /** The demo's queue waits and spread; tests pin `tight` so their timing is predictable. */
+  simulatorDurations?: DurationModel;
   /** The OS's online state (Electron's net.isOnline); without it the engine learns from errors alone. */
   network?: { isOnline(): boolean; onChange(listener: () => void): () => void };
   /** Reveal, copy, drag out: the Electron adapters, or browser mode's refusals. */
@@ -111,7 +113,7 @@ export async function createAppServices(options: AppServicesOptions): Promise<Ap
     });
   const db = options.db ?? openDatabase(join(options.dataDir, 'library.sqlite3'));
   const storage = options.storage ?? 'ok';
-  const library = createLibrary({ db, dataDir: options.dataDir });
+  const library = createLibrary({ db, dataDir: options.dataDir, inlineReads: storage === 'full' });
   const bus = options.bus ?? createEventBus(logger);
   const liveOrigin = (env.SEGMIND_BASE_URL?.trim() || defaultApiOrigin).replace(/\/+$/, '');
 
@@ -162,7 +164,10 @@ export async function createAppServices(options: AppServicesOptions): Promise<Ap
       const key = keys.current();
       const useSimulator = !key || options.settings.get().simulator === 'always';
       if (useSimulator) {
-        simulator ??= await startSimulator({ timeScale: options.simulatorTimeScale ?? 1 });
+        simulator ??= await startSimulator({
+          timeScale: options.simulatorTimeScale ?? 1,
+          durations: options.simulatorDurations ?? durationModels.realistic,
+        });
         client = clientFor(simulator.url, 'demo-key');
         mode = 'simulator';
       } else {
@@ -246,17 +251,18 @@ export async function createAppServices(options: AppServicesOptions): Promise<Ap
     stopLibraryEvents();
     await engine.stop().catch(() => undefined);
     await stopSimulator();
+    await library.close();
     if (!options.db) db.close();
     throw error;
   }
-  // quick_check and a look for every original, in the background: at 100k images it takes seconds,
-  // and the page can ask for the same report (library:checkIntegrity) to show what is missing.
+  // quick_check and a look for every original, on a thread of its own (9 s at 1M images): the page
+  // can ask for the same report (library:checkIntegrity) to show what is missing.
   if (storage === 'ok') {
     void library.checkIntegrity().then(
       (report) => {
-        if (report.database.length > 0 || report.missingFiles.length > 0) {
+        if (report.database.length > 0 || report.missingCount > 0) {
           logger.warn(
-            `[library] integrity: ${report.database.length} database problem(s), ${report.missingFiles.length} image(s) missing their file`,
+            `[library] integrity: ${report.database.length} database problem(s), ${report.missingCount} image(s) missing their file`,
           );
         }
         options.onIntegrityReport?.(report);
@@ -283,6 +289,7 @@ export async function createAppServices(options: AppServicesOptions): Promise<Ap
       await switching;
       await engine.stop();
       await stopSimulator();
+      await library.close();
       db.close();
     },
   };

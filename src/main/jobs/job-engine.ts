@@ -21,7 +21,8 @@ import { createJobRunner } from './job-runner.ts';
 import { createJobStore, endPatch, jobFromRow, queuedRow, type JobRow } from './job-store.ts';
 import type { SubmitCheck } from './job-submitter.ts';
 import { pauseRules } from './pause-rules.ts';
-import { adaptivePollPolicy, type PollPolicy } from './poll-policy.ts';
+import { plannedPollPolicy, type PollPolicy } from './poll-policy.ts';
+import { createRequestBudget, type RateLimitSetting } from './request-budget.ts';
 import { createQueueGate, type NetworkWatch } from './queue-gate.ts';
 import { createSharedTimer, realTimers, type Timers } from './shared-timer.ts';
 import { storageMessage, storageProblemOf } from './storage-errors.ts';
@@ -50,6 +51,8 @@ export interface JobEngineDeps {
   logger?: Logger;
   /** Asked before each submit whether this job may be sent now (see SubmitCheck). */
   maySubmit?: SubmitCheck;
+  /** The account's request limit; without one, only 429s slow the queue down. */
+  rateLimit?: RateLimitSetting;
 }
 
 export interface CreateJobInput {
@@ -64,6 +67,7 @@ export interface JobEngine {
   stop(): Promise<void>;
   clientChanged(): void;
   setMaxInFlight(n: number): void;
+  setRateLimit(setting: RateLimitSetting): void;
   create(input: CreateJobInput): Job;
   variations(input: CreateJobInput & { count: number; parentId?: string | undefined }): Job[];
   list(input: { states?: JobState[] | undefined; limit: number }): Job[];
@@ -93,6 +97,11 @@ export function createJobEngine(deps: JobEngineDeps): JobEngine {
   const store = createJobStore(db);
   const timer = createSharedTimer(now, timers, logger);
   const estimator = createDurationEstimator(db, now);
+  const budget = createRequestBudget({
+    now,
+    timer,
+    setting: deps.rateLimit ?? { perMinute: null, pollsCount: false },
+  });
   const events = createJobEvents({ store, timer, now, emit: deps.emit, status: () => status() });
   const gate = createQueueGate({
     now,
@@ -106,6 +115,7 @@ export function createJobEngine(deps: JobEngineDeps): JobEngine {
       runner.release();
     },
     probeNetwork: async () => (await deps.getClient()?.probe()) ?? false,
+    onRateLimited: () => budget.refused(),
     // The files and the database: either may be the one that refuses (a quota, a read-only file).
     probeStorage: async () => {
       try {
@@ -128,7 +138,8 @@ export function createJobEngine(deps: JobEngineDeps): JobEngine {
     gate,
     events,
     estimator,
-    pollPolicy: deps.pollPolicy ?? adaptivePollPolicy(),
+    pollPolicy: deps.pollPolicy ?? plannedPollPolicy,
+    budget,
     retentionMs,
     maxInFlight: () => maxInFlight,
     maySubmit: deps.maySubmit,
@@ -195,7 +206,7 @@ export function createJobEngine(deps: JobEngineDeps): JobEngine {
     const t = now();
     const paramsJson = JSON.stringify(params);
     const estimateKey = estimateKeyFor(model, params);
-    const expected = estimator.estimate(estimateKey, seedMsFor({ model, params: paramsJson }));
+    const expected = estimator.beliefs(estimateKey, seedMsFor({ model, params: paramsJson }));
     const row = queuedRow({
       id,
       model,
@@ -240,6 +251,7 @@ export function createJobEngine(deps: JobEngineDeps): JobEngine {
       const wait = (ms: number) => new Promise<void>((resolve) => timers.setTimeout(resolve, ms));
       await runner.stop(deps.submitGraceMs ?? 3000, wait);
       gate.dispose();
+      budget.dispose();
       timer.clear();
     },
 
@@ -257,6 +269,11 @@ export function createJobEngine(deps: JobEngineDeps): JobEngine {
     setMaxInFlight(n) {
       maxInFlight = clampInFlight(n);
       events.statusChanged();
+      runner.pump();
+    },
+
+    setRateLimit(setting) {
+      budget.setLimit(setting);
       runner.pump();
     },
 

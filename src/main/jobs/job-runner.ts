@@ -13,6 +13,7 @@ import { createParking } from './parking.ts';
 import { pauseRules } from './pause-rules.ts';
 import type { PollPolicy } from './poll-policy.ts';
 import type { QueueGate } from './queue-gate.ts';
+import type { RequestBudget } from './request-budget.ts';
 import { createRemoteFailures } from './remote-failures.ts';
 import { createRetryBook } from './retry-book.ts';
 import type { SharedTimer } from './shared-timer.ts';
@@ -30,6 +31,7 @@ export interface RunnerContext {
   events: JobEvents;
   estimator: DurationEstimator;
   pollPolicy: PollPolicy;
+  budget: RequestBudget;
   retentionMs: number;
   maxInFlight: () => number;
   maySubmit: SubmitCheck | undefined;
@@ -64,7 +66,7 @@ export function createJobRunner(ctx: RunnerContext) {
   }
 
   function schedule(id: string, at: number): void {
-    timer.at(`job:${id}`, at, () => poller.step(id));
+    timer.at(`job:${id}`, at, () => poller.due(id));
   }
 
   function finish(id: string, from: readonly JobState[], state: JobState, error: JobError | null): boolean {
@@ -114,6 +116,7 @@ export function createJobRunner(ctx: RunnerContext) {
     db: ctx.db,
     estimator: ctx.estimator,
     pollPolicy: ctx.pollPolicy,
+    budget: ctx.budget,
     parking,
     inFlight,
     failures,
@@ -126,11 +129,12 @@ export function createJobRunner(ctx: RunnerContext) {
     ...common,
     timer,
     estimator: ctx.estimator,
+    budget: ctx.budget,
     inFlight,
     client: clientOrPause,
     maxInFlight: ctx.maxInFlight,
     maySubmit: ctx.maySubmit,
-    accepted: poller.schedulePoll,
+    accepted: poller.accepted,
     repoll: (id) => schedule(id, now()),
     finish,
   });

@@ -115,7 +115,7 @@ export function createJobStore(db: Database.Database): JobStore {
     'INSERT INTO job_attempts (job_id, at, step, outcome, http_status, message) VALUES (?, ?, ?, ?, ?, ?)',
   );
   const writeCheck = db.prepare(
-    `INSERT INTO job_duration_estimates (key, mean_ms, deviation_ms, samples, updated_at) VALUES (?, 1, 0, 1, 0)`,
+    `INSERT INTO job_duration_samples (key, total_ms, inference_ms, saw_processing, at) VALUES (?, 1, NULL, 0, 0)`,
   );
   const updates = new Map<string, Database.Statement>();
 

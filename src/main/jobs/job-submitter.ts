@@ -2,12 +2,13 @@ import type { JobState, PauseReason } from '../../shared/api/jobs.ts';
 import type { ModelId } from '../../shared/models/index.ts';
 import { SegmindError, type SegmindClient, type SubmitResult } from '../segmind/index.ts';
 import { jitteredBackoff } from './backoff.ts';
-import type { DurationEstimate, DurationEstimator } from './duration-estimator.ts';
+import type { DurationEstimator } from './duration-estimator.ts';
 import { diagnose, tellGate } from './error-pauses.ts';
 import type { InFlight } from './in-flight.ts';
 import { describeError, jobError, jobErrorFrom, submitMayHaveReached } from './job-errors.ts';
 import { seedMsFor } from './job-keys.ts';
 import type { JobRow } from './job-store.ts';
+import type { RequestBudget } from './request-budget.ts';
 import type { SharedTimer } from './shared-timer.ts';
 import type { Finish, StepDeps } from './step-deps.ts';
 import { storageMessage, storageProblemOf } from './storage-errors.ts';
@@ -35,13 +36,14 @@ export type SubmitCheck = (job: PendingSubmit) => { reason: PauseReason; message
 export interface SubmitterDeps extends StepDeps {
   timer: SharedTimer;
   estimator: DurationEstimator;
+  budget: RequestBudget;
   inFlight: InFlight;
   /** The client, or null (then the queue is paused for no key). */
   client: () => SegmindClient | null;
   maxInFlight: () => number;
   maySubmit: SubmitCheck | undefined;
   /** Segmind took the job: it is polled from now on. */
-  accepted(id: string, submittedAt: number, estimate: DurationEstimate): void;
+  accepted(id: string, submittedAt: number): void;
   /** Runs the job's next remote step now (it does nothing unless the job is submitted or downloading). */
   repoll(id: string): void;
   finish: Finish;
@@ -78,12 +80,24 @@ export function createSubmitter(deps: SubmitterDeps) {
     }
   }
 
-  function pump(): void {
-    if (deps.isStopped() || !gate.maySubmit()) return;
+  /** `granted`: the request budget handed this call a token for one submit. */
+  function pump(granted = false): void {
+    let token = granted;
+    try {
+      token = sendQueued(token);
+    } finally {
+      if (token) deps.budget.refund('submit');
+    }
+  }
+
+  /** Sends what may go now; true if a granted token is still unused. */
+  function sendQueued(granted: boolean): boolean {
+    let token = granted;
+    if (deps.isStopped() || !gate.maySubmit()) return token;
     const client = deps.client();
-    if (!client) return;
+    if (!client) return token;
     let free = deps.maxInFlight() - store.countInStates(inFlightStates);
-    if (free <= 0) return;
+    if (free <= 0) return token;
     const t = now();
     let wakeAt = Number.POSITIVE_INFINITY;
     for (const row of store.nextQueued(free + book.heldCount())) {
@@ -99,10 +113,23 @@ export function createSubmitter(deps: SubmitterDeps) {
         gate.pause(hold.reason, hold.message);
         break;
       }
+      // The account's rate limit: no token now, so the next submit waits its turn (and then looks
+      // again at what is queued: by then the oldest may be canceled, or held).
+      if (!token && !deps.budget.take('submit')) {
+        deps.budget.ask(
+          'submit',
+          'submit',
+          () => 0,
+          () => pump(true),
+        );
+        break;
+      }
+      token = false;
       free--;
       if (!send(row, client)) break;
     }
-    if (wakeAt < Number.POSITIVE_INFINITY) timer.at('pump', wakeAt, pump);
+    if (wakeAt < Number.POSITIVE_INFINITY) timer.at('pump', wakeAt, () => pump());
+    return token;
   }
 
   /** False when the disk refused the first write: nothing can be sent until it is back. */
@@ -140,7 +167,7 @@ export function createSubmitter(deps: SubmitterDeps) {
   function record(row: JobRow, answer: SubmitResult): void {
     const at = now();
     store.logAttempt(row.id, 'submit', 'accepted', at);
-    const estimate = deps.estimator.estimate(row.estimate_key, seedMsFor(row));
+    const estimate = deps.estimator.beliefs(row.estimate_key, seedMsFor(row));
     const recorded = {
       request_id: answer.requestId,
       status_url: answer.statusUrl,
@@ -157,7 +184,7 @@ export function createSubmitter(deps: SubmitterDeps) {
     book.succeeded(row.id);
     if (store.transition(row.id, ['submitting'], submitted, at)) {
       events.changed(row.id);
-      deps.accepted(row.id, at, estimate);
+      deps.accepted(row.id, at);
     } else {
       // Canceled while the request was out: keep what Segmind answered, for the record.
       store.transition(row.id, ['canceled'], recorded, at);
@@ -194,7 +221,7 @@ export function createSubmitter(deps: SubmitterDeps) {
   }
 
   return {
-    pump,
+    pump: () => pump(),
     /** Writes what waited for the disk, oldest first; stops at the first that still cannot be written. */
     flushUnrecorded() {
       for (const [id, write] of unrecorded) {

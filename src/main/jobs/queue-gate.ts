@@ -60,6 +60,8 @@ export interface QueueGateOptions {
   probeNetwork: () => Promise<boolean>;
   /** Disk full: does a write to the data folder succeed now? */
   probeStorage: () => Promise<boolean>;
+  /** Segmind answered 429: whoever spaces requests (request-budget.ts) should take the hint. */
+  onRateLimited?: () => void;
 }
 
 /** Network failures in a row, with no answer between, that mean "offline" rather than "a bad request". */
@@ -187,7 +189,10 @@ export function createQueueGate(options: QueueGateOptions): QueueGate {
       else set(reason, message, resumeAt);
     },
     clear,
-    rateLimited: (retryAfterMs) => rateLimited(retryAfterMs, pauseRules.rate_limited.message),
+    rateLimited: (retryAfterMs) => {
+      options.onRateLimited?.();
+      rateLimited(retryAfterMs, pauseRules.rate_limited.message);
+    },
     networkFailed() {
       networkStreak++;
       if (networkStreak >= OFFLINE_AFTER && !reasons.has('offline')) goOffline(pauseRules.offline.message);

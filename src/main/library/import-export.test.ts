@@ -124,7 +124,7 @@ describe('export -> import', () => {
     // The same folder again: everything is a duplicate, nothing is added.
     const again = await to.library.importPaths([folder]);
     expect(again).toMatchObject({ duplicates: 3, refused: [] });
-    expect(to.library.list({}).total).toBe(3);
+    expect((await to.library.list({})).total).toBe(3);
 
     // Back into the library it came from: other bytes (recipe embedded), same job outputs, so
     // duplicates, and the copies must not linger in the store.
@@ -211,7 +211,7 @@ describe('backup and restore', () => {
     library.trash(ids);
     await library.emptyTrash();
     library.deleteCollection(album.id);
-    expect(library.list({}).total).toBe(0);
+    expect((await library.list({})).total).toBe(0);
 
     expect(await library.restoreBackup(backup.path)).toEqual({ restored: 3, files: 3 });
     expect(library.get(ids[0]!)).toMatchObject({
@@ -219,7 +219,7 @@ describe('backup and restore', () => {
       collections: [{ name: 'Album' }],
       seed: 1000,
     });
-    expect(library.list({ collectionId: library.listCollections()[0]!.id }).total).toBe(2);
+    expect((await library.list({ collectionId: (await library.listCollections())[0]!.id })).total).toBe(2);
     expect(fs.existsSync((await library.fileFor(ids[2]!, 'thumb')).path)).toBe(true);
     // Restoring again changes nothing.
     expect(await library.restoreBackup(backup.path)).toEqual({ restored: 0, files: 0 });

@@ -1,15 +1,15 @@
 import fs from 'node:fs/promises';
-import type Database from 'better-sqlite3';
-import type { IntegrityReport } from '../../shared/api/library.ts';
+import { libraryLimits, type IntegrityReport } from '../../shared/api/library.ts';
 import { quickCheck } from './database.ts';
+import type { ReadableDB } from './db-handles.ts';
 import type { FileStore } from './file-store.ts';
 
 /**
- * SQLite's quick_check plus a look for every original on disk. Meant for app start, in the
- * background: at 100,000 images the file pass is one stat per distinct blob.
+ * SQLite's quick_check plus a look for every original on disk: one stat per distinct blob. Runs on a
+ * SQL worker's read-only connection (see Library.checkIntegrity), never on main's loop.
  */
 export async function checkIntegrity(
-  db: Database.Database,
+  db: ReadableDB,
   store: FileStore,
   now: number,
 ): Promise<IntegrityReport> {
@@ -30,14 +30,16 @@ export async function checkIntegrity(
       if (!ok) missing.push(shas[i + j]!);
     });
   }
-  const missingFiles =
-    missing.length === 0
-      ? []
-      : db
-          .prepare<[string], string>(
-            'SELECT id FROM images WHERE sha256 IN (SELECT value FROM json_each(?)) ORDER BY pk',
-          )
-          .pluck()
-          .all(JSON.stringify(missing));
-  return { database, missingFiles, checkedAt: now };
+  if (missing.length === 0) return { database, missingCount: 0, missingFiles: [], checkedAt: now };
+  const missingSql = 'FROM images WHERE sha256 IN (SELECT value FROM json_each(?))';
+  const shown = JSON.stringify(missing);
+  return {
+    database,
+    missingCount: db.prepare<[string], number>(`SELECT count(*) ${missingSql}`).pluck().get(shown)!,
+    missingFiles: db
+      .prepare<[string, number], string>(`SELECT id ${missingSql} ORDER BY pk LIMIT ?`)
+      .pluck()
+      .all(shown, libraryLimits.maxReportedMissing),
+    checkedAt: now,
+  };
 }

@@ -1,25 +1,27 @@
-import type Database from 'better-sqlite3';
-import type { LibraryStats } from '../../shared/api/library.ts';
+import type { LibraryCounts, LibraryStats } from '../../shared/api/library.ts';
+import type { ReadableDB } from './db-handles.ts';
+import { cached } from './statement-cache.ts';
 
-export function libraryStats(db: Database.Database): LibraryStats {
-  const counts = db
-    .prepare<[], { images: number; trashed: number; favorites: number; bytes: number }>(
-      `SELECT count(*) FILTER (WHERE trashed_at IS NULL) AS images,
-              count(*) FILTER (WHERE trashed_at IS NOT NULL) AS trashed,
-              count(*) FILTER (WHERE trashed_at IS NULL AND favorite = 1) AS favorites,
-              coalesce(sum(bytes), 0) AS bytes
-       FROM images`,
-    )
-    .get()!;
-  const models = db
-    .prepare<[], { model: string; count: number }>(
-      'SELECT model, count(*) AS count FROM images WHERE trashed_at IS NULL GROUP BY model ORDER BY count DESC, model',
-    )
-    .all();
-  const tags = db
-    .prepare<[], { name: string; count: number }>(
-      'SELECT t.name, count(*) AS count FROM tags t JOIN image_tags it ON it.tag_id = t.id GROUP BY t.id ORDER BY count DESC, t.name LIMIT 200',
-    )
-    .all();
-  return { ...counts, models, tags };
+/** One row kept by triggers (migration 006): cheap enough to send with every change. */
+export function libraryCounts(db: ReadableDB): LibraryCounts {
+  return cached<[], LibraryCounts>(
+    db,
+    'SELECT images, trashed, favorites, bytes FROM library_counts WHERE id = 1',
+  ).get()!;
+}
+
+/** The most used tags, from the per-tag counters and their index: a walk of 200 index entries. */
+export function topTags(db: ReadableDB, limit = 200): LibraryStats['tags'] {
+  return cached<[number], { name: string; count: number }>(
+    db,
+    'SELECT name, images AS count FROM tags INDEXED BY tags_by_count WHERE images > 0 ORDER BY images DESC, name LIMIT ?',
+  ).all(limit);
+}
+
+export function libraryStats(db: ReadableDB): LibraryStats {
+  const models = cached<[], { model: string; count: number }>(
+    db,
+    'SELECT model, images AS count FROM model_counts WHERE images > 0 ORDER BY images DESC, model',
+  ).all();
+  return { ...libraryCounts(db), models, tags: topTags(db) };
 }

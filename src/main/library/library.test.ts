@@ -149,7 +149,7 @@ describe('prepareImageFile + insertGenerated', () => {
       width: 64,
       height: 48,
     });
-    expect(library.list({}).items).toEqual([]);
+    expect((await library.list({})).items).toEqual([]);
     expect(await library.readBlob(source.sha256)).toEqual({ bytes, mime: 'image/jpeg' });
     await expectAppError(library.readBlob('f'.repeat(64)), 'not_found', /not stored here/);
     await expectAppError(
@@ -188,42 +188,45 @@ describe('list', () => {
   it('pages newest first with a keyset cursor and counts on the first page', async () => {
     const { library } = setup();
     const ids = await seed(library);
-    const first = library.list({ limit: 2 });
+    const first = await library.list({ limit: 2 });
     expect(first.total).toBe(5);
     expect(first.items.map((i) => i.id)).toEqual([ids[4], ids[3]]);
-    const second = library.list({ limit: 2, cursor: first.nextCursor! });
+    const second = await library.list({ limit: 2, cursor: first.nextCursor! });
     expect(second.total).toBeUndefined();
     expect(second.items.map((i) => i.id)).toEqual([ids[2], ids[1]]);
-    const third = library.list({ limit: 2, cursor: second.nextCursor! });
+    const third = await library.list({ limit: 2, cursor: second.nextCursor! });
     expect(third.items.map((i) => i.id)).toEqual([ids[0]]);
     expect(third.nextCursor).toBeNull();
-    expect(library.list({ sort: 'oldest', limit: 1 }).items[0]!.id).toBe(ids[0]);
-    expect(() => library.list({ cursor: 'garbage' })).toThrow(/cursor does not fit/);
-    expect(() => library.list({ sort: 'rating', cursor: first.nextCursor! })).toThrow(/cursor does not fit/);
+    expect((await library.list({ sort: 'oldest', limit: 1 })).items[0]!.id).toBe(ids[0]);
+    await expect(library.list({ cursor: 'garbage' })).rejects.toThrow(/cursor does not fit/);
+    await expect(library.list({ sort: 'rating', cursor: first.nextCursor! })).rejects.toThrow(
+      /cursor does not fit/,
+    );
   });
 
   it('filters by model, dates, favourite, rating, orientation, collection and tag', async () => {
     const { library } = setup();
     const ids = await seed(library);
-    const idsOf = (q: Parameters<typeof library.list>[0]) => library.list(q).items.map((i) => i.id);
-    expect(idsOf({ model: 'ideogram-2a' })).toEqual([ids[4], ids[1]]);
-    expect(idsOf({ from: 2_000, to: 4_000 })).toEqual([ids[3], ids[2], ids[1]]);
+    const idsOf = async (q: Parameters<typeof library.list>[0]) =>
+      (await library.list(q)).items.map((i) => i.id);
+    expect(await idsOf({ model: 'ideogram-2a' })).toEqual([ids[4], ids[1]]);
+    expect(await idsOf({ from: 2_000, to: 4_000 })).toEqual([ids[3], ids[2], ids[1]]);
     library.setFavorite([ids[0]!, ids[2]!], true);
-    expect(idsOf({ favorite: true })).toEqual([ids[2], ids[0]]);
+    expect(await idsOf({ favorite: true })).toEqual([ids[2], ids[0]]);
     library.setRating([ids[1]!], 4);
     library.setRating([ids[3]!], 2);
-    expect(idsOf({ minRating: 2 })).toEqual([ids[3], ids[1]]);
-    expect(idsOf({ sort: 'rating', limit: 3 })).toEqual([ids[1], ids[3], ids[4]]);
-    expect(idsOf({ orientation: 'portrait' })).toEqual([ids[1]]);
-    expect(idsOf({ orientation: 'square' })).toEqual([ids[2]]);
+    expect(await idsOf({ minRating: 2 })).toEqual([ids[3], ids[1]]);
+    expect(await idsOf({ sort: 'rating', limit: 3 })).toEqual([ids[1], ids[3], ids[4]]);
+    expect(await idsOf({ orientation: 'portrait' })).toEqual([ids[1]]);
+    expect(await idsOf({ orientation: 'square' })).toEqual([ids[2]]);
     const album = library.createCollection('Animals');
     library.addToCollection(album.id, [ids[0]!, ids[3]!]);
-    expect(idsOf({ collectionId: album.id })).toEqual([ids[3], ids[0]]);
+    expect(await idsOf({ collectionId: album.id })).toEqual([ids[3], ids[0]]);
     library.tag([ids[2]!], ['night']);
-    expect(idsOf({ tag: 'night' })).toEqual([ids[2]]);
+    expect(await idsOf({ tag: 'night' })).toEqual([ids[2]]);
   });
 
-  it('counts the whole library exactly and filtered lists up to the cap', () => {
+  it('counts the whole library exactly and filtered lists up to the cap', async () => {
     const { library, db } = setup();
     const rows = libraryLimits.countCap + 5;
     db.transaction(() => {
@@ -247,23 +250,23 @@ describe('list', () => {
         );
       }
     })();
-    expect(library.list({ limit: 1 })).toMatchObject({ total: rows });
-    expect(library.list({ limit: 1, model: 'm' })).toMatchObject({
+    expect(await library.list({ limit: 1 })).toMatchObject({ total: rows });
+    expect(await library.list({ limit: 1, model: 'm' })).toMatchObject({
       total: libraryLimits.countCap,
       totalCapped: true,
     });
-    expect(library.list({ limit: 1, search: 'lake' })).toMatchObject({
+    expect(await library.list({ limit: 1, search: 'lake' })).toMatchObject({
       total: libraryLimits.countCap,
       totalCapped: true,
     });
-    expect(library.list({ limit: 1, search: '1004' })).toEqual(expect.objectContaining({ total: 1 }));
-    expect(library.list({ limit: 1, search: '1004' }).totalCapped).toBeUndefined();
+    expect(await library.list({ limit: 1, search: '1004' })).toEqual(expect.objectContaining({ total: 1 }));
+    expect((await library.list({ limit: 1, search: '1004' })).totalCapped).toBeUndefined();
   });
 
   it('searches prompts, tags and style codes by word prefix with highlighted snippets', async () => {
     const { library } = setup();
     const ids = await seed(library);
-    const found = library.list({ search: 'fox' });
+    const found = await library.list({ search: 'fox' });
     expect(found.items.map((i) => i.id)).toEqual([ids[3], ids[1], ids[0]]);
     expect(found.total).toBe(3);
     expect(found.items[0]!.snippet).toEqual([
@@ -271,12 +274,12 @@ describe('list', () => {
       { text: 'fox', match: true },
       { text: ' cub sleeping', match: false },
     ]);
-    expect(library.list({ search: 'fox sle' }).items.map((i) => i.id)).toEqual([ids[3]]);
+    expect((await library.list({ search: 'fox sle' })).items.map((i) => i.id)).toEqual([ids[3]]);
     // Operators and quotes are plain text, never FTS syntax errors.
-    expect(library.list({ search: 'fox" OR NEAR(' }).items).toEqual([]);
-    expect(library.list({ search: '  ***  ' }).items).toHaveLength(5);
+    expect((await library.list({ search: 'fox" OR NEAR(' })).items).toEqual([]);
+    expect((await library.list({ search: '  ***  ' })).items).toHaveLength(5);
     library.tag([ids[4]!], ['vacation']);
-    expect(library.list({ search: 'vaca' }).items.map((i) => i.id)).toEqual([ids[4]]);
+    expect((await library.list({ search: 'vaca' })).items.map((i) => i.id)).toEqual([ids[4]]);
   });
 });
 
@@ -294,13 +297,10 @@ describe('actions', () => {
 
     expect(library.trash([a.id, c.id])).toEqual({ updated: 2 });
     expect(library.trash([a.id])).toEqual({ updated: 0 });
-    expect(library.list({}).items.map((i) => i.id)).toEqual([b.id]);
-    expect(
-      library
-        .list({ trashed: true })
-        .items.map((i) => i.id)
-        .sort(),
-    ).toEqual([a.id, c.id].sort());
+    expect((await library.list({})).items.map((i) => i.id)).toEqual([b.id]);
+    expect((await library.list({ trashed: true })).items.map((i) => i.id).sort()).toEqual(
+      [a.id, c.id].sort(),
+    );
     expect(library.restore([c.id])).toEqual({ updated: 1 });
     library.trash([c.id]);
 
@@ -353,15 +353,16 @@ describe('actions', () => {
     expect(library.addToCollection(album.id, [a.id, b.id])).toEqual({ updated: 2 });
     expect(library.addToCollection(album.id, [a.id])).toEqual({ updated: 0 });
     library.trash([b.id]);
-    expect(library.listCollections()).toEqual([{ ...album, count: 1, coverId: a.id }]);
+    expect(await library.listCollections()).toEqual([{ ...album, count: 1, coverId: a.id }]);
     expect(library.renameCollection(album.id, 'Best').name).toBe('Best');
     expect(library.get(a.id).collections).toEqual([{ id: album.id, name: 'Best' }]);
     expect(library.removeFromCollection(album.id, [a.id])).toEqual({ updated: 1 });
     expect(library.deleteCollection(album.id)).toBe(true);
-    expect(library.listCollections()).toEqual([]);
+    expect(await library.listCollections()).toEqual([]);
     expect(() => library.renameCollection(album.id, 'x')).toThrow(/no longer exists/);
   });
 
+  // Each integrity check starts a thread of its own: seconds on a loaded machine, not the default 5.
   it('rebuilds a missing thumbnail on demand and flags missing originals', async () => {
     const { library } = setup();
     const image = library.insertGenerated(
@@ -377,5 +378,5 @@ describe('actions', () => {
     fs.rmSync(thumb.path);
     await expect(library.fileFor(image.id, 'thumb')).rejects.toMatchObject({ code: 'not_found' });
     await expect(library.fileFor('0'.repeat(26), 'original')).rejects.toMatchObject({ code: 'not_found' });
-  });
+  }, 30_000);
 });

@@ -33,7 +33,8 @@ async function probeImage(source: Uint8Array | string, head: Uint8Array, size: n
   }
   const format = sniffFormat(head);
   if (!format) throw new AppError('unsupported_file', refusedFormat);
-  const metadata = await sharp(source)
+  // Header only, no pixels: sharp's own pixel limit is lifted here so ours can name the size.
+  const metadata = await sharp(source, { limitInputPixels: false })
     .metadata()
     .catch(() => {
       throw new AppError(
@@ -45,6 +46,9 @@ async function probeImage(source: Uint8Array | string, head: Uint8Array, size: n
   if (!shown.width || !shown.height) {
     throw new AppError('unsupported_file', `The ${format.toUpperCase()} file has no readable size.`);
   }
+  // Read from the header, before any pixel is decoded: a decompression bomb is too large, not damaged.
+  if (shown.width * shown.height > libraryLimits.maxImagePixels)
+    throw tooManyPixels(shown.width, shown.height);
   return { format, width: shown.width, height: shown.height };
 }
 
@@ -60,6 +64,8 @@ async function decodeIntoThumbnails(
     await thumbnails.ensure(sha256, source, { kinds });
   } catch (error) {
     if (isSystemError(error)) throw error;
+    // A header that understated its size (or a frame larger than it said) trips sharp's own limit.
+    if (error instanceof Error && /pixel limit/i.test(error.message)) throw tooManyPixels();
     throw new AppError(
       'unsupported_file',
       `The ${format.toUpperCase()} file is damaged: its pixels cannot be decoded.`,
@@ -116,6 +122,16 @@ export async function prepareImageFile(
 
 function isSystemError(error: unknown): boolean {
   return error instanceof Error && typeof (error as NodeJS.ErrnoException).code === 'string';
+}
+
+function tooManyPixels(width?: number, height?: number): AppError {
+  const limit = `the limit is ${libraryLimits.maxImagePixels / 1_000_000} megapixels`;
+  return new AppError(
+    'too_large',
+    width && height
+      ? `The image is ${width} x ${height} pixels (${Math.round((width * height) / 1_000_000)} megapixels); ${limit}.`
+      : `The image has more pixels than it declared; ${limit}.`,
+  );
 }
 
 function mb(bytes: number): string {

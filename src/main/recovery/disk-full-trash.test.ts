@@ -34,7 +34,7 @@ describe('emptying the trash files first', () => {
       expect(fs.existsSync(paths.gone)).toBe(false);
       expect(fs.existsSync(paths.shared)).toBe(true);
       expect(fs.existsSync(paths.source)).toBe(true);
-      expect(library.list({ trashed: true }).items).toHaveLength(0);
+      expect((await library.list({ trashed: true })).items).toHaveLength(0);
     } finally {
       cleanup();
     }
@@ -53,7 +53,7 @@ describe('emptying the trash files first', () => {
         removed: 1,
         filesRemoved: 1,
       });
-      expect(library.list({ trashed: true }).items.map((item) => item.id)).toEqual([idB]);
+      expect((await library.list({ trashed: true })).items.map((item) => item.id)).toEqual([idB]);
       expect(fs.existsSync((await library.blobFileFor(b.sha256)).path)).toBe(true);
     } finally {
       cleanup();

@@ -32,7 +32,7 @@ import { freeBytes, isDiskFull } from './storage-errors.ts';
 
 type ServiceParts = Pick<
   AppServicesOptions,
-  'keyStore' | 'transport' | 'env' | 'simulatorTimeScale' | 'network' | 'osHandlers'
+  'keyStore' | 'transport' | 'env' | 'simulatorTimeScale' | 'simulatorDurations' | 'network' | 'osHandlers'
 >;
 
 export interface StudioRuntimeOptions extends ServiceParts {
@@ -117,7 +117,8 @@ export async function startStudioRuntime(options: StudioRuntimeOptions): Promise
   function status(): RecoveryStatus {
     const listed = problem ? backups.list() : [];
     return {
-      state: services ? 'studio' : 'recovery',
+      // Not `services`: while they restart (space freed) the page stays on the studio; its calls wait.
+      state: problem ? 'recovery' : 'studio',
       storage: diskFull || degraded ? 'full' : 'ok',
       problem: problem && {
         ...problem,
@@ -501,8 +502,8 @@ export async function startStudioRuntime(options: StudioRuntimeOptions): Promise
 }
 
 function pick(options: StudioRuntimeOptions): ServiceParts {
-  const { keyStore, transport, env, simulatorTimeScale, network, osHandlers } = options;
-  return { keyStore, transport, env, simulatorTimeScale, network, osHandlers };
+  const { keyStore, transport, env, simulatorTimeScale, simulatorDurations, network, osHandlers } = options;
+  return { keyStore, transport, env, simulatorTimeScale, simulatorDurations, network, osHandlers };
 }
 
 /** Every page method while the library is closed: a clear refusal instead of a crash on a closed db. */

@@ -3,10 +3,11 @@ import { faultStatuses } from './faults.ts';
 import type { Faults, FaultStatus } from './faults.ts';
 import { outputShapes } from './output-shapes.ts';
 import type { OutputShape } from './output-shapes.ts';
+import { durationModels, isDurationModelName } from './durations.ts';
 import { startSimulator } from './simulator.ts';
 
 const usage = `Usage: npm run simulator -- [--port N] [--host H] [--time-scale X] [--key K] [--credits N]
-  [--shape ${outputShapes.join('|')}] [--rate N/ms] [--retention-ms N]
+  [--shape ${outputShapes.join('|')}] [--rate N/ms] [--retention-ms N] [--durations ${Object.keys(durationModels).join('|')}]
   [--fault-400 .. --fault-504 P] [--drop P] [--truncate P] [--slow-body-ms N] [--malformed-json P]`;
 
 function number(value: string | undefined, name: string): number | undefined {
@@ -29,6 +30,7 @@ const { values } = parseArgs({
     shape: { type: 'string' },
     rate: { type: 'string' },
     'retention-ms': { type: 'string' },
+    durations: { type: 'string' },
     drop: { type: 'string' },
     truncate: { type: 'string' },
     'slow-body-ms': { type: 'string' },
@@ -73,7 +75,14 @@ if (rate !== undefined && !rateMatch) {
   process.exit(2);
 }
 
+const durations = text('durations') ?? 'realistic';
+if (!isDurationModelName(durations)) {
+  process.stderr.write(`--durations must be one of ${Object.keys(durationModels).join(', ')}\n${usage}\n`);
+  process.exit(2);
+}
+
 const simulator = await startSimulator({
+  durations: durationModels[durations],
   port: number(text('port'), 'port') ?? 0,
   host: text('host') ?? '127.0.0.1',
   apiKey: text('key') ?? null,

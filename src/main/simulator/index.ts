@@ -5,3 +5,5 @@ export type { Faults, FaultStatus } from './faults.ts';
 export { outputShapes } from './output-shapes.ts';
 export type { OutputShape } from './output-shapes.ts';
 export { mulberry32 } from './seeded-random.ts';
+export { durationModels, isDurationModelName } from './durations.ts';
+export type { DurationModel, DurationModelName } from './durations.ts';

@@ -1,6 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { getModel, parseImageDataUri } from '../../shared/models/index.ts';
 import type { ModelId, ModelParams } from '../../shared/models/index.ts';
+import { drawDuration, type DurationModel } from './durations.ts';
 import { renderImage } from './image-render.ts';
 import { shapeOutput } from './output-shapes.ts';
 import type { OutputShape, StoredImage } from './output-shapes.ts';
@@ -12,6 +13,7 @@ export interface SimJob {
   model: ModelId;
   params: ModelParams;
   createdAt: number;
+  /** Time spent QUEUED, then the whole time to COMPLETED, both from createdAt (scaled). */
   queuedMs: number;
   durationMs: number;
   seed: number;
@@ -26,6 +28,7 @@ export interface JobStoreOptions {
   now: () => number;
   random: () => number;
   timeScale: number;
+  durations: DurationModel;
   retentionMs: number;
   outputShape: OutputShape;
   mediaUrl: (token: string) => string;
@@ -73,15 +76,16 @@ export class JobStore {
     this.sweep();
     const { now, random, timeScale } = this.options;
     const spec = getModel(model);
-    const spread = 0.85 + random() * 0.3;
-    const durationMs = spec.expectedSeconds(params) * 1000 * timeScale * spread;
+    const drawn = drawDuration(this.options.durations, spec.expectedSeconds(params) * 1000, random);
+    const queuedMs = drawn.queueMs * timeScale;
+    const durationMs = queuedMs + drawn.inferenceMs * timeScale;
     const fixedSeed = typeof params.seed === 'number' && params.seed !== -1 ? params.seed : undefined;
     const job: SimJob = {
       id: randomUUID(),
       model,
       params,
       createdAt: now(),
-      queuedMs: durationMs * 0.1,
+      queuedMs,
       durationMs,
       seed: fixedSeed ?? 100 + Math.floor(random() * 999_900),
       blockedBy,
@@ -151,7 +155,8 @@ export class JobStore {
       request_id: job.id,
       status: 'COMPLETED',
       output: shapeOutput(this.outputShape, images, job.seed),
-      metrics: { inference_time: Math.round(job.durationMs) / 1000 },
+      // Like Segmind's, the metric is the inference alone: the queue wait is not in it.
+      metrics: { inference_time: Math.round(job.durationMs - job.queuedMs) / 1000 },
       seed: job.seed,
     };
     if (expansionOn(job.params))

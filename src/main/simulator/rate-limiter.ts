@@ -12,7 +12,7 @@ export interface RateVerdict {
   limit: string;
 }
 
-/** A sliding window over submits only: polling must not use up the budget for new work. */
+/** A sliding window over submits (and, where the simulator is told so, polls too). */
 export class RateLimiter {
   private readonly times: number[] = [];
   private readonly rate: RateLimit;

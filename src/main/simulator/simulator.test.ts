@@ -3,7 +3,7 @@ import { once } from 'node:events';
 import { fileURLToPath } from 'node:url';
 import { afterEach, describe, expect, it } from 'vitest';
 import sharp from 'sharp';
-import { startSimulator } from './index.ts';
+import { mulberry32, startSimulator } from './index.ts';
 import type { Simulator, SimulatorOptions } from './index.ts';
 
 const KEY = 'sim-key';
@@ -75,8 +75,39 @@ describe('simulator', () => {
     }
     expect(await state(v4)).toBe('PROCESSING');
     const result = (await call(s, `/v2/requests/${v3}`)).body as Record<string, unknown>;
-    expect((result.metrics as { inference_time: number }).inference_time).toBeGreaterThan(8.7);
-    expect((result.metrics as { inference_time: number }).inference_time).toBeLessThan(11.9);
+    // The metric leaves out the first tenth, spent QUEUED.
+    expect((result.metrics as { inference_time: number }).inference_time).toBeGreaterThan(0.9 * 8.7);
+    expect((result.metrics as { inference_time: number }).inference_time).toBeLessThan(0.9 * 11.9);
+  });
+
+  it('holds a request QUEUED for its queue wait, then processes it for the inference time', async () => {
+    let t = 1_000_000;
+    const s = await start({
+      timeScale: 1,
+      now: () => t,
+      random: mulberry32(5),
+      durations: { spread: 0.3, queue: { kind: 'uniform', maxMs: 20_000 } },
+    });
+    const id = String(
+      ((await call(s, '/v2/ideogram-3', { prompt: 'x' })).body as Record<string, unknown>).request_id,
+    );
+    const seen: { at: number; status: unknown }[] = [];
+    for (let step = 0; step < 300; step++) {
+      const status = ((await call(s, `/v2/requests/${id}/status`)).body as Record<string, unknown>).status;
+      if (seen.at(-1)?.status !== status) seen.push({ at: t - 1_000_000, status });
+      if (status === 'COMPLETED') break;
+      t += 200;
+    }
+    expect(seen.map((entry) => entry.status)).toEqual(['QUEUED', 'PROCESSING', 'COMPLETED']);
+    const queued = seen[1]!.at;
+    const inference = seen[2]!.at - queued;
+    const metric = (
+      ((await call(s, `/v2/requests/${id}`)).body as Record<string, unknown>).metrics as {
+        inference_time: number;
+      }
+    ).inference_time;
+    expect(queued).toBeLessThanOrEqual(20_200);
+    expect(Math.abs(metric * 1000 - inference)).toBeLessThanOrEqual(200);
   });
 
   it('renders distinct images per prompt and per num_images, PNG or JPEG as asked', async () => {

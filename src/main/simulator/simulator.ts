@@ -8,6 +8,7 @@ import type { Faults } from './faults.ts';
 import { blockedBy, DEFAULT_BLOCKED_WORDS } from './content-filter.ts';
 import { JobStore } from './job-store.ts';
 import type { OutputShape } from './output-shapes.ts';
+import { durationModels, type DurationModel } from './durations.ts';
 import { simulatedCost } from './pricing.ts';
 import { RateLimiter } from './rate-limiter.ts';
 
@@ -18,8 +19,11 @@ export interface SimulatorOptions {
   apiKey?: string | null;
   /** 1 = the seed pages' real durations; 0.01 = a hundred times faster. */
   timeScale?: number;
+  /** Queue waits and inference spread; tests default to the tight, predictable world. */
+  durations?: DurationModel;
   credits?: number;
-  rateLimit?: { requests: number; windowMs: number } | null;
+  /** Segmind's per-minute limit; `countsPolls` makes status and result requests count too. */
+  rateLimit?: { requests: number; windowMs: number; countsPolls?: boolean } | null;
   retentionMs?: number;
   now?: () => number;
   faults?: Faults;
@@ -56,6 +60,8 @@ export interface Simulator {
   setCredits(credits: number): void;
   stats(): SimulatorStats;
   requestLog(): RequestLogEntry[];
+  /** When a request finished or will finish (the simulator's clock): what benches measure noticing against. */
+  finishesAt(requestId: string): number | undefined;
 }
 
 const MAX_BODY_BYTES = 64 * 1024 * 1024;
@@ -98,6 +104,7 @@ export async function startSimulator(options: SimulatorOptions = {}): Promise<Si
     now,
     random,
     timeScale: options.timeScale ?? 1,
+    durations: options.durations ?? durationModels.tight,
     retentionMs: options.retentionMs ?? 3_600_000,
     outputShape: options.outputShape ?? 'url',
     mediaUrl: (token) => `${origin}/media/${token}`,
@@ -288,6 +295,7 @@ export async function startSimulator(options: SimulatorOptions = {}): Promise<Si
 
     const request = /^\/v2\/requests\/([\w-]+)(\/status)?$/.exec(path);
     if (request && method === 'GET') {
+      if (options.rateLimit?.countsPolls && rateLimited(res)) return;
       const isStatus = request[2] !== undefined;
       if (isStatus) stats.statusRequests++;
       else stats.resultRequests++;
@@ -356,5 +364,9 @@ export async function startSimulator(options: SimulatorOptions = {}): Promise<Si
     },
     stats: () => structuredClone(stats),
     requestLog: () => log.slice(),
+    finishesAt(requestId) {
+      const job = jobs.get(requestId);
+      return job ? job.createdAt + job.durationMs : undefined;
+    },
   };
 }

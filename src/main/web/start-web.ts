@@ -5,6 +5,7 @@ import { parseArgs } from 'node:util';
 import Conf from 'conf';
 import { logCrashes } from '../logging/crash-log.ts';
 import { startStudioRuntime, type StudioRuntime } from '../recovery/studio-runtime.ts';
+import { durationModels, isDurationModelName } from '../simulator/index.ts';
 import { createSessionKeyStore } from '../settings/key-store.ts';
 import { settingsFileName } from '../settings/settings-store.ts';
 import { defaultDataDir } from '../settings/data-dir.ts';
@@ -13,10 +14,11 @@ import { startWebHost } from './web-host.ts';
 
 const root = resolve(dirname(fileURLToPath(import.meta.url)), '../../..');
 
-const usage = `Usage: npm run start:web -- [--port N] [--data-dir DIR] [--sim-time-scale X]
+const usage = `Usage: npm run start:web -- [--port N] [--data-dir DIR] [--sim-time-scale X] [--sim-durations NAME]
   --port N             port on 127.0.0.1 (0 = any free port; default 5174)
   --data-dir DIR       library folder (default: the desktop app's, ${defaultDataDir()})
-  --sim-time-scale X   simulator speed in demo mode (1 = as slow as Segmind, 0.05 = 20x faster)`;
+  --sim-time-scale X   simulator speed in demo mode (1 = as slow as Segmind, 0.05 = 20x faster)
+  --sim-durations NAME the simulator's queue waits and spread: ${Object.keys(durationModels).join(', ')} (default realistic)`;
 
 /** Browser mode: the desktop app's main-process services in plain Node, served to a real browser. */
 async function main(): Promise<void> {
@@ -27,6 +29,7 @@ async function main(): Promise<void> {
         port: { type: 'string', default: '5174' },
         'data-dir': { type: 'string' },
         'sim-time-scale': { type: 'string', default: '1' },
+        'sim-durations': { type: 'string', default: 'realistic' },
         help: { type: 'boolean', default: false },
       },
     }));
@@ -40,7 +43,14 @@ async function main(): Promise<void> {
   }
   const port = Number(values.port);
   const timeScale = Number(values['sim-time-scale']);
-  if (!Number.isInteger(port) || port < 0 || port > 65_535 || !(timeScale > 0)) {
+  const durations = values['sim-durations'];
+  if (
+    !Number.isInteger(port) ||
+    port < 0 ||
+    port > 65_535 ||
+    !(timeScale > 0) ||
+    !isDurationModelName(durations)
+  ) {
     console.error(usage);
     process.exit(2);
   }
@@ -69,6 +79,7 @@ async function main(): Promise<void> {
       keyStore: createSessionKeyStore(),
       transport: 'web',
       simulatorTimeScale: timeScale,
+      simulatorDurations: durationModels[durations],
       osHandlers: (library) => createWebOsHandlers(library, dataDir),
       quit: () => void stop(0),
     });

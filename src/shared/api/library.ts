@@ -19,6 +19,12 @@ export const libraryLimits = {
    */
   countCap: 1_000,
   maxTagsPerCall: 20,
+  maxReportedMissing: 1_000,
+  /**
+   * Largest image decoded, in pixels (10,000 x 10,000): a few kB of PNG can declare a billion pixels,
+   * and decoding one would take gigabytes of memory. Ideogram's own outputs are 4 MP at most.
+   */
+  maxImagePixels: 100_000_000,
 } as const;
 
 const base64Length = (bytes: number) => Math.ceil(bytes / 3) * 4;
@@ -103,17 +109,30 @@ export const LibraryQuery = z
     sort: LibrarySort.default('newest'),
     /** The nextCursor of the previous page, opaque; only valid with the same filters and sort. */
     cursor: z.string().max(500).optional(),
+    /**
+     * The page starting at this position (0 = the first item) in this order and with these filters,
+     * for a grid that jumps instead of scrolling; walk on from there with its nextCursor.
+     */
+    offset: z.number().int().nonnegative().optional(),
     limit: z.number().int().min(1).max(libraryLimits.maxPageSize).default(100),
   })
-  .strict();
+  .strict()
+  .refine((query) => query.cursor === undefined || query.offset === undefined, {
+    message: 'give either a cursor or an offset, not both',
+    path: ['offset'],
+  });
 export type LibraryQuery = z.input<typeof LibraryQuery>;
 
 export const LibraryPage = z.object({
   items: z.array(ImageSummary),
   nextCursor: z.string().nullable(),
-  /** Counted on the first page only (no cursor), so scrolling stays cheap. */
+  /**
+   * Given on every page asked for without a cursor (the first page, or one at an offset), so walking
+   * on stays cheap. Exact for the whole library or trash; for a filtered or searched list, the matches
+   * known to exist, counted up to libraryLimits.countCap or to the end of this page if that is further.
+   */
   total: z.number().int().optional(),
-  /** True when a filtered or searched total stopped at libraryLimits.countCap: show it as "1,000+". */
+  /** True when a filtered or searched list has more matches than total: show it as "1,000+". */
   totalCapped: z.boolean().optional(),
 });
 export type LibraryPage = z.infer<typeof LibraryPage>;
@@ -154,12 +173,17 @@ export const SourceInfo = z.object({
 });
 export type SourceInfo = z.infer<typeof SourceInfo>;
 
-export const LibraryStats = z.object({
+/** The library's size at a glance; kept by triggers, so every change event carries it. */
+export const LibraryCounts = z.object({
   images: z.number().int(),
   trashed: z.number().int(),
   favorites: z.number().int(),
   /** Bytes of originals referenced by live and trashed images. */
   bytes: z.number().int(),
+});
+export type LibraryCounts = z.infer<typeof LibraryCounts>;
+
+export const LibraryStats = LibraryCounts.extend({
   models: z.array(z.object({ model: z.string(), count: z.number().int() })),
   tags: z.array(z.object({ name: z.string(), count: z.number().int() })),
 });
@@ -168,7 +192,12 @@ export type LibraryStats = z.infer<typeof LibraryStats>;
 export const IntegrityReport = z.object({
   /** What SQLite's quick_check found; empty when the database is healthy. */
   database: z.array(z.string()),
-  /** Images whose original file is gone from disk. */
+  /** How many images have lost their original file on disk. */
+  missingCount: z.number().int(),
+  /**
+   * The first of them (up to libraryLimits.maxReportedMissing), oldest first: a lost disk at a million
+   * images must not become a 26 MB answer.
+   */
   missingFiles: z.array(ImageId),
   checkedAt: z.number().int(),
 });
@@ -262,6 +291,11 @@ export const libraryApi = {
 export const LibraryChange = z.object({
   kind: z.enum(['added', 'updated', 'removed']),
   ids: z.array(ImageId),
+  /**
+   * The counts after this change, so the page need not ask library:stats again. Main always sends
+   * them; a change the page replays to itself (after its own action) has none.
+   */
+  counts: LibraryCounts.optional(),
 });
 export type LibraryChange = z.infer<typeof LibraryChange>;
 

@@ -2,6 +2,8 @@ import { m001 } from './001-library.ts';
 import { m002 } from './002-jobs.ts';
 import { m003 } from './003-library-order.ts';
 import { m004 } from './004-search-columns.ts';
+import { m006 } from './006-library-counters.ts';
+import { m009 } from './009-duration-samples.ts';
 import type { Migration } from './types.ts';
 
 export type { Migration } from './types.ts';
@@ -13,4 +15,6 @@ export const migrations: Migration[] = [
   m002,
   m003,
   m004,
+  m006,
+  m009,
 ];

@@ -18,6 +18,7 @@ export function makeTempLibrary(options: { now?: () => number } = {}) {
     db,
     library,
     cleanup() {
+      void library.close();
       db.close();
       fs.rmSync(dir, { recursive: true, force: true });
     },

@@ -48,6 +48,7 @@ export async function seedLibrary(dataDir: string, options: { files?: number; ro
       );
     }
   })();
+  await library.close();
   db.close();
   return { imported: imported.imported.length };
 }

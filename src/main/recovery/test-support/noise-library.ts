@@ -29,6 +29,7 @@ export async function seedNoiseLibrary(
     const { imported } = await library.importFiles(files);
     const trashedIds = imported.slice(0, options.trashed);
     library.trash(trashedIds);
+    await library.close();
     return { ids: imported, trashedIds };
   } finally {
     db.close();

@@ -50,7 +50,8 @@ export function mountSmallDisk(megabytes: number): SmallDisk | string {
     },
     unmount() {
       try {
-        execFileSync('umount', [dir], { stdio: 'pipe' });
+        // Lazy: a reader thread still closing its file must not leave the mount behind.
+        execFileSync('umount', ['-l', dir], { stdio: 'pipe' });
       } finally {
         fs.rmSync(dir, { recursive: true, force: true });
       }

@@ -65,7 +65,7 @@ async function checkHealth(): Promise<string> {
   if (report.database.length > 0) {
     throw new Error(`The database reports problems: ${report.database.slice(0, 3).join('; ')}`);
   }
-  return report.missingFiles.length === 0
+  return report.missingCount === 0
     ? 'The library is healthy: the database checks out and every image file is on disk.'
-    : `${report.missingFiles.length} image(s) have lost their file on disk; restore a backup to bring them back.`;
+    : `${report.missingCount} image(s) have lost their file on disk; restore a backup to bring them back.`;
 }

@@ -1,0 +1,95 @@
+import { describe, expect, it } from 'vitest';
+import { logNormalFromMean } from './lognormal.ts';
+import {
+  defaultPlannerOptions,
+  finishChance,
+  nextPollAt,
+  sampleFrom,
+  underPressure,
+  type DurationBeliefs,
+  type PollObservation,
+} from './poll-planner.ts';
+
+const warm: DurationBeliefs = {
+  total: logNormalFromMean(10_000, 0.3),
+  inference: logNormalFromMean(9_500, 0.3),
+  reportsProcessing: true,
+  queueMatters: false,
+  longQueueMs: 20_000,
+};
+const busy: DurationBeliefs = { ...warm, queueMatters: true };
+
+function fresh(): PollObservation {
+  return { submittedAt: 0, lastPendingAt: 0, lastQueuedAt: 0, firstProcessingAt: null };
+}
+
+/** Poll times for a request that is QUEUED until `switchAt`, then PROCESSING for ever. */
+function polls(beliefs: DurationBeliefs, untilMs: number, switchAt = 0): number[] {
+  const observation = fresh();
+  const times: number[] = [];
+  while (observation.lastPendingAt < untilMs) {
+    const t = nextPollAt(observation, beliefs, observation.lastPendingAt);
+    times.push(t);
+    observation.lastPendingAt = t;
+    if (t < switchAt) observation.lastQueuedAt = t;
+    else observation.firstProcessingAt ??= t;
+  }
+  return times;
+}
+
+const gaps = (times: number[]) => times.slice(1).map((t, i) => t - times[i]!);
+
+describe('poll planner', () => {
+  it('asks nothing while a finish is implausible, densely around the likely finish, never over the bound', () => {
+    const times = polls(warm, 30_000);
+    // ln-normal, mean 10 s, CV 0.3: a finish before 3 s has a chance near 1e-5.
+    expect(times[0]).toBeGreaterThan(3_000);
+    const around = times.filter((t) => t >= 8_000 && t <= 12_000).length;
+    expect(around).toBeGreaterThanOrEqual(6);
+    expect(Math.min(...gaps(times))).toBeGreaterThanOrEqual(defaultPlannerOptions.minGapMs);
+    // Past the first poll, no finish can be noticed later than the bound.
+    expect(Math.max(...gaps(times))).toBeLessThanOrEqual(defaultPlannerOptions.maxGapMs);
+  });
+
+  it('watches for the switch while queued when waits matter, and anchors the inference on it', () => {
+    const times = polls(busy, 45_000, 20_000);
+    const queued = times.filter((t) => t < 20_000);
+    // Waiting in the queue: regular polls to catch the switch, none of them dense.
+    expect(queued.length).toBeGreaterThanOrEqual(5);
+    expect(Math.min(...gaps(queued))).toBeGreaterThan(1_000);
+    // Once processing, nothing is asked while a finish is implausible, then densely around switch +
+    // 9.5 s (about 29.5 s), where the whole-duration view (submit + 10 s) would have been wrong.
+    const processing = times.filter((t) => t > 20_000);
+    expect(processing[1]! - processing[0]!).toBeGreaterThan(3_000);
+    expect(processing.filter((t) => t >= 27_000 && t <= 32_000).length).toBeGreaterThanOrEqual(8);
+  });
+
+  it('falls back to a bounded cadence far past what it learned', () => {
+    const observation = { ...fresh(), lastPendingAt: 120_000, firstProcessingAt: 1_000 };
+    expect(nextPollAt(observation, warm, 120_000) - 120_000).toBe(defaultPlannerOptions.maxGapMs);
+  });
+
+  it('learns from brackets, and not from a bracket too wide to mean anything', () => {
+    const watched = { submittedAt: 0, lastPendingAt: 9_900, lastQueuedAt: 1_000, firstProcessingAt: 2_000 };
+    expect(sampleFrom(watched, 10_100)).toEqual({ totalMs: 10_000, inferenceMs: 8_500, sawProcessing: true });
+    const loose = { ...watched, lastQueuedAt: 0, firstProcessingAt: 6_000 };
+    expect(sampleFrom(loose, 10_100)).toEqual({ totalMs: 10_000, inferenceMs: null, sawProcessing: true });
+    expect(sampleFrom({ ...watched, lastPendingAt: 2_000 }, 60_000)).toBeNull();
+  });
+
+  it('values a poll by its chance of finding the request done', () => {
+    const observation = { ...fresh(), lastPendingAt: 9_000 };
+    const soon = finishChance(observation, warm, 9_500);
+    const later = finishChance(observation, warm, 12_000);
+    expect(soon).toBeGreaterThan(0);
+    expect(later).toBeGreaterThan(soon);
+    expect(later).toBeLessThan(1);
+  });
+
+  it('plans fewer polls when requests are scarce', () => {
+    const observation = fresh();
+    const relaxed = nextPollAt(observation, warm, 0);
+    const scarce = nextPollAt(observation, warm, 0, underPressure(defaultPlannerOptions, 50));
+    expect(scarce).toBeGreaterThan(relaxed);
+  });
+});

@@ -1,0 +1,31 @@
+import type { Collection, IntegrityReport, LibraryPage, LibraryQuery } from '../../shared/api/library.ts';
+import type { RpcIssue } from '../../shared/rpc.ts';
+
+/** What the SQL worker answers: each operation's input and result, checked on both sides by tsc. */
+export interface SqlOps {
+  list: { input: LibraryQuery; result: LibraryPage };
+  collections: { input: null; result: Collection[] };
+  integrity: { input: { imagesDir: string; now: number }; result: IntegrityReport };
+}
+export type SqlOp = keyof SqlOps;
+
+export interface SqlRequest<K extends SqlOp = SqlOp> {
+  id: number;
+  op: K;
+  input: SqlOps[K]['input'];
+}
+
+export type SqlReply =
+  /** Sent once, when the connection is open: the thread takes 100-500 ms to load its modules. */
+  | { ready: true }
+  | { id: number; ok: true; value: unknown }
+  | {
+      id: number;
+      ok: false;
+      /** code is set for an AppError, which main throws again as one; anything else is internal. */
+      error: { code?: string; message: string; issues?: RpcIssue[]; stack?: string };
+    };
+
+export interface SqlWorkerData {
+  file: string;
+}
