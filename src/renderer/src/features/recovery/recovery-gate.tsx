@@ -47,6 +47,12 @@ export function RecoveryGate({ children }: { children: ReactNode }) {
     );
   }
   if (!status) return <LoadingState>Opening your library…</LoadingState>;
-  if (status.state === 'recovery') return <RecoveryView status={status} />;
+  if (status.state === 'recovery') {
+    return status.problem ? (
+      <RecoveryView status={status} problem={status.problem} />
+    ) : (
+      <LoadingState>Opening your library…</LoadingState>
+    );
+  }
   return children;
 }

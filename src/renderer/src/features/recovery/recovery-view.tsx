@@ -1,13 +1,12 @@
 import { useState, type ReactNode } from 'react';
-import type { RecoveryStatus } from '../../../../shared/api/recovery.ts';
+import type { LibraryProblem, RecoveryStatus } from '../../../../shared/api/recovery.ts';
 import { formatBytes, formatDate } from '../../lib/format.ts';
 import { useRecovery } from './recovery-store.ts';
 
 const numbers = new Intl.NumberFormat();
 
 /** Shown instead of the studio when the library cannot be opened: what is wrong, and the ways out. */
-export function RecoveryView({ status }: { status: RecoveryStatus }) {
-  const problem = status.problem!;
+export function RecoveryView({ status, problem }: { status: RecoveryStatus; problem: LibraryProblem }) {
   const busy = useRecovery((state) => state.busy);
   const actionError = useRecovery((state) => state.actionError);
   const { restore, startFresh, retry, quitApp } = useRecovery.getState();
