@@ -26,17 +26,20 @@ export async function startStudio(
     dataDir?: string;
     simTimeScale?: number;
     env?: Record<string, string>;
+    /** Another checkout to run (a bench's baseline); this one by default. */
+    root?: string;
     /** Runs the host through another command (e.g. inside a namespace): takes and returns the argv. */
     wrap?: (argv: string[]) => string[];
   } = {},
 ): Promise<StudioProcess> {
+  const root = options.root ?? projectRoot;
   const dataDir = options.dataDir ?? mkdtempSync(join(tmpdir(), 'studio-e2e-'));
   const env = { ...process.env, ...options.env };
   delete env.SEGMIND_API_KEY;
   Object.assign(env, options.env);
   const argv = [
     process.execPath,
-    join(projectRoot, 'src/main/web/start-web.ts'),
+    join(root, 'src/main/web/start-web.ts'),
     '--port',
     '0',
     '--data-dir',
@@ -49,7 +52,7 @@ export async function startStudio(
   ];
   const [command = process.execPath, ...args] = options.wrap?.(argv) ?? argv;
   const child: ChildProcess = spawn(command, args, {
-    cwd: projectRoot,
+    cwd: root,
     env,
     stdio: ['ignore', 'pipe', 'pipe'],
   });
@@ -176,4 +179,23 @@ export function studioTraces(studio: StudioProcess): string[] {
     if (entry.isFile()) texts.push(readFileSync(join(entry.parentPath, entry.name)).toString('latin1'));
   }
   return texts;
+}
+
+export interface ListedJob {
+  model: string;
+  prompt: string;
+  state: string;
+  params: Record<string, unknown>;
+}
+
+/** The jobs main holds, read through the same RPC the page uses. */
+export async function listJobs(page: Page): Promise<ListedJob[]> {
+  return page.evaluate(async () => {
+    const response = await fetch('/rpc/jobs:list', {
+      method: 'POST',
+      headers: { 'Content-Type': 'application/json' },
+      body: '{}',
+    });
+    return ((await response.json()) as { value: ListedJob[] }).value;
+  });
 }

@@ -1,7 +1,14 @@
 import type { Browser, Locator, Page } from 'playwright-core';
 import sharp from 'sharp';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { dropFiles, launchBrowser, screenshot, startStudio, type StudioProcess } from './harness.ts';
+import {
+  dropFiles,
+  launchBrowser,
+  listJobs as listJobsOf,
+  screenshot,
+  startStudio,
+  type StudioProcess,
+} from './harness.ts';
 
 /**
  * A user's day in the studio, in the simulator (no key): one model after another, remixing, finding,
@@ -37,20 +44,7 @@ async function waitLoaded(image: Locator): Promise<void> {
     .toBe(true);
 }
 
-/** The jobs main holds, read through the same RPC the page uses. */
-async function listJobs(): Promise<{ model: string; prompt: string; params: Record<string, unknown> }[]> {
-  return page.evaluate(async () => {
-    const response = await fetch('/rpc/jobs:list', {
-      method: 'POST',
-      headers: { 'Content-Type': 'application/json' },
-      body: '{}',
-    });
-    const envelope = (await response.json()) as {
-      value: { model: string; prompt: string; params: Record<string, unknown> }[];
-    };
-    return envelope.value;
-  });
-}
+const listJobs = () => listJobsOf(page);
 
 async function openDetailOf(name: string): Promise<void> {
   await gridImage(name).first().dblclick();

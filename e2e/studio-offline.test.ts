@@ -64,7 +64,11 @@ describe('offline and back', () => {
     expect(await page.getByText('Simulated images.').count()).toBe(0);
     await page.getByRole('button', { name: 'Settings', exact: true }).click();
     const settings = page.getByRole('dialog', { name: 'Settings' });
-    await settings.getByText('A key ending in 7781 is in use (from SEGMIND_API_KEY).').waitFor();
+    await settings
+      .getByText('The key in use ends in 7781 and comes from the SEGMIND_API_KEY environment variable.', {
+        exact: false,
+      })
+      .waitFor();
     expect(await page.content()).not.toContain(KEY);
     await screenshot(page, 'studio-settings-live-light');
     await settings.getByRole('button', { name: 'Close' }).click();

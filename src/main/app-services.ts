@@ -11,6 +11,7 @@ import { createJobEngine, type JobEngine } from './jobs/job-engine.ts';
 import { createJobHandlers } from './jobs/handlers.ts';
 import { openDatabase } from './library/database.ts';
 import { createLibraryHandlers } from './library/handlers.ts';
+import { createLineageHandlers } from './library/lineage-handlers.ts';
 import { createFileLogger, type Logger } from './logging/logger.ts';
 import { createLibrary, type Library } from './library/library.ts';
 import { resolveMediaRequest } from './library/media-route.ts';
@@ -26,6 +27,7 @@ import { openStudioRecoveryHandlers } from './recovery/recovery-handlers.ts';
 import { guardStorage } from './recovery/storage-guard.ts';
 import { durationModels, startSimulator, type DurationModel, type Simulator } from './simulator/index.ts';
 import type { MediaFile } from './web/web-host.ts';
+import { setupSpend } from './spend/setup-spend.ts';
 
 export const defaultApiOrigin = 'https://api.segmind.com';
 
@@ -42,11 +44,14 @@ const rateLimits = {
   'library:restoreBackup': { burst: 2, perSecond: 0.2 },
   'library:checkIntegrity': { burst: 3, perSecond: 0.5 },
   'os:exportImages': { burst: 5, perSecond: 1 },
+  'os:importImages': { burst: 5, perSecond: 1 },
   'os:backupLibrary': { burst: 2, perSecond: 0.2 },
   'os:restoreLibrary': { burst: 2, perSecond: 0.2 },
   'jobs:create': { burst: 50, perSecond: 10 },
   'jobs:variations': { burst: 10, perSecond: 2 },
   'key:test': { burst: 3, perSecond: 0.5 },
+  // Each one asks Segmind: a page in a loop must not turn into a stream of calls to the balance route.
+  'balance:refresh': { burst: 5, perSecond: 0.5 },
 };
 
 export interface AppServicesOptions {
@@ -117,15 +122,6 @@ export async function createAppServices(options: AppServicesOptions): Promise<Ap
   const bus = options.bus ?? createEventBus(logger);
   const liveOrigin = (env.SEGMIND_BASE_URL?.trim() || defaultApiOrigin).replace(/\/+$/, '');
 
-  const clientFor = (baseUrl: string, apiKey: string, timeoutMs?: number) =>
-    createSegmindClient({
-      baseUrl,
-      apiKey,
-      userAgent,
-      timeoutMs,
-      resolveLocalImage: (sha) => library.readBlob(sha),
-    });
-
   let simulator: Simulator | null = null;
   async function stopSimulator(): Promise<void> {
     await simulator?.close();
@@ -133,6 +129,26 @@ export async function createAppServices(options: AppServicesOptions): Promise<Ap
   }
   let client: SegmindClient | null = null;
   let mode: AppInfo['mode'] = 'simulator';
+  // Money (src/main/spend/): budgets for the engine, the balance and spend totals for the page.
+  let account: { baseUrl: string; apiKey: string; userAgent: string; simulated: boolean } | null = null;
+  const spend = setupSpend({
+    db,
+    bus,
+    settings: () => options.settings.get(),
+    logger,
+    account: () => account,
+  });
+
+  const clientFor = (baseUrl: string, apiKey: string, timeoutMs?: number) =>
+    spend.tap(
+      createSegmindClient({
+        baseUrl,
+        apiKey,
+        userAgent,
+        timeoutMs,
+        resolveLocalImage: (sha) => library.readBlob(sha),
+      }),
+    );
 
   const engine = createJobEngine({
     db,
@@ -142,6 +158,7 @@ export async function createAppServices(options: AppServicesOptions): Promise<Ap
     maxInFlight: options.settings.get().concurrency,
     network: options.network,
     logger,
+    maySubmit: spend.maySubmit,
   });
 
   function info(): AppInfo {
@@ -169,13 +186,16 @@ export async function createAppServices(options: AppServicesOptions): Promise<Ap
           durations: options.simulatorDurations ?? durationModels.realistic,
         });
         client = clientFor(simulator.url, 'demo-key');
+        account = { baseUrl: simulator.url, apiKey: 'demo-key', userAgent, simulated: true };
         mode = 'simulator';
       } else {
         client = clientFor(liveOrigin, key);
+        account = { baseUrl: liveOrigin, apiKey: key, userAgent, simulated: false };
         mode = 'live';
         await stopSimulator();
       }
       engine.clientChanged();
+      spend.connectionChanged();
       bus.emit('app:info', info());
     });
     switching = step.catch((error: unknown) =>
@@ -215,16 +235,20 @@ export async function createAppServices(options: AppServicesOptions): Promise<Ap
         onConnectionChanged: () => void connect().catch(() => undefined),
         onSettingsChanged: (settings: Settings) => {
           engine.setMaxInFlight(settings.concurrency);
+          engine.budgetChanged();
+          spend.settingsChanged();
           bus.emit('settings:changed', settings);
         },
         testKey,
       }),
       ...createJobHandlers(engine),
       ...createLibraryHandlers(library),
+      ...createLineageHandlers(library),
       ...(storage === 'full'
         ? { 'library:emptyTrash': (input) => emptyTrashFilesFirst(db, library, options.dataDir, input?.ids) }
         : {}),
       ...options.osHandlers(library),
+      ...spend.handlers,
       ...(options.recoveryHandlers ?? openStudioRecoveryHandlers(options.dataDir, logger)),
     },
     {
@@ -254,6 +278,16 @@ export async function createAppServices(options: AppServicesOptions): Promise<Ap
     await library.close();
     if (!options.db) db.close();
     throw error;
+  }
+  const { trashDays } = options.settings.get();
+  // Not on a full disk: deleting rows needs room there, and the user empties the trash by hand.
+  if (trashDays > 0 && storage === 'ok') {
+    void library.purgeTrash(trashDays).then(
+      ({ removed }) =>
+        removed > 0 &&
+        logger.info(`[library] ${removed} image(s) over ${trashDays} days in the trash deleted`),
+      (error: unknown) => logger.error('[library] emptying the old trash failed:', error),
+    );
   }
   // quick_check and a look for every original, on a thread of its own (9 s at 1M images): the page
   // can ask for the same report (library:checkIntegrity) to show what is missing.
@@ -286,6 +320,7 @@ export async function createAppServices(options: AppServicesOptions): Promise<Ap
     resolveMedia: (path) => resolveMediaRequest(library, path),
     async close() {
       stopLibraryEvents();
+      spend.dispose();
       await switching;
       await engine.stop();
       await stopSimulator();

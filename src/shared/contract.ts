@@ -2,8 +2,10 @@ import type { z } from 'zod';
 import { appApi, appEvents } from './api/app.ts';
 import { jobsApi, jobsEvents } from './api/jobs.ts';
 import { libraryApi, libraryEvents } from './api/library.ts';
+import { lineageApi } from './api/lineage.ts';
 import { osApi } from './api/os.ts';
 import { recoveryApi, recoveryEvents } from './api/recovery.ts';
+import { spendApi, spendEvents } from './api/spend.ts';
 import type { Envelope, MethodDef, MethodInput, MethodOutput } from './rpc.ts';
 
 /**
@@ -14,7 +16,9 @@ export const methods = {
   ...appApi,
   ...jobsApi,
   ...libraryApi,
+  ...lineageApi,
   ...osApi,
+  ...spendApi,
   ...recoveryApi,
 } satisfies Record<string, MethodDef>;
 export type Methods = typeof methods;
@@ -24,6 +28,7 @@ export const events = {
   ...appEvents,
   ...jobsEvents,
   ...libraryEvents,
+  ...spendEvents,
   ...recoveryEvents,
 } satisfies Record<string, z.ZodType>;
 export type Events = typeof events;

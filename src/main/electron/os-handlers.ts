@@ -8,7 +8,10 @@ import {
   type OpenDialogOptions,
   type SaveDialogOptions,
 } from 'electron';
+import { copyFile } from 'node:fs/promises';
 import type { osApi } from '../../shared/api/os.ts';
+import { downloadNameOf } from '../../shared/download-name.ts';
+import { extensionOf } from '../library/image-format.ts';
 import { AppError } from '../../shared/rpc.ts';
 import type { Library } from '../library/library.ts';
 import type { HandlerMap } from '../rpc/handler-map.ts';
@@ -46,7 +49,27 @@ export function createElectronOsHandlers(
       window.webContents.startDrag({ file: files[0]!, files, icon: nativeImage.createFromPath(icon) });
       return { ok: true };
     },
-    'os:exportImages': async ({ ids, as }) => {
+    'os:importImages': async () => {
+      const window = getWindow();
+      const options: OpenDialogOptions = {
+        title: 'Import images or an Ideogram Studio export',
+        buttonLabel: 'Import',
+        properties: ['openFile', 'multiSelections'],
+        filters: [{ name: 'Images and export zips', extensions: ['png', 'jpg', 'jpeg', 'webp', 'zip'] }],
+      };
+      const answer = window
+        ? await dialog.showOpenDialog(window, options)
+        : await dialog.showOpenDialog(options);
+      if (answer.canceled || answer.filePaths.length === 0) return { canceled: true as const };
+      const result = await library.importPaths(answer.filePaths);
+      return {
+        imported: result.imported.length - result.duplicates,
+        duplicates: result.duplicates,
+        refused: result.refused,
+      };
+    },
+    'os:exportImages': async ({ ids: given, all, as }) => {
+      const ids = all ? library.allIds() : (given ?? []);
       const stamp = new Date().toISOString().slice(0, 10);
       const target =
         as === 'zip'
@@ -81,6 +104,25 @@ export function createElectronOsHandlers(
       });
       if (!source) return { canceled: true as const };
       return library.restoreBackup(source);
+    },
+    'os:saveImage': async ({ id }) => {
+      const record = library.get(id);
+      const file = await library.fileFor(id, 'original');
+      const target = await askSavePath(getWindow(), {
+        title: 'Save the original image',
+        defaultPath: downloadNameOf(record),
+        filters: [
+          { name: `${record.format.toUpperCase()} image`, extensions: [extensionOf[record.format].slice(1)] },
+        ],
+      });
+      if (!target) return { canceled: true as const };
+      await copyFile(file.path, target);
+      return { path: target };
+    },
+    'os:openImage': async ({ id }) => {
+      const error = await shell.openPath((await library.fileFor(id, 'original')).path);
+      if (error) throw new AppError('unavailable', `Could not open the image: ${error}`);
+      return { ok: true };
     },
     'os:openExternal': async ({ url }) => {
       await shell.openExternal(url);

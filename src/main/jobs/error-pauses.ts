@@ -85,7 +85,8 @@ export function tellGate(gate: QueueGate, error: unknown, diagnosis: Diagnosis, 
   if (reason === 'rate_limited') return gate.rateLimited(segmind?.retryAfterMs);
   if (reason === 'disk_full') return gate.storageFailed(storageMessage(diagnosis.storage ?? 'io', dataDir));
   let message = pauseRules[reason].message;
-  const credits = gate.remainingCredits();
+  // The refusal's own x-remaining-credits is fresher than the last success's.
+  const credits = segmind?.usage?.remainingCredits ?? gate.remainingCredits();
   if (reason === 'out_of_credits' && credits !== null) {
     message = `The Segmind account is out of credits (balance ${credits}). Top up, then resume the queue.`;
   }

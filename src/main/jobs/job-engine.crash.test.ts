@@ -7,6 +7,7 @@ import { afterEach, describe, expect, it } from 'vitest';
 import { activeJobStates } from '../../shared/api/jobs.ts';
 import { openDatabase } from '../library/database.ts';
 import { mulberry32, startSimulator } from '../simulator/index.ts';
+import { auditLedger } from './test-support/ledger-audit.ts';
 
 const childEntry = fileURLToPath(new URL('./test-support/engine-child.ts', import.meta.url));
 const cleanups: (() => Promise<void> | void)[] = [];
@@ -133,8 +134,14 @@ describe('job engine crash safety', () => {
     const interrupted = jobs.filter((job) => job.state === 'interrupted').length;
     expect(stats.submits - known).toBeLessThanOrEqual(interrupted);
     expect(imagesPerJob.size).toBe(known);
+    // Money: each accepted request is booked once, kills or not, with the charge Segmind named for it.
+    const ledger = auditLedger(db);
+    expect(ledger.problems).toEqual([]);
+    expect(ledger.rows).toBe(known);
+    const perRequest = stats.creditsSpent / stats.submits;
+    expect(ledger.actualUsd).toBeCloseTo(perRequest * known, 6);
     console.info(
-      `[crash test] seed ${seed}: active jobs after each kill: ${activeAtKill.join(', ')}; temp files left by each kill: ${debrisAtKill.join(', ')}; ${known} completed, ${interrupted} interrupted (${stats.submits - known} of them reached the simulator)`,
+      `[crash test] seed ${seed}: active jobs after each kill: ${activeAtKill.join(', ')}; temp files left by each kill: ${debrisAtKill.join(', ')}; ${known} completed, ${interrupted} interrupted (${stats.submits - known} of them reached the simulator); ${ledger.rows} ledger rows`,
     );
   }, 120_000);
 });

@@ -125,26 +125,6 @@ describe('job engine', () => {
     expect(w.engine.progress()).toEqual({ active: 0, done: 1, fraction: 1 });
   });
 
-  it('refuses bad parameters with a validation error that names the field', () => {
-    const db = openDatabase(':memory:');
-    cleanups.push(() => void db.close());
-    const w = createJobEngine({
-      db,
-      library: {
-        dataDir: '/unused',
-        checkWritable: () => Promise.resolve(),
-        tempFile: () => Promise.reject(new Error('unused')),
-        prepareImageFile: () => Promise.reject(new Error('unused')),
-        insertGenerated: () => ({ id: 'x' }),
-      },
-      getClient: () => null,
-      emit: () => undefined,
-    });
-    const error = thrown(() => w.create({ model: 'ideogram-3', params: { prompt: 'p', resolution: '3x3' } }));
-    expect(error.code).toBe('validation');
-    expect(error.issues?.[0]?.path).toBe('resolution');
-  });
-
   it('fails a blocked prompt with the server text and lets many images come from one request', async () => {
     const w = await world();
     w.engine.start();

@@ -9,7 +9,15 @@ import {
   type JobState,
   type QueueStatus,
 } from '../../shared/api/jobs.ts';
-import { describeParamIssues, parseModelParams, type ModelId } from '../../shared/models/index.ts';
+import {
+  drawSeed,
+  getModel,
+  imageCountParamOf,
+  seedParamOf,
+  withDrawnSeed,
+  type ModelId,
+  type ModelParams,
+} from '../../shared/models/index.ts';
 import { AppError } from '../../shared/rpc.ts';
 import type { SegmindClient } from '../segmind/index.ts';
 import { createDurationEstimator } from './duration-estimator.ts';
@@ -27,6 +35,8 @@ import { createQueueGate, type NetworkWatch } from './queue-gate.ts';
 import { createSharedTimer, realTimers, type Timers } from './shared-timer.ts';
 import { storageMessage, storageProblemOf } from './storage-errors.ts';
 import { consoleLogger, type Logger } from '../logging/logger.ts';
+import { budgetCheck, createBudgetGuard } from './budget-guard.ts';
+import { createLedger } from './ledger.ts';
 
 export type { JobLibrary } from './job-fetcher.ts';
 export type { PendingSubmit, SubmitCheck } from './job-submitter.ts';
@@ -49,15 +59,19 @@ export interface JobEngineDeps {
   /** How long stop() lets a submit already on the wire finish before cutting it off. */
   submitGraceMs?: number;
   logger?: Logger;
-  /** Asked before each submit whether this job may be sent now (see SubmitCheck). */
+  /**
+   * Asked before each submit whether this job may be sent now (see SubmitCheck). Without one, the
+   * budget check with no caps runs (budget-guard.ts), so every job keeps the estimate it was sent with.
+   */
   maySubmit?: SubmitCheck;
   /** The account's request limit; without one, only 429s slow the queue down. */
   rateLimit?: RateLimitSetting;
 }
 
+/** Parameters already parsed by the contract (jobs:create's union of model schemas): never parsed again. */
 export interface CreateJobInput {
   model: ModelId;
-  params: Record<string, unknown>;
+  params: ModelParams;
 }
 
 export interface JobEngine {
@@ -68,8 +82,12 @@ export interface JobEngine {
   clientChanged(): void;
   setMaxInFlight(n: number): void;
   setRateLimit(setting: RateLimitSetting): void;
+  /** Budgets or prices changed: jobs held back by a cap are asked about again. */
+  budgetChanged(): void;
   create(input: CreateJobInput): Job;
-  variations(input: CreateJobInput & { count: number; parentId?: string | undefined }): Job[];
+  variations(
+    input: CreateJobInput & { count: number; parentId?: string | undefined; imagesEach?: number | undefined },
+  ): Job[];
   list(input: { states?: JobState[] | undefined; limit: number }): Job[];
   get(id: string): Job;
   cancel(id: string): { job: Job; mayBeCharged: boolean };
@@ -79,9 +97,6 @@ export interface JobEngine {
   resume(): QueueStatus;
   progress(): JobProgress;
 }
-
-const SEED_MIN = 100;
-const SEED_MAX = 999_999;
 
 export function createJobEngine(deps: JobEngineDeps): JobEngine {
   const now = deps.now ?? Date.now;
@@ -94,6 +109,8 @@ export function createJobEngine(deps: JobEngineDeps): JobEngine {
   let started = false;
 
   const logger = deps.logger ?? consoleLogger;
+  // Money: the check before each submit; the default has no caps but still books each job's estimate.
+  const maySubmit = deps.maySubmit ?? budgetCheck(createBudgetGuard({ ledger: createLedger(db), now }));
   const store = createJobStore(db);
   const timer = createSharedTimer(now, timers, logger);
   const estimator = createDurationEstimator(db, now);
@@ -142,7 +159,7 @@ export function createJobEngine(deps: JobEngineDeps): JobEngine {
     budget,
     retentionMs,
     maxInFlight: () => maxInFlight,
-    maySubmit: deps.maySubmit,
+    maySubmit,
     onFinished: () => runDone++,
     logger,
   });
@@ -188,12 +205,6 @@ export function createJobEngine(deps: JobEngineDeps): JobEngine {
 
   function status(): QueueStatus {
     return { ...gate.status(), counts: store.counts(), maxInFlight, progress: progress() };
-  }
-
-  function validParams(model: ModelId, raw: Record<string, unknown>): Record<string, unknown> {
-    const parsed = parseModelParams(model, raw);
-    if (!parsed.ok) throw new AppError('validation', describeParamIssues(parsed.issues), parsed.issues);
-    return parsed.params;
   }
 
   function insert(
@@ -277,23 +288,33 @@ export function createJobEngine(deps: JobEngineDeps): JobEngine {
       runner.pump();
     },
 
-    create({ model, params }) {
-      const valid = validParams(model, params);
-      beginWork();
-      return added([writing(() => insert(model, valid, null, null))])[0] as Job;
+    budgetChanged() {
+      runner.pump();
     },
 
-    variations({ model, params, count, parentId }) {
+    create({ model, params }) {
+      beginWork();
+      const sent = withDrawnSeed(getModel(model), params, random);
+      return added([writing(() => insert(model, sent, null, null))])[0] as Job;
+    },
+
+    variations({ model, params, count, parentId, imagesEach }) {
       if (parentId !== undefined) mustGet(parentId);
-      const valid = validParams(model, params);
-      const seeds = new Set<number>();
-      while (seeds.size < count) seeds.add(SEED_MIN + Math.floor(random() * (SEED_MAX - SEED_MIN + 1)));
+      const spec = getModel(model);
+      // One image per variation unless asked: copying num_images made "4 variations" of an 8-image
+      // request 32 paid images.
+      const imageCount = imageCountParamOf(spec);
+      const each = imageCount ? { ...params, [imageCount.name]: imagesEach ?? 1 } : params;
+      const seed = seedParamOf(spec);
+      const drawn = new Set<number>();
+      if (seed) while (drawn.size < count) drawn.add(drawSeed(seed.rule, random));
+      const seeds = [...drawn];
       const batchId = randomUUID();
       beginWork();
       const rows = writing(() =>
         db.transaction(() =>
-          [...seeds].map((seed) =>
-            insert(model, validParams(model, { ...valid, seed }), batchId, parentId ?? null),
+          Array.from({ length: count }, (_, i) =>
+            insert(model, seed ? { ...each, [seed.name]: seeds[i] } : each, batchId, parentId ?? null),
           ),
         )(),
       );

@@ -5,6 +5,7 @@ import type { Recipe } from '../library/image-rows.ts';
 import type { PreparedImage } from '../library/prepare-image.ts';
 import type { ThumbnailKind } from '../library/thumbnails.ts';
 import type { ResultBody, SegmindClient } from '../segmind/index.ts';
+import { seedForImage } from '../segmind/output-seeds.ts';
 import type { Stage } from './error-pauses.ts';
 import type { JobRow, JobStore } from './job-store.ts';
 import type { QueueGate } from './queue-gate.ts';
@@ -142,9 +143,11 @@ function recipeFor(
     expandedPrompt: result.expandedPrompt ?? null,
     negativePrompt: typeof negative === 'string' ? negative : null,
     params,
-    seed: result.seed ?? (typeof params.seed === 'number' ? params.seed : null),
+    seed: seedForImage(result, params.seed, outputIndex),
     jobId: row.id,
     outputIndex,
     createdAt,
+    // A variation's parent job: its images become this image's parents (lineage).
+    parentJobId: row.parent_id,
   };
 }

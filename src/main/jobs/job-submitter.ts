@@ -11,6 +11,7 @@ import type { JobRow } from './job-store.ts';
 import type { RequestBudget } from './request-budget.ts';
 import type { SharedTimer } from './shared-timer.ts';
 import type { Finish, StepDeps } from './step-deps.ts';
+import { pauseRules } from './pause-rules.ts';
 import { storageMessage, storageProblemOf } from './storage-errors.ts';
 
 /** Jobs that hold one of the in-flight slots. */
@@ -29,9 +30,20 @@ export interface PendingSubmit {
 
 /**
  * Asked right before each submit: may this job be sent now? Null lets it go; a hold pauses the queue
- * with its reason (and leaves the job queued) until whoever owns that reason calls gate.clear.
+ * with its reason (and leaves the job queued) until whoever owns that reason calls gate.clear. A hold
+ * whose reason is held per job (pause-rules.ts) is cleared here, by the first pump that holds nothing,
+ * and asked again at `recheckAt`.
  */
-export type SubmitCheck = (job: PendingSubmit) => { reason: PauseReason; message: string } | null;
+export type SubmitCheck = (job: PendingSubmit) => SubmitHold | null;
+
+export interface SubmitHold {
+  reason: PauseReason;
+  message: string;
+  /** Shown: when the hold ends by itself (a budget's next day). */
+  resumeAt?: number;
+  /** When to ask again although nothing else happened. */
+  recheckAt?: number;
+}
 
 export interface SubmitterDeps extends StepDeps {
   timer: SharedTimer;
@@ -60,6 +72,7 @@ export function createSubmitter(deps: SubmitterDeps) {
    * when the disk is back: a request id lost here is a paid result lost.
    */
   const unrecorded = new Map<string, () => void>();
+  let lastHeldPerJob: PauseReason | null = null;
 
   function storageTrouble(error: unknown): boolean {
     const problem = storageProblemOf(error);
@@ -100,6 +113,7 @@ export function createSubmitter(deps: SubmitterDeps) {
     if (free <= 0) return token;
     const t = now();
     let wakeAt = Number.POSITIVE_INFINITY;
+    let heldPerJob: PauseReason | null = null;
     for (const row of store.nextQueued(free + book.heldCount())) {
       if (free <= 0) break;
       const wait = book.heldUntil(row.id);
@@ -110,7 +124,9 @@ export function createSubmitter(deps: SubmitterDeps) {
       // The one place that asks whether this job may be sent now.
       const hold = deps.maySubmit?.(pendingOf(row));
       if (hold) {
-        gate.pause(hold.reason, hold.message);
+        gate.pause(hold.reason, hold.message, hold.resumeAt ?? null);
+        if (pauseRules[hold.reason].heldPerJob) heldPerJob = hold.reason;
+        if (hold.recheckAt !== undefined) wakeAt = Math.min(wakeAt, hold.recheckAt);
         break;
       }
       // The account's rate limit: no token now, so the next submit waits its turn (and then looks
@@ -128,6 +144,9 @@ export function createSubmitter(deps: SubmitterDeps) {
       free--;
       if (!send(row, client)) break;
     }
+    // A hold that was for one job at a time ends once a pump holds nothing back.
+    if (lastHeldPerJob && lastHeldPerJob !== heldPerJob) gate.clear(lastHeldPerJob);
+    lastHeldPerJob = heldPerJob;
     if (wakeAt < Number.POSITIVE_INFINITY) timer.at('pump', wakeAt, () => pump());
     return token;
   }

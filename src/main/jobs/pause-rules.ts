@@ -13,6 +13,11 @@ export interface PauseRule {
   onResume: 'clear' | 'probe' | 'keep';
   /** The banner's text when nothing more specific is known. */
   message: string;
+  /**
+   * The pause only tells: whoever set it holds jobs back one by one (the submitter asks the budget
+   * guard about each job) and clears it when one may go, so the gate itself holds nothing.
+   */
+  heldPerJob?: true;
 }
 
 /** One row per pause: who ends it, and what it holds. */
@@ -52,6 +57,13 @@ export const pauseRules: Record<PauseReason, PauseRule> = {
     onResume: 'clear',
     message: 'Segmind asked the app to slow down; the queue waits and resumes by itself.',
   },
+  // Money (budget-guard.ts): a job whose estimate would cross a cap waits; paid jobs are still fetched.
+  budget: {
+    holdsPolls: false,
+    onResume: 'keep',
+    message: 'A budget in Settings is reached. Raise it or wait until it starts over.',
+    heldPerJob: true,
+  },
 };
 
 /** The order the banner names them in: the one the user should fix first comes first. */
@@ -62,5 +74,6 @@ export const pausePriority: readonly PauseReason[] = [
   'out_of_credits',
   'disk_full',
   'offline',
+  'budget',
   'rate_limited',
 ];

@@ -86,6 +86,12 @@ export function createQueueGate(options: QueueGateOptions): QueueGate {
 
   const probeKey = (reason: Probed) => `gate:probe:${reason}`;
 
+  /** A pause asked for again as it stands (the budget, at each pump) tells nobody anything new. */
+  function sameAs(reason: PauseReason, message: string, resumeAt: number | null): boolean {
+    const entry = reasons.get(reason);
+    return entry !== undefined && entry.message === message && entry.resumeAt === resumeAt;
+  }
+
   function set(reason: PauseReason, message: string, resumeAt: number | null): void {
     reasons.set(reason, { message, resumeAt });
     options.onChange();
@@ -156,7 +162,10 @@ export function createQueueGate(options: QueueGateOptions): QueueGate {
   if (network && !network.isOnline()) osChanged();
 
   const holding = (which: 'submit' | 'poll') => {
-    for (const reason of reasons.keys()) if (which === 'submit' || pauseRules[reason].holdsPolls) return true;
+    for (const reason of reasons.keys()) {
+      if (pauseRules[reason].heldPerJob) continue;
+      if (which === 'submit' || pauseRules[reason].holdsPolls) return true;
+    }
     return false;
   };
 
@@ -186,7 +195,7 @@ export function createQueueGate(options: QueueGateOptions): QueueGate {
       if (reason === 'offline') goOffline(message);
       else if (reason === 'disk_full') storageFailed(message);
       else if (reason === 'rate_limited') rateLimited(undefined, message);
-      else set(reason, message, resumeAt);
+      else if (!sameAs(reason, message, resumeAt)) set(reason, message, resumeAt);
     },
     clear,
     rateLimited: (retryAfterMs) => {

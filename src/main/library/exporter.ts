@@ -1,21 +1,57 @@
-import { createWriteStream } from 'node:fs';
+import { createReadStream, createWriteStream } from 'node:fs';
 import fs from 'node:fs/promises';
 import path from 'node:path';
 import { Readable } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
 import yazl from 'yazl';
-import type { ImageRecord } from '../../shared/api/library.ts';
+import type { ImageFormat, ImageRecord } from '../../shared/api/library.ts';
+import { downloadNameOf } from '../../shared/download-name.ts';
 import { AppError } from '../../shared/rpc.ts';
 import { writeFileAtomic } from './atomic-write.ts';
 import { embedRecipe, recipeKeyword, type EmbeddedRecipe } from './embedded-recipe.ts';
-import { type ExportedImage, sidecarCsv, sidecarJson, sidecarNames } from './export-sidecars.ts';
+import {
+  type ExportedImage,
+  type ExportedSource,
+  sidecarCsv,
+  sidecarJson,
+  sidecarNames,
+  sourcesFolder,
+} from './export-sidecars.ts';
 import type { FileStore } from './file-store.ts';
 import { extensionOf } from './image-format.ts';
+import type { ExportedEdge } from './lineage.ts';
 
 export interface ExportDeps {
   store: FileStore;
   records: (ids: string[]) => ImageRecord[];
+  lineage: (id: string) => ExportedEdge[];
+  /** The format of a stored file that is a source (not a library image), or null. */
+  sourceFormat: (sha256: string) => ImageFormat | null;
   now: () => number;
+}
+
+/** Each record with its file name and lineage, and the source files its lineage needs. */
+function plan(deps: ExportDeps, ids: string[]) {
+  const images: ExportedImage[] = deps.records(ids).map((record) => ({
+    file: downloadNameOf(record),
+    record,
+    recipe: recipeOf(record),
+    embedded: true,
+    lineage: deps.lineage(record.id),
+  }));
+  const sources = new Map<string, ExportedSource>();
+  for (const image of images) {
+    for (const edge of image.lineage) {
+      const format = edge.parentId === null ? deps.sourceFormat(edge.sha256) : null;
+      if (format && !sources.has(edge.sha256)) {
+        sources.set(edge.sha256, {
+          file: `${sourcesFolder}/${edge.sha256}${extensionOf[format]}`,
+          sha256: edge.sha256,
+        });
+      }
+    }
+  }
+  return { images, sources: [...sources.values()] };
 }
 
 export function recipeOf(record: ImageRecord): EmbeddedRecipe {
@@ -32,18 +68,6 @@ export function recipeOf(record: ImageRecord): EmbeddedRecipe {
     outputIndex: record.outputIndex,
     createdAt: record.createdAt,
   };
-}
-
-function fileNameFor(record: ImageRecord): string {
-  const date = new Date(record.createdAt).toISOString().slice(0, 10);
-  const slug = record.prompt
-    .normalize('NFKD')
-    .toLowerCase()
-    .replace(/[^a-z0-9]+/g, '-')
-    .replace(/^-+|-+$/g, '')
-    .slice(0, 48)
-    .replace(/-+$/, '');
-  return `${date}_${slug || 'image'}_${record.id.slice(-8)}${extensionOf[record.format]}`;
 }
 
 /** Reads the original and returns it with the recipe written into its metadata. */
@@ -74,17 +98,22 @@ function requireAbsolute(destination: string): string {
 export async function exportToFolder(deps: ExportDeps, ids: string[], destination: string) {
   const dir = requireAbsolute(destination);
   await fs.mkdir(dir, { recursive: true });
-  const records = deps.records(ids);
-  const exported: ExportedImage[] = [];
-  for (const record of records) {
-    const file = fileNameFor(record);
-    const { bytes, embedded } = await withRecipe(deps.store, record);
-    await writeFileAtomic(path.join(dir, file), bytes);
-    exported.push({ file, record, recipe: recipeOf(record), embedded });
+  const { images, sources } = plan(deps, ids);
+  for (const image of images) {
+    const { bytes, embedded } = await withRecipe(deps.store, image.record);
+    image.embedded = embedded;
+    await writeFileAtomic(path.join(dir, image.file), bytes);
   }
-  await writeFileAtomic(path.join(dir, sidecarNames.json), Buffer.from(sidecarJson(exported, deps.now())));
-  await writeFileAtomic(path.join(dir, sidecarNames.csv), Buffer.from(sidecarCsv(exported)));
-  return { path: dir, count: exported.length };
+  if (sources.length > 0) await fs.mkdir(path.join(dir, sourcesFolder), { recursive: true });
+  for (const source of sources) {
+    await writeFileAtomic(path.join(dir, source.file), await fs.readFile(deps.store.pathFor(source.sha256)));
+  }
+  await writeFileAtomic(
+    path.join(dir, sidecarNames.json),
+    Buffer.from(sidecarJson(images, sources, deps.now())),
+  );
+  await writeFileAtomic(path.join(dir, sidecarNames.csv), Buffer.from(sidecarCsv(images)));
+  return { path: dir, count: images.length };
 }
 
 /**
@@ -102,16 +131,12 @@ export async function exportToZip(deps: ExportDeps, ids: string[], destination: 
     );
   }
   await fs.mkdir(path.dirname(target), { recursive: true });
-  const records = deps.records(ids);
+  const { images: exported, sources } = plan(deps, ids);
   const zip = new yazl.ZipFile();
-  const exported: ExportedImage[] = [];
   const mtime = new Date(deps.now());
-  for (const record of records) {
-    const file = fileNameFor(record);
-    const entry: ExportedImage = { file, record, recipe: recipeOf(record), embedded: true };
-    exported.push(entry);
-    zip.addReadStreamLazy(file, { compress: false, mtime }, (callback) => {
-      withRecipe(deps.store, record).then(
+  for (const entry of exported) {
+    zip.addReadStreamLazy(entry.file, { compress: false, mtime }, (callback) => {
+      withRecipe(deps.store, entry.record).then(
         ({ bytes, embedded }) => {
           entry.embedded = embedded;
           callback(null, Readable.from([bytes]));
@@ -120,9 +145,14 @@ export async function exportToZip(deps: ExportDeps, ids: string[], destination: 
       );
     });
   }
+  for (const source of sources) {
+    zip.addReadStreamLazy(source.file, { compress: false, mtime }, (callback) =>
+      callback(null, createReadStream(deps.store.pathFor(source.sha256))),
+    );
+  }
   // The sidecars describe every entry, so they are added lazily too, after the images are read.
   zip.addReadStreamLazy(sidecarNames.json, { mtime }, (callback) =>
-    callback(null, Readable.from([Buffer.from(sidecarJson(exported, deps.now()))])),
+    callback(null, Readable.from([Buffer.from(sidecarJson(exported, sources, deps.now()))])),
   );
   zip.addReadStreamLazy(sidecarNames.csv, { mtime }, (callback) =>
     callback(null, Readable.from([Buffer.from(sidecarCsv(exported))])),

@@ -1,5 +1,5 @@
 import type Database from 'better-sqlite3';
-import type { ImageFormat, ImageRecord, ImageSummary } from '../../shared/api/library.ts';
+import { ImageId, type ImageFormat, type ImageRecord, type ImageSummary } from '../../shared/api/library.ts';
 import { AppError } from '../../shared/rpc.ts';
 import { newImageId } from './image-id.ts';
 import { pkSlots } from './migrations/003-library-order.ts';
@@ -17,6 +17,10 @@ export interface Recipe {
   jobId?: string | null;
   outputIndex?: number;
   createdAt?: number;
+  /** The job a variation varies (jobs.parent_id): its images are this one's parents. */
+  parentJobId?: string | null;
+  /** Keep this id (an import of our own export) unless the library already uses it. */
+  id?: string;
 }
 
 export interface SummaryRow {
@@ -153,7 +157,11 @@ export function insertImageRow(
     if (existing) return { id: existing, inserted: false };
   }
   const createdAt = Math.min(Math.max(0, Math.floor(recipe.createdAt ?? now)), maxCreatedAt);
-  const id = newImageId(createdAt);
+  const keep =
+    recipe.id !== undefined &&
+    ImageId.safeParse(recipe.id).success &&
+    cached<[string], number>(db, 'SELECT 1 FROM images WHERE id = ?').pluck().get(recipe.id) === undefined;
+  const id = keep ? recipe.id! : newImageId(createdAt);
   cached(
     db,
     `INSERT INTO images (pk, id, sha256, format, bytes, width, height, model, prompt, expanded_prompt, negative_prompt,

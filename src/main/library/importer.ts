@@ -7,7 +7,11 @@ import { AppError } from '../../shared/rpc.ts';
 import { sidecarNames } from './export-sidecars.ts';
 import { type CleanupDeps, removeUnreferencedBlobs } from './blob-cleanup.ts';
 import { sha256Of } from './file-store.ts';
+import type { EmbeddedRecipe } from './embedded-recipe.ts';
+import type { ManifestImage } from './export-sidecars.ts';
 import { insertImageRow, type Recipe } from './image-rows.ts';
+import { applyManifest, type Landed } from './manifest-import.ts';
+import { itemsFromExportFolder, itemsFromZip } from './archive-import.ts';
 import { prepareImage } from './prepare-image.ts';
 
 export interface ImportDeps extends CleanupDeps {
@@ -24,6 +28,10 @@ export interface ImportDeps extends CleanupDeps {
 export interface ImportItem {
   name: string;
   read: () => Promise<{ bytes: Uint8Array; createdAt?: number }>;
+  /** What our own export said about this image (favourite, tags, lineage...). */
+  meta?: ManifestImage;
+  /** A remix source file that travelled with an export: stored, not added to the library. */
+  kind?: 'image' | 'source';
 }
 
 export const maxFilesPerImport = 100_000;
@@ -31,7 +39,10 @@ const imageExtensions = new Set(['.png', '.jpg', '.jpeg', '.webp']);
 const notAnImage = 'Only PNG, JPEG and WebP images can be added; this file is something else.';
 const eventBatch = 50;
 
-type Outcome = { id: string; duplicate: boolean; restored?: boolean } | { refused: string };
+type Outcome =
+  | { id: string; sha256: string; duplicate: boolean; restored?: boolean }
+  | { source: string }
+  | { refused: string };
 
 function existingBySha(db: Database.Database, sha256: string) {
   return db
@@ -41,37 +52,68 @@ function existingBySha(db: Database.Database, sha256: string) {
     .get(sha256);
 }
 
-async function importOne(deps: ImportDeps, item: ImportItem): Promise<Outcome> {
-  const { bytes, createdAt } = await item.read();
+/** A source file from an export: kept by its hash as the remix that used it refers to it. */
+async function importSource(deps: ImportDeps, bytes: Uint8Array): Promise<Outcome> {
   const sha256 = sha256Of(bytes);
-  // Same bytes as an image we have: report it (back from the trash if it was there), decode nothing.
-  const before = existingBySha(deps.db, sha256);
-  if (before) return { id: before.id, duplicate: true, ...(before.trashed ? { restored: true } : {}) };
-
   deps.claims.claim(sha256);
-  let outcome: { id: string; duplicate: boolean };
   try {
     const prepared = await prepareImage(deps, bytes, libraryLimits.maxImageBytes, sha256);
-    const embedded = prepared.embedded;
-    const recipe: Recipe = embedded
-      ? {
-          model: embedded.model,
-          prompt: embedded.prompt,
-          expandedPrompt: embedded.expandedPrompt,
-          negativePrompt: embedded.negativePrompt,
-          params: embedded.params,
-          seed: embedded.seed,
-          jobId: embedded.jobId,
-          ...(embedded.outputIndex === null ? {} : { outputIndex: embedded.outputIndex }),
-          createdAt: embedded.createdAt,
-        }
-      : { model: '', prompt: '', params: {}, ...(createdAt === undefined ? {} : { createdAt }) };
+    deps.db
+      .prepare(
+        `INSERT INTO blobs (sha256, format, bytes, width, height, created_at) VALUES (?, ?, ?, ?, ?, ?)
+         ON CONFLICT DO NOTHING`,
+      )
+      .run(sha256, prepared.format, prepared.bytes, prepared.width, prepared.height, deps.now());
+  } finally {
+    deps.claims.release(sha256);
+  }
+  return { source: sha256 };
+}
+
+function recipeFrom(
+  item: ImportItem,
+  embedded: EmbeddedRecipe | null,
+  createdAt: number | undefined,
+): Recipe {
+  const from = item.meta ?? embedded;
+  if (!from) return { model: '', prompt: '', params: {}, ...(createdAt === undefined ? {} : { createdAt }) };
+  return {
+    model: from.model,
+    prompt: from.prompt,
+    expandedPrompt: from.expandedPrompt,
+    negativePrompt: from.negativePrompt,
+    params: from.params,
+    seed: from.seed,
+    jobId: from.jobId,
+    ...(from.outputIndex === null ? {} : { outputIndex: from.outputIndex }),
+    createdAt: from.createdAt,
+    ...(item.meta?.id ? { id: item.meta.id } : {}),
+  };
+}
+
+async function importOne(deps: ImportDeps, item: ImportItem): Promise<Outcome> {
+  const { bytes, createdAt } = await item.read();
+  if (item.kind === 'source') return importSource(deps, bytes);
+  const sha256 = sha256Of(bytes);
+  // Same bytes as an image we have: report it (back from the trash if it was there), decode nothing.
+  // An image our export says was in the trash stays there.
+  const before = existingBySha(deps.db, sha256);
+  if (before) {
+    const restored = before.trashed && item.meta?.trashedAt == null;
+    return { id: before.id, sha256, duplicate: true, ...(restored ? { restored: true } : {}) };
+  }
+
+  deps.claims.claim(sha256);
+  let outcome: { id: string; sha256: string; duplicate: boolean };
+  try {
+    const prepared = await prepareImage(deps, bytes, libraryLimits.maxImageBytes, sha256);
+    const recipe = recipeFrom(item, prepared.embedded, createdAt);
     outcome = deps.db.transaction(() => {
       // Another worker may have stored the same bytes while this one was decoding.
       const raced = existingBySha(deps.db, sha256);
-      if (raced) return { id: raced.id, duplicate: true };
+      if (raced) return { id: raced.id, sha256, duplicate: true };
       const { id, inserted } = insertImageRow(deps.db, prepared, recipe, 'imported', deps.now());
-      return { id, duplicate: !inserted };
+      return { id, sha256, duplicate: !inserted };
     })();
   } finally {
     deps.claims.release(sha256);
@@ -121,8 +163,21 @@ export async function importItems(
     }
   };
   const workers = Math.max(2, Math.min(4, os.availableParallelism()));
+  // Sources first, so the remixes that name them find them stored.
+  const sources = items.filter((item) => item.kind === 'source');
+  if (sources.length > 0) {
+    const rest = items.filter((item) => item.kind !== 'source');
+    items.splice(0, items.length, ...sources, ...rest);
+  }
   await Promise.all(Array.from({ length: workers }, worker));
   flush();
+  const landed: Landed[] = [];
+  outcomes.forEach((outcome, i) => {
+    const meta = items[i]!.meta;
+    if (meta && 'id' in outcome)
+      landed.push({ id: outcome.id, sha256: outcome.sha256, inserted: !outcome.duplicate, meta });
+  });
+  if (landed.length > 0) deps.onRestored(applyManifest(deps.db, landed, deps.now()));
   if (restored.length > 0) {
     deps.db
       .prepare('UPDATE images SET trashed_at = NULL WHERE id IN (SELECT value FROM json_each(?))')
@@ -132,6 +187,7 @@ export async function importItems(
   const result: ImportResult = { imported: [], duplicates: 0, refused: [...refusedEarly] };
   outcomes.forEach((outcome, i) => {
     if ('refused' in outcome) result.refused.push({ name: items[i]!.name, reason: outcome.refused });
+    else if ('source' in outcome) return;
     else {
       result.imported.push(outcome.id);
       if (outcome.duplicate) result.duplicates++;
@@ -146,9 +202,20 @@ export async function importItems(
  */
 export async function itemsFromPaths(
   paths: string[],
-): Promise<{ items: ImportItem[]; refused: ImportResult['refused'] }> {
+): Promise<{ items: ImportItem[]; refused: ImportResult['refused']; close(): void }> {
   const items: ImportItem[] = [];
   const refused: ImportResult['refused'] = [];
+  const closers: (() => void)[] = [];
+  const addArchive = async (file: string) => {
+    try {
+      const zip = await itemsFromZip(file, file);
+      items.push(...zip.items);
+      refused.push(...zip.refused);
+      closers.push(zip.close);
+    } catch (error) {
+      refused.push({ name: file, reason: reasonOf(error) });
+    }
+  };
   const addFile = (file: string, explicit: boolean) => {
     if (items.length >= maxFilesPerImport) {
       refused.push({ name: file, reason: `Only ${maxFilesPerImport} files can be imported at once.` });
@@ -179,8 +246,14 @@ export async function itemsFromPaths(
     }
     const stat = await fs.stat(given).catch(() => null);
     if (!stat) refused.push({ name: given, reason: 'The file or folder does not exist.' });
+    else if (stat.isFile() && path.extname(given).toLowerCase() === '.zip') await addArchive(given);
     else if (stat.isFile()) addFile(given, true);
-    else if (stat.isDirectory()) {
+    else if (stat.isDirectory() && (await fs.stat(path.join(given, sidecarNames.json)).catch(() => null))) {
+      // One of our export folders: its manifest says what each image was.
+      const exported = await itemsFromExportFolder(given);
+      items.push(...exported.items);
+      refused.push(...exported.refused);
+    } else if (stat.isDirectory()) {
       const entries = await fs.readdir(given, { withFileTypes: true, recursive: true });
       for (const entry of entries) {
         if (!entry.isFile()) continue;
@@ -188,9 +261,10 @@ export async function itemsFromPaths(
         const relative = path.relative(given, full);
         if (relative.split(path.sep).some((part) => part.startsWith('.'))) continue;
         if (entry.name === sidecarNames.json || entry.name === sidecarNames.csv) continue;
-        addFile(full, false);
+        if (path.extname(entry.name).toLowerCase() === '.zip') await addArchive(full);
+        else addFile(full, false);
       }
     } else refused.push({ name: given, reason: 'Not a file or folder.' });
   }
-  return { items, refused };
+  return { items, refused, close: () => closers.forEach((close) => close()) };
 }

@@ -90,16 +90,31 @@ export interface TrashEmptied {
   orphanedSha256: string[];
 }
 
-/** Deletes trashed rows (all, or just these ids) and reports which files nothing references now. */
-export function deleteTrashed(db: Database.Database, ids?: string[]): TrashEmptied {
+/**
+ * Deletes trashed rows (all, just these ids, or those trashed before a time) and reports which files
+ * nothing references now.
+ */
+export function deleteTrashed(
+  db: Database.Database,
+  which: { ids?: string[]; trashedBefore?: number } = {},
+): TrashEmptied {
+  const { ids, trashedBefore } = which;
   return db.transaction(() => {
+    const where: string[] = ['trashed_at IS NOT NULL'];
+    const params: unknown[] = [];
+    if (ids !== undefined) {
+      where.push(`id IN (${idsSql})`);
+      params.push(JSON.stringify(ids));
+    }
+    if (trashedBefore !== undefined) {
+      where.push('trashed_at < ?');
+      params.push(trashedBefore);
+    }
     const deleted = db
       .prepare<unknown[], { id: string; sha256: string }>(
-        ids === undefined
-          ? 'DELETE FROM images WHERE trashed_at IS NOT NULL RETURNING id, sha256'
-          : `DELETE FROM images WHERE trashed_at IS NOT NULL AND id IN (${idsSql}) RETURNING id, sha256`,
+        `DELETE FROM images WHERE ${where.join(' AND ')} RETURNING id, sha256`,
       )
-      .all(...(ids === undefined ? [] : [JSON.stringify(ids)]));
+      .all(...params);
     const candidates = [...new Set(deleted.map((d) => d.sha256))];
     const stillUsed = db
       .prepare<[string], string>(

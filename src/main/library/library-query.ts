@@ -4,7 +4,7 @@ import { libraryCounts } from './library-stats.ts';
 import { summaryColumns, toSummary, type SummaryRow } from './image-rows.ts';
 import { pkSlots } from './migrations/003-library-order.ts';
 import { withTypedPrefixExpanded } from './search-terms.ts';
-import { snippetFor, toFtsQuery } from './search-text.ts';
+import { searchedColumns, snippetFor, snippetTexts, toFtsQuery } from './search-text.ts';
 import type { ReadableDB } from './db-handles.ts';
 import { cached } from './statement-cache.ts';
 
@@ -185,7 +185,8 @@ export function listImages(db: ReadableDB, input: LibraryQuery): LibraryPage {
   }
   const query: ParsedQuery = parsed.data;
   const search = query.search ?? '';
-  const fts = withTypedPrefixExpanded(db, toFtsQuery(search));
+  // The word being typed is widened to the index's own words inside whichever group holds it.
+  const fts = toFtsQuery(search, query.negative, (words) => withTypedPrefixExpanded(db, words) ?? words);
   const plan = keyQuery(query, fts);
   const { columns, direction } = sortKeys[query.sort];
   const offset = query.offset ?? 0;
@@ -254,13 +255,7 @@ export function listImages(db: ReadableDB, input: LibraryQuery): LibraryPage {
     items: page.flatMap((k) => {
       const row = rows.get(k.pk);
       if (!row) return [];
-      const snippet =
-        fts === null
-          ? null
-          : snippetFor(
-              [row.prompt, row.expanded_prompt, row.negative_prompt, row.tag_text, row.style_codes],
-              search,
-            );
+      const snippet = fts === null ? null : snippetFor(snippetTexts(row, search, query.negative), search);
       return [toSummary(row, snippet)];
     }),
     nextCursor:
@@ -280,11 +275,13 @@ interface PageRow extends SummaryRow {
   negative_prompt: string | null;
   tag_text: string;
   style_codes: string;
+  collection_text: string;
+  read_text: string;
 }
 
 function rowsFor(db: ReadableDB, pks: number[], withTexts: boolean): Map<number, PageRow> {
   if (pks.length === 0) return new Map();
-  const texts = withTexts ? ', i.expanded_prompt, i.negative_prompt, i.tag_text, i.style_codes' : '';
+  const texts = withTexts ? `, ${searchedColumns.map((c) => `i.${c}`).join(', ')}` : '';
   const rows = cached<[string], PageRow>(
     db,
     `SELECT ${summaryColumns}${texts} FROM images i WHERE i.pk IN (SELECT value FROM json_each(?))`,

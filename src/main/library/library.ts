@@ -5,6 +5,7 @@ import type Database from 'better-sqlite3';
 import {
   libraryLimits,
   type Collection,
+  type ImageFormat,
   type ImageRecord,
   type ImageVariant,
   type ImportResult,
@@ -15,6 +16,7 @@ import {
   type LibraryStats,
   type SourceInfo,
 } from '../../shared/api/library.ts';
+import type { Family, Lineage } from '../../shared/api/lineage.ts';
 import { AppError } from '../../shared/rpc.ts';
 import * as actions from './library-actions.ts';
 import { createBackup, restoreBackup } from './backup.ts';
@@ -24,9 +26,12 @@ import { createBlobClaims, removeUnreferencedBlobs } from './blob-cleanup.ts';
 import { createFileStore, sha256Of } from './file-store.ts';
 import { mimeOf } from './image-format.ts';
 import { getRecord, insertImageRow, type Recipe } from './image-rows.ts';
-import { importItems, itemsFromPaths } from './importer.ts';
+import { importItems, itemsFromPaths, type ImportItem } from './importer.ts';
+import { looksLikeZip } from './zip-reader.ts';
+import { itemsFromZip } from './archive-import.ts';
 import { asWritable, type WritableDB } from './db-handles.ts';
 import { listImages } from './library-query.ts';
+import { edgesOf, familyOf, lineageOf, recordLineage } from './lineage.ts';
 import { libraryCounts, libraryStats } from './library-stats.ts';
 import { drainPendingTerms } from './search-terms.ts';
 import { createInlineSqlReader } from './inline-sql-reader.ts';
@@ -120,6 +125,14 @@ export function createLibrary({ db, dataDir, now = Date.now, inlineReads = false
     return { path: file, contentType: mimeOf[format], bytes };
   }
 
+  async function removeTrashed(emptied: actions.TrashEmptied) {
+    emit('removed', emptied.ids);
+    return {
+      removed: emptied.ids.length,
+      filesRemoved: await removeUnreferencedBlobs(cleanup, emptied.orphanedSha256),
+    };
+  }
+
   const importDeps = {
     ...cleanup,
     now,
@@ -163,6 +176,7 @@ export function createLibrary({ db, dataDir, now = Date.now, inlineReads = false
     /** Synchronous: call it inside your own db.transaction; idempotent on (jobId, outputIndex). */
     insertGenerated(prepared: PreparedImage, recipe: Recipe): ImageRecord {
       const { id, inserted } = insertImageRow(db, prepared, recipe, 'generated', now());
+      if (inserted) recordLineage(db, id, recipe);
       claims.release(prepared.sha256);
       // Emitted after the caller's transaction could still roll back; listeners only refresh views.
       if (inserted) queueMicrotask(() => emit('added', [id]));
@@ -197,6 +211,8 @@ export function createLibrary({ db, dataDir, now = Date.now, inlineReads = false
       return { bytes: await fs.readFile(file.path), mime: file.contentType };
     },
 
+    lineage: (id: string): Lineage => lineageOf(db, id),
+    family: (id: string): Family => familyOf(db, id),
     async list(query: LibraryQuery): Promise<LibraryPage> {
       // The page asks for its first page as soon as it loads, which can be before the thread is up:
       // an unfiltered first page is an index walk of one page (under a millisecond), so it is served
@@ -236,12 +252,12 @@ export function createLibrary({ db, dataDir, now = Date.now, inlineReads = false
     restore: (ids: string[]) => updated(actions.restore(db, ids)),
 
     async emptyTrash(ids?: string[]): Promise<{ removed: number; filesRemoved: number }> {
-      const emptied = actions.deleteTrashed(db, ids);
-      emit('removed', emptied.ids);
-      return {
-        removed: emptied.ids.length,
-        filesRemoved: await removeUnreferencedBlobs(cleanup, emptied.orphanedSha256),
-      };
+      return removeTrashed(actions.deleteTrashed(db, ids === undefined ? {} : { ids }));
+    },
+
+    /** Deletes for good what has been in the trash longer than `days` (the retention setting). */
+    async purgeTrash(days: number): Promise<{ removed: number; filesRemoved: number }> {
+      return removeTrashed(actions.deleteTrashed(db, { trashedBefore: now() - days * 24 * 3600 * 1000 }));
     },
 
     listCollections: (): Promise<Collection[]> => reader.run('collections', null),
@@ -252,20 +268,56 @@ export function createLibrary({ db, dataDir, now = Date.now, inlineReads = false
     removeFromCollection: (id: number, ids: string[]) =>
       updated(collections.removeFromCollection(db, id, ids)),
 
-    importFiles(files: { name: string; bytes: Uint8Array }[]): Promise<ImportResult> {
-      return importItems(
-        importDeps,
-        files.map((f) => ({ name: f.name, read: async () => ({ bytes: f.bytes }) })),
-      );
+    /** Uploaded files; a zip among them (our own export, or any zip of images) is opened and imported. */
+    async importFiles(files: { name: string; bytes: Uint8Array }[]): Promise<ImportResult> {
+      const items: ImportItem[] = [];
+      const refused: ImportResult['refused'] = [];
+      const closers: (() => void)[] = [];
+      for (const file of files) {
+        if (!looksLikeZip(file.bytes)) {
+          items.push({ name: file.name, read: async () => ({ bytes: file.bytes }) });
+          continue;
+        }
+        try {
+          const zip = await itemsFromZip(Buffer.from(file.bytes), file.name);
+          items.push(...zip.items);
+          refused.push(...zip.refused);
+          closers.push(zip.close);
+        } catch (error) {
+          refused.push({ name: file.name, reason: error instanceof Error ? error.message : String(error) });
+        }
+      }
+      try {
+        return await importItems(importDeps, items, refused);
+      } finally {
+        for (const close of closers) close();
+      }
     },
 
     async importPaths(paths: string[]): Promise<ImportResult> {
-      const { items, refused } = await itemsFromPaths(paths);
-      return importItems(importDeps, items, refused);
+      const { items, refused, close } = await itemsFromPaths(paths);
+      try {
+        return await importItems(importDeps, items, refused);
+      } finally {
+        close();
+      }
     },
 
+    /** Every image, live and trashed, oldest first: what "export all" moves. */
+    allIds: (): string[] => db.prepare<[], string>('SELECT id FROM images ORDER BY pk').pluck().all(),
+
     export(ids: string[], destination: string, as: 'folder' | 'zip') {
-      const deps = { store, now, records: (wanted: string[]) => wanted.map((id) => getRecord(db, id)) };
+      const deps = {
+        store,
+        now,
+        records: (wanted: string[]) => wanted.map((id) => getRecord(db, id)),
+        lineage: (id: string) => edgesOf(db, id),
+        sourceFormat: (sha256: string) =>
+          db
+            .prepare<[string], ImageFormat>('SELECT format FROM blobs WHERE sha256 = ?')
+            .pluck()
+            .get(sha256) ?? null,
+      };
       return as === 'zip' ? exportToZip(deps, ids, destination) : exportToFolder(deps, ids, destination);
     },
 

@@ -3,11 +3,21 @@ import { snippetFor, toFtsQuery } from './search-text.ts';
 
 describe('toFtsQuery', () => {
   it('requires every word, whole except the one being typed, and drops FTS syntax', () => {
-    expect(toFtsQuery('red fo')).toBe('"red" "fo"*');
-    expect(toFtsQuery('red fox ')).toBe('"red" "fox"');
-    expect(toFtsQuery('fox" OR NEAR(col:x')).toBe('"fox" "OR" "NEAR" "col" "x"*');
+    const outsideNegative = (words: string) => `- {negative_prompt} : (${words})`;
+    expect(toFtsQuery('red fo')).toBe(outsideNegative('"red" "fo"*'));
+    expect(toFtsQuery('red fox ')).toBe(outsideNegative('"red" "fox"'));
+    expect(toFtsQuery('fox" OR NEAR(col:x')).toBe(outsideNegative('"fox" "OR" "NEAR" "col" "x"*'));
     expect(toFtsQuery('  *** ')).toBeNull();
-    expect(toFtsQuery('café')).toBe('"café"*');
+    expect(toFtsQuery('café')).toBe(outsideNegative('"café"*'));
+  });
+
+  it('looks in the negative prompt only when asked', () => {
+    expect(toFtsQuery('people', true)).toBe('("people"*)');
+    expect(toFtsQuery('negative:people')).toBe('{negative_prompt} : ("people"*)');
+    expect(toFtsQuery('negative:people beach ')).toBe(
+      '- {negative_prompt} : ("beach") AND {negative_prompt} : ("people")',
+    );
+    expect(toFtsQuery('negative:')).toBeNull();
   });
 });
 

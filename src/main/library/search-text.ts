@@ -19,25 +19,79 @@ interface SearchWord {
   prefix: boolean;
 }
 
+/** What a search asks for: words looked for in the prompts, tags and names, and in the negative prompt. */
+export interface SearchTerms {
+  words: SearchWord[];
+  negative: SearchWord[];
+}
+
+/** `negative:people` (any case) asks for a word of the negative prompt; the rest of the line is ordinary words. */
+const negativeToken = /^negative:/i;
+
 /**
  * Search as you type: the last word is the one being typed and matches as a prefix; the words before
  * it (and the last one too once a space follows it) are finished and match whole. Measured at
  * 100,000 images, each prefix of four letters or more makes FTS5 merge every matching term's
  * doclist up front (~8 ms for a common word), so two of them blew the 20 ms budget.
  */
-function searchWords(search: string): SearchWord[] {
-  const words = queryWords(search);
+export function parseSearch(search: string): SearchTerms {
   const typing = !/\s$/.test(search);
-  return words.map((text, i) => ({ text, prefix: typing && i === words.length - 1 }));
+  const tagged: { text: string; negative: boolean }[] = [];
+  for (const token of search.split(/\s+/)) {
+    const negative = negativeToken.test(token);
+    for (const text of queryWords(negative ? token.replace(negativeToken, '') : token))
+      tagged.push({ text, negative });
+  }
+  const kept = tagged.slice(0, maxQueryWords);
+  const terms: SearchTerms = { words: [], negative: [] };
+  kept.forEach(({ text, negative }, i) =>
+    (negative ? terms.negative : terms.words).push({ text, prefix: typing && i === kept.length - 1 }),
+  );
+  return terms;
 }
+
+const phrase = (words: SearchWord[]) => words.map((w) => `"${w.text}"${w.prefix ? '*' : ''}`).join(' ');
 
 /**
  * Turns what a person types into an FTS5 query: every word quoted (so AND, NEAR, quotes and column
- * filters are plain text), all words required. Null when nothing searchable is left.
+ * filters are plain text), all words required. Ordinary words are looked for everywhere but the
+ * negative prompt, which says what an image is *not* of: "people" must not find every image made
+ * with "no people". `includeNegative` (the search box's checkbox) looks there too; `negative:` words
+ * look only there. Null when nothing searchable is left.
  */
-export function toFtsQuery(search: string): string | null {
-  const words = searchWords(search);
-  return words.length === 0 ? null : words.map((w) => `"${w.text}"${w.prefix ? '*' : ''}`).join(' ');
+export function toFtsQuery(
+  search: string,
+  includeNegative = false,
+  /** Rewrites a group's words before it is wrapped (the index's vocabulary for the word being typed). */
+  expand: (words: string) => string = (words) => words,
+): string | null {
+  const { words, negative } = parseSearch(search);
+  const parts: string[] = [];
+  if (words.length > 0) {
+    const group = expand(phrase(words));
+    parts.push(includeNegative ? `(${group})` : `- {negative_prompt} : (${group})`);
+  }
+  if (negative.length > 0) parts.push(`{negative_prompt} : (${expand(phrase(negative))})`);
+  return parts.length === 0 ? null : parts.join(' AND ');
+}
+
+/** The texts a search looks in, as columns of the images table (migration 004's index has them all). */
+export const searchedColumns = [
+  'prompt',
+  'expanded_prompt',
+  'tag_text',
+  'style_codes',
+  'collection_text',
+  'read_text',
+  'negative_prompt',
+] as const;
+type SearchedRow = Record<(typeof searchedColumns)[number], string | null>;
+
+/** Where a snippet may come from, best first: the negative prompt only when the search looked there. */
+export function snippetTexts(row: SearchedRow, search: string, includeNegative = false): (string | null)[] {
+  const texts = searchedColumns.filter((c) => c !== 'negative_prompt').map((c) => row[c]);
+  if (includeNegative || parseSearch(search).negative.length > 0) texts.push(row.negative_prompt);
+  return texts;
 }
 
 /**
@@ -46,7 +100,8 @@ export function toFtsQuery(search: string): string | null {
  * 100,000 images costs far more than the page itself.
  */
 export function snippetFor(texts: (string | null)[], search: string, windowWords = 16): Snippet | null {
-  const wanted = searchWords(search).map((w) => ({ text: fold(w.text), prefix: w.prefix }));
+  const { words, negative } = parseSearch(search);
+  const wanted = [...words, ...negative].map((w) => ({ text: fold(w.text), prefix: w.prefix }));
   if (wanted.length === 0) return null;
   const matches = (word: string) => {
     const folded = fold(word);

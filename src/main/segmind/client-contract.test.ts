@@ -130,10 +130,13 @@ describe('client against the simulator: the happy path', () => {
         prompt: `"${shape}"`,
         num_images: 2,
         image_size: 'square',
+        seed: 4242,
       });
       const { result } = await finish(client, submitted);
       expect(result?.outputs).toHaveLength(2);
-      expect(result?.seed).toBe(123456);
+      expect(result?.seed).toBe(4242);
+      // Only the nested shape has room for each image's own seed.
+      expect(result?.seeds).toEqual(shape === 'nested' ? [4242, 4243] : undefined);
       expect(result?.expandedPrompt).toContain(`"${shape}"`);
       for (const output of result?.outputs ?? []) {
         expect(output.kind).toBe(shape === 'base64' || shape === 'data-uri' ? 'bytes' : 'url');

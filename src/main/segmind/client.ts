@@ -1,11 +1,12 @@
-import { getModel, parseModelParams } from '../../shared/models/index.ts';
-import type { ModelId } from '../../shared/models/index.ts';
-import { errorFromHttp, fieldFromMessage, segmindError, SegmindError } from './errors.ts';
+import { getModel } from '../../shared/models/index.ts';
+import type { ModelId, ModelParams } from '../../shared/models/index.ts';
+import { errorFromHttp, segmindError, SegmindError } from './errors.ts';
 import { exchange, MIN_BYTES_PER_MS } from './http-exchange.ts';
 import type { Exchange } from './http-exchange.ts';
 import { expandedPromptOf, normaliseOutputs, seedOf, sniffImageType } from './output-normalizer.ts';
 import type { OutputSource } from './output-normalizer.ts';
 import { resolveLocalRefs } from './local-images.ts';
+import { seedsPerOutput } from './output-seeds.ts';
 import { createMediaDownloads } from './media-downloads.ts';
 import type { DownloadOptions, DownloadResult, FileDownload, WritableFile } from './media-downloads.ts';
 import { messageOf, statusOf } from './response-fields.ts';
@@ -60,6 +61,8 @@ export interface ResultBody {
   raw: unknown;
   expandedPrompt?: string;
   seed?: number;
+  /** Each output's own seed, in output order, when the server reports seeds per image. */
+  seeds?: (number | undefined)[];
   usage: UsageHeaders;
 }
 
@@ -171,16 +174,17 @@ export function createSegmindClient(options: SegmindClientOptions): SegmindClien
     );
   }
 
+  /**
+   * The body exactly as the caller's (already parsed) parameters say: what the user chose and the job
+   * stored is what Segmind receives, with local images inlined as data.
+   */
   async function prepare(model: ModelId, params: unknown, signal: AbortSignal | undefined) {
-    const parsed = parseModelParams(model, params);
-    if (!parsed.ok) {
-      const message = parsed.issues.map((issue) => issue.message).join('; ');
-      throw segmindError('bad_request', message, {
-        field: fieldFromMessage(parsed.issues[0]?.message),
-        serverMessage: undefined,
-      });
-    }
-    const body = await resolveLocalRefs(parsed.params, options.resolveLocalImage, signal);
+    const body = await resolveLocalRefs(
+      model,
+      (params ?? {}) as ModelParams,
+      options.resolveLocalImage,
+      signal,
+    );
     return JSON.stringify(body);
   }
 
@@ -321,6 +325,8 @@ export function createSegmindClient(options: SegmindClientOptions): SegmindClien
       const seed = seedOf(json);
       if (expandedPrompt !== undefined) result.expandedPrompt = expandedPrompt;
       if (seed !== undefined) result.seed = seed;
+      const seeds = seedsPerOutput(json, outputs.length);
+      if (seeds) result.seeds = seeds;
       return result;
     },
 

@@ -5,14 +5,11 @@ import {
   sha256FromLocalRef,
   toImageDataUri,
 } from '../../shared/models/image-ref.ts';
-import type { ModelParams } from '../../shared/models/index.ts';
+import { getModel, imageParamsOf, type ModelId, type ModelParams } from '../../shared/models/index.ts';
 import { segmindError } from './errors.ts';
 import { sniffImageType } from './output-normalizer.ts';
 
 export type ResolveLocalImage = (sha256: string) => Promise<{ bytes: Buffer; mime: string }>;
-
-/** Keys whose values are image references (a string or a list of them). */
-const imageParams = ['image', 'style_reference_images'];
 
 async function toDataUri(
   ref: string,
@@ -47,27 +44,24 @@ async function toDataUri(
 
 /** Local references become data URIs, checked against Ideogram's size rules once their size is known. */
 export async function resolveLocalRefs(
+  model: ModelId,
   params: ModelParams,
   resolve: ResolveLocalImage | undefined,
   signal: AbortSignal | undefined,
 ): Promise<ModelParams> {
   const out: ModelParams = { ...params };
-  for (const key of imageParams) {
+  for (const { name: key, kind } of imageParamsOf(getModel(model))) {
     const value = out[key];
     if (typeof value === 'string') out[key] = await toDataUri(value, key, resolve);
     if (Array.isArray(value)) {
-      out[key] = await Promise.all(value.map((ref, i) => toDataUri(String(ref), `${key}.${i}`, resolve)));
+      const list = await Promise.all(value.map((ref, i) => toDataUri(String(ref), `${key}.${i}`, resolve)));
+      // A list (the style references) shares one 10 MB allowance.
+      if (kind === 'list' && list.reduce((sum, ref) => sum + inlineImageBytes(ref), 0) > MAX_IMAGE_BYTES) {
+        throw segmindError('bad_request', `${key}: must be at most 10 MB in total`, { field: key });
+      }
+      out[key] = list;
     }
     if (signal?.aborted) throw segmindError('aborted');
-  }
-  const refs = out.style_reference_images;
-  if (
-    Array.isArray(refs) &&
-    refs.reduce((sum: number, ref) => sum + inlineImageBytes(String(ref)), 0) > MAX_IMAGE_BYTES
-  ) {
-    throw segmindError('bad_request', 'style_reference_images: must be at most 10 MB in total', {
-      field: 'style_reference_images',
-    });
   }
   return out;
 }

@@ -33,21 +33,26 @@ export interface KeyManager {
   clear(): KeyStatus;
 }
 
-/** SEGMIND_API_KEY in the environment wins over a stored key, as the README promises. */
+/**
+ * A key saved in Settings wins over SEGMIND_API_KEY: saving one is the user's latest word, and the only
+ * way to replace an environment key Segmind refuses without restarting the app. Removing the saved key
+ * goes back to the environment's.
+ */
 export function createKeyManager(store: KeyStore, envKey: string | undefined): KeyManager {
   const fromEnv = envKey?.trim() || null;
   function status(): KeyStatus {
     const stored = store.read();
-    const key = fromEnv ?? stored;
+    const key = stored ?? fromEnv;
     return {
       set: key !== null,
       last4: key ? key.slice(-4) : null,
-      source: fromEnv ? 'env' : stored ? (store.persistent ? 'stored' : 'session') : null,
+      source: stored ? (store.persistent ? 'stored' : 'session') : fromEnv ? 'env' : null,
       encryptionAvailable: store.persistent,
+      envLast4: fromEnv ? fromEnv.slice(-4) : null,
     };
   }
   return {
-    current: () => fromEnv ?? store.read(),
+    current: () => store.read() ?? fromEnv,
     status,
     set(key) {
       store.write(key.trim());

@@ -3,7 +3,6 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import Conf from 'conf';
 import { describe, expect, it } from 'vitest';
-import { createKeyManager, createSessionKeyStore } from './key-store.ts';
 import { createSettingsStore, defaultSettings, settingsFileName } from './settings-store.ts';
 
 function openStore(dir: string) {
@@ -26,23 +25,5 @@ describe('settings store', () => {
       JSON.stringify({ theme: 'neon', concurrency: 5, windowBounds: { width: 9 } }),
     );
     expect(openStore(dir).get()).toMatchObject({ theme: 'system', concurrency: 5 });
-  });
-});
-
-describe('key manager', () => {
-  it('shows only the last four characters and says the session store does not persist', () => {
-    const keys = createKeyManager(createSessionKeyStore(), undefined);
-    expect(keys.status()).toEqual({ set: false, last4: null, source: null, encryptionAvailable: false });
-    const status = keys.set('  sg_abcdefgh1234  ');
-    expect(status).toEqual({ set: true, last4: '1234', source: 'session', encryptionAvailable: false });
-    expect(keys.current()).toBe('sg_abcdefgh1234');
-    expect(keys.clear().set).toBe(false);
-  });
-
-  it('lets SEGMIND_API_KEY win over a stored key', () => {
-    const keys = createKeyManager(createSessionKeyStore(), 'env-key-9876');
-    keys.set('stored-key-0000');
-    expect(keys.current()).toBe('env-key-9876');
-    expect(keys.status()).toMatchObject({ source: 'env', last4: '9876' });
   });
 });

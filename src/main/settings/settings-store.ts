@@ -7,6 +7,10 @@ export const defaultSettings: Settings = {
   simulator: 'auto',
   lastParams: {},
   promptHistory: [],
+  budgets: { dailyUsd: null, monthlyUsd: null },
+  askAboveUsd: 1,
+  priceOverrides: {},
+  trashDays: 30,
 };
 
 /** The name of the settings file in the data folder, shared by electron-store and browser mode. */

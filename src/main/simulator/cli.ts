@@ -6,7 +6,7 @@ import type { OutputShape } from './output-shapes.ts';
 import { durationModels, isDurationModelName } from './durations.ts';
 import { startSimulator } from './simulator.ts';
 
-const usage = `Usage: npm run simulator -- [--port N] [--host H] [--time-scale X] [--key K] [--credits N]
+const usage = `Usage: npm run simulator -- [--port N] [--host H] [--time-scale X] [--key K] [--credits USD] [--free-credits USD]
   [--shape ${outputShapes.join('|')}] [--rate N/ms] [--retention-ms N] [--durations ${Object.keys(durationModels).join('|')}]
   [--fault-400 .. --fault-504 P] [--drop P] [--truncate P] [--slow-body-ms N] [--malformed-json P]`;
 
@@ -27,6 +27,7 @@ const { values } = parseArgs({
     'time-scale': { type: 'string' },
     key: { type: 'string' },
     credits: { type: 'string' },
+    'free-credits': { type: 'string' },
     shape: { type: 'string' },
     rate: { type: 'string' },
     'retention-ms': { type: 'string' },
@@ -87,7 +88,8 @@ const simulator = await startSimulator({
   host: text('host') ?? '127.0.0.1',
   apiKey: text('key') ?? null,
   timeScale: number(text('time-scale'), 'time-scale') ?? 1,
-  credits: number(text('credits'), 'credits') ?? Number.POSITIVE_INFINITY,
+  credits: number(text('credits'), 'credits') ?? 100,
+  freeCredits: number(text('free-credits'), 'free-credits') ?? 0,
   rateLimit: rateMatch ? { requests: Number(rateMatch[1]), windowMs: Number(rateMatch[2]) } : null,
   retentionMs: number(text('retention-ms'), 'retention-ms') ?? 3_600_000,
   outputShape: (shape as OutputShape | undefined) ?? 'url',

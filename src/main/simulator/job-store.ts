@@ -1,9 +1,16 @@
 import { randomUUID } from 'node:crypto';
-import { getModel, parseImageDataUri } from '../../shared/models/index.ts';
+import {
+  drawSeed,
+  getModel,
+  isRandomSeed,
+  parseImageDataUri,
+  SEED_RANGE,
+  seedParamOf,
+} from '../../shared/models/index.ts';
 import type { ModelId, ModelParams } from '../../shared/models/index.ts';
 import { drawDuration, type DurationModel } from './durations.ts';
 import { renderImage } from './image-render.ts';
-import { shapeOutput } from './output-shapes.ts';
+import { reportsSeedPerImage, shapeOutput } from './output-shapes.ts';
 import type { OutputShape, StoredImage } from './output-shapes.ts';
 
 export type JobState = 'QUEUED' | 'PROCESSING' | 'COMPLETED' | 'FAILED';
@@ -16,7 +23,12 @@ export interface SimJob {
   /** Time spent QUEUED, then the whole time to COMPLETED, both from createdAt (scaled). */
   queuedMs: number;
   durationMs: number;
+  /** The request's seed: the one sent, or one drawn here when the request asked for a random one. */
   seed: number;
+  /** The seed stamped on (and reported for) each image, so a library that stores them agrees. */
+  imageSeeds: number[];
+  /** The output shape when the job was made: its body and its stamps must tell the same story. */
+  shape: OutputShape;
   blockedBy: string | undefined;
   renderError: string | undefined;
   images: StoredImage[] | undefined;
@@ -79,7 +91,14 @@ export class JobStore {
     const drawn = drawDuration(this.options.durations, spec.expectedSeconds(params) * 1000, random);
     const queuedMs = drawn.queueMs * timeScale;
     const durationMs = queuedMs + drawn.inferenceMs * timeScale;
-    const fixedSeed = typeof params.seed === 'number' && params.seed !== -1 ? params.seed : undefined;
+    const seedParam = seedParamOf(spec);
+    const sent = seedParam ? params[seedParam.name] : undefined;
+    const seed =
+      seedParam && typeof sent === 'number' && !isRandomSeed(seedParam.rule, sent)
+        ? sent
+        : drawSeed(seedParam?.rule ?? { ...SEED_RANGE, random: 'omit' }, random);
+    const count = spec.imageCount(params);
+    const shape = this.outputShape;
     const job: SimJob = {
       id: randomUUID(),
       model,
@@ -87,7 +106,11 @@ export class JobStore {
       createdAt: now(),
       queuedMs,
       durationMs,
-      seed: fixedSeed ?? 100 + Math.floor(random() * 999_900),
+      seed,
+      // Images after the first get the next seeds, as generators do; a body that can say one seed only
+      // has all its images stamped with it, so what the server reports is what the picture shows.
+      imageSeeds: Array.from({ length: count }, (_, i) => (reportsSeedPerImage(shape) ? seed + i : seed)),
+      shape,
       blockedBy,
       renderError: undefined,
       images: undefined,
@@ -154,7 +177,7 @@ export class JobStore {
     const body: Record<string, unknown> = {
       request_id: job.id,
       status: 'COMPLETED',
-      output: shapeOutput(this.outputShape, images, job.seed),
+      output: shapeOutput(job.shape, images, job.imageSeeds),
       // Like Segmind's, the metric is the inference alone: the queue wait is not in it.
       metrics: { inference_time: Math.round(job.durationMs - job.queuedMs) / 1000 },
       seed: job.seed,
@@ -225,7 +248,7 @@ export class JobStore {
       const bytes = await renderImage({
         modelLabel: spec.label,
         prompt: String(job.params.prompt),
-        seed: job.seed + index,
+        seed: job.imageSeeds[index] ?? job.seed,
         index,
         width,
         height,

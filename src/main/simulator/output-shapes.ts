@@ -9,8 +9,13 @@ export interface StoredImage {
   height: number;
 }
 
+/** Only the nested shape has a place for each image's own seed; the flat ones carry one seed per request. */
+export function reportsSeedPerImage(shape: OutputShape): boolean {
+  return shape === 'nested';
+}
+
 /** The `output` field in each of the shapes Segmind-hosted models are seen to use. */
-export function shapeOutput(shape: OutputShape, images: StoredImage[], seed: number): unknown {
+export function shapeOutput(shape: OutputShape, images: StoredImage[], seeds: readonly number[]): unknown {
   const one = <T>(list: T[]): T | T[] => (list.length === 1 ? (list[0] as T) : list);
   switch (shape) {
     case 'url':
@@ -28,7 +33,7 @@ export function shapeOutput(shape: OutputShape, images: StoredImage[], seed: num
           content_type: image.contentType,
           width: image.width,
           height: image.height,
-          seed: seed + i,
+          seed: seeds[i],
         })),
       };
   }

@@ -1,7 +1,13 @@
 import { createServer } from 'node:http';
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { describeParamIssues, isModelId, parseModelParams } from '../../shared/models/index.ts';
+import {
+  describeParamIssues,
+  getModel,
+  imageParamsOf,
+  isModelId,
+  parseModelParams,
+} from '../../shared/models/index.ts';
 import type { ModelId, ModelParams } from '../../shared/models/index.ts';
 import { pickFaultStatus, roll, sendMediaBody } from './faults.ts';
 import type { Faults } from './faults.ts';
@@ -21,7 +27,15 @@ export interface SimulatorOptions {
   timeScale?: number;
   /** Queue waits and inference spread; tests default to the tight, predictable world. */
   durations?: DurationModel;
+  /** The account's paid balance in USD (default 100); free credits are spent first. */
   credits?: number;
+  freeCredits?: number;
+  /**
+   * Which of Segmind's two ways of telling the balance this server uses: the `x-credits-consumed` /
+   * `x-remaining-credits` headers, and `GET /v1/get-user-credits`. Both by default; tests turn them off
+   * to see the app cope with a server that says nothing.
+   */
+  account?: { headers?: boolean; endpoint?: boolean };
   /** Segmind's per-minute limit; `countsPolls` makes status and result requests count too. */
   rateLimit?: { requests: number; windowMs: number; countsPolls?: boolean } | null;
   retentionMs?: number;
@@ -57,7 +71,9 @@ export interface Simulator {
   close(): Promise<void>;
   setFaults(faults: Faults): void;
   setOutputShape(shape: OutputShape): void;
-  setCredits(credits: number): void;
+  setCredits(credits: number, freeCredits?: number): void;
+  /** The account as the server sees it: what is left, what it has charged. */
+  balance(): { credits: number; freeCredits: number };
   stats(): SimulatorStats;
   requestLog(): RequestLogEntry[];
   /** When a request finished or will finish (the simulator's clock): what benches measure noticing against. */
@@ -65,6 +81,9 @@ export interface Simulator {
 }
 
 const MAX_BODY_BYTES = 64 * 1024 * 1024;
+
+/** Micro-dollars: a balance that has paid a thousand 0.03s must still read as a round figure. */
+const round = (usd: number) => Math.round(usd * 1e6) / 1e6;
 const MAX_LOG_ENTRIES = 10_000;
 
 function readBody(req: IncomingMessage): Promise<Buffer | null> {
@@ -87,7 +106,11 @@ export async function startSimulator(options: SimulatorOptions = {}): Promise<Si
   const blockedWords = options.blockedWords ?? DEFAULT_BLOCKED_WORDS;
   const forbidden = new Set(options.forbiddenModels ?? []);
   let faults: Faults = options.faults ?? {};
-  let credits = options.credits ?? Number.POSITIVE_INFINITY;
+  let credits = options.credits ?? 100;
+  let freeCredits = options.freeCredits ?? 0;
+  const accountHeaders = options.account?.headers ?? true;
+  const accountEndpoint = options.account?.endpoint ?? true;
+  const remaining = () => credits + freeCredits;
   const limiter = options.rateLimit ? new RateLimiter(options.rateLimit) : undefined;
   const log: RequestLogEntry[] = [];
   const stats: SimulatorStats = {
@@ -123,10 +146,18 @@ export async function startSimulator(options: SimulatorOptions = {}): Promise<Si
     res.end(text);
   }
 
-  function usageHeaders(cost: number): Record<string, string> {
-    const headers: Record<string, string> = { 'x-credits-consumed': String(cost) };
-    if (Number.isFinite(credits)) headers['x-remaining-credits'] = credits.toFixed(2);
+  /** Every answer to a keyed call tells the balance; an accepted submit also tells its charge. */
+  function usageHeaders(cost?: number): Record<string, string> {
+    if (!accountHeaders) return {};
+    const headers: Record<string, string> = { 'x-remaining-credits': String(round(remaining())) };
+    if (cost !== undefined) headers['x-credits-consumed'] = String(cost);
     return headers;
+  }
+
+  function charge(cost: number): void {
+    const fromFree = Math.min(freeCredits, cost);
+    freeCredits = round(freeCredits - fromFree);
+    credits = round(credits - (cost - fromFree));
   }
 
   function rateLimited(res: ServerResponse): boolean {
@@ -178,27 +209,27 @@ export async function startSimulator(options: SimulatorOptions = {}): Promise<Si
       send(res, 400, { error: describeParamIssues(parsed.issues) });
       return null;
     }
-    const local = ['image', 'style_reference_images'].find((key) =>
-      JSON.stringify(parsed.params[key] ?? '').includes('local:'),
-    );
+    const local = imageParamsOf(getModel(model))
+      .map(({ name }) => name)
+      .find((key) => JSON.stringify(parsed.params[key] ?? '').includes('local:'));
     if (local) {
       // The app's store is not reachable from Segmind: a local reference here is a client bug.
       send(res, 400, { error: `${local}: must be a URL or base64 image data, not a local reference` });
       return null;
     }
     const cost = simulatedCost(model, parsed.params);
-    if (credits < cost) {
+    if (remaining() < cost) {
       send(
         res,
         406,
-        { error: `Insufficient credits: this request costs ${cost}, the balance is ${credits.toFixed(2)}` },
-        { 'x-remaining-credits': credits.toFixed(2) },
+        { error: `Insufficient credits: this request costs ${cost}, the balance is ${round(remaining())}` },
+        usageHeaders(),
       );
       return null;
     }
     if (rateLimited(res)) return null;
-    credits -= cost;
-    stats.creditsSpent += cost;
+    charge(cost);
+    stats.creditsSpent = round(stats.creditsSpent + cost);
     stats.submits++;
     const prompt = String(parsed.params.prompt);
     stats.submitsByPrompt[prompt] = (stats.submitsByPrompt[prompt] ?? 0) + 1;
@@ -236,6 +267,13 @@ export async function startSimulator(options: SimulatorOptions = {}): Promise<Si
     const fault = pickFaultStatus(faults, random);
     if (fault) {
       send(res, fault.status, { error: fault.message }, fault.status === 429 ? { 'retry-after': '1' } : {});
+      return;
+    }
+
+    if (path === '/v1/get-user-credits') {
+      if (!accountEndpoint) send(res, 404, { error: `No route for ${method} ${path}` });
+      else if (method !== 'GET') send(res, 405, { error: 'Use GET' }, { allow: 'GET' });
+      else send(res, 200, { credits: round(credits), 'free-credits': round(freeCredits) });
       return;
     }
 
@@ -308,11 +346,16 @@ export async function startSimulator(options: SimulatorOptions = {}): Promise<Si
       }
       const state = jobs.stateOf(job);
       if (state === 'FAILED') {
-        send(res, 422, { request_id: job.id, status: 'FAILED', error: jobs.failureMessage(job) });
+        send(
+          res,
+          422,
+          { request_id: job.id, status: 'FAILED', error: jobs.failureMessage(job) },
+          usageHeaders(),
+        );
       } else if (isStatus || state !== 'COMPLETED') {
-        send(res, isStatus ? 200 : 202, { request_id: job.id, status: state });
+        send(res, isStatus ? 200 : 202, { request_id: job.id, status: state }, usageHeaders());
       } else {
-        send(res, 200, jobs.resultBody(job, jobs.imagesOf(job)));
+        send(res, 200, jobs.resultBody(job, jobs.imagesOf(job)), usageHeaders());
       }
       return;
     }
@@ -359,9 +402,11 @@ export async function startSimulator(options: SimulatorOptions = {}): Promise<Si
     setOutputShape(shape) {
       jobs.outputShape = shape;
     },
-    setCredits(n) {
+    setCredits(n, free) {
       credits = n;
+      if (free !== undefined) freeCredits = free;
     },
+    balance: () => ({ credits, freeCredits }),
     stats: () => structuredClone(stats),
     requestLog: () => log.slice(),
     finishesAt(requestId) {

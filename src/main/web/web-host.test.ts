@@ -164,6 +164,10 @@ describe('browser-mode host', () => {
           simulator: 'auto',
           lastParams: {},
           promptHistory: [],
+          budgets: { dailyUsd: null, monthlyUsd: null },
+          askAboveUsd: 1,
+          priceOverrides: {},
+          trashDays: 30,
         });
       });
       req.on('error', reject);

@@ -23,9 +23,15 @@ export function createWebOsHandlers(library: Library, dataDir: string): HandlerM
     'os:copyImage': desktopOnly,
     'os:startDrag': desktopOnly,
     'os:openExternal': desktopOnly,
-    'os:exportImages': ({ ids, as }) => {
+    // The page downloads the original itself (an <a download> on its media URL).
+    'os:saveImage': desktopOnly,
+    'os:openImage': desktopOnly,
+    // The page uploads chosen files itself (library:importFiles).
+    'os:importImages': desktopOnly,
+    'os:exportImages': ({ ids, all, as }) => {
       const name = `ideogram-studio-export-${stamp()}`;
-      return library.export(ids, join(dataDir, 'exports', as === 'zip' ? `${name}.zip` : name), as);
+      const which = all ? library.allIds() : (ids ?? []);
+      return library.export(which, join(dataDir, 'exports', as === 'zip' ? `${name}.zip` : name), as);
     },
     'os:backupLibrary': () => library.backup(join(dataDir, 'backups')),
     'os:restoreLibrary': () => {

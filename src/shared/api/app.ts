@@ -1,5 +1,7 @@
 import { z } from 'zod';
+import { MAX_PROMPT_CHARS } from '../models/index.ts';
 import { defineMethod } from '../rpc.ts';
+import { Budgets } from './spend.ts';
 
 export const Theme = z.enum(['system', 'light', 'dark']);
 
@@ -11,7 +13,15 @@ export const Settings = z.object({
   simulator: z.enum(['auto', 'always']),
   /** Last parameters per model, so the form comes back as the user left it. */
   lastParams: z.record(z.string().max(64), z.record(z.string(), z.unknown())),
-  promptHistory: z.array(z.string().max(10_000)).max(100),
+  promptHistory: z.array(z.string().max(MAX_PROMPT_CHARS)).max(100),
+  /** Daily and monthly caps in USD: a job whose estimate would cross one waits in the queue. */
+  budgets: Budgets,
+  /** An action that makes several jobs (variations, batches) asks first when it costs more than this. */
+  askAboveUsd: z.number().min(0).max(1_000_000),
+  /** Prices per image the user knows better than the table: `model:tier` -> USD. */
+  priceOverrides: z.record(z.string().max(64), z.number().min(0).max(100)),
+  /** Images in the trash longer than this many days are deleted for good at start; 0 keeps them. */
+  trashDays: z.number().int().min(0).max(3650),
 });
 export type Settings = z.infer<typeof Settings>;
 
@@ -21,9 +31,12 @@ export const KeyStatus = z.object({
   set: z.boolean(),
   /** Only ever the last four characters: the key itself never leaves main. */
   last4: z.string().max(4).nullable(),
+  /** Where the key in use comes from: SEGMIND_API_KEY, or one saved in Settings (kept, or this session only). */
   source: z.enum(['env', 'stored', 'session']).nullable(),
   /** False when the OS offers no encryption: the key then lives for this session only. */
   encryptionAvailable: z.boolean(),
+  /** SEGMIND_API_KEY's last four when it is set, in use or not (a key saved in Settings wins over it). */
+  envLast4: z.string().max(4).nullable(),
 });
 export type KeyStatus = z.infer<typeof KeyStatus>;
 

@@ -1,5 +1,13 @@
 import { z } from 'zod';
-import { ModelIdSchema } from '../models/index.ts';
+import {
+  getModel,
+  imageCountParamOf,
+  ModelIdSchema,
+  modelIds,
+  paramsSchemaOf,
+  type ModelId,
+  type ModelParams,
+} from '../models/index.ts';
 import { defineMethod } from '../rpc.ts';
 
 /**
@@ -110,6 +118,8 @@ export const PauseReason = z.enum([
   'rate_limited',
   /** The data folder cannot be written (full, read-only, no permission): nothing new is sent or stored. */
   'disk_full',
+  /** A daily or monthly cap in Settings: new jobs wait; jobs already sent are still polled and fetched. */
+  'budget',
 ]);
 export type PauseReason = z.infer<typeof PauseReason>;
 
@@ -141,7 +151,47 @@ export const jobLimits = {
   maxInFlight: 32,
 } as const;
 
-const Params = z.record(z.string(), z.unknown());
+/**
+ * A request for one model: its parameters are parsed here, at the contract, by that model's own schema
+ * (defaults filled in), so the engine and the client take them as valid and never parse again.
+ */
+function modelRequest<E extends z.ZodRawShape>(extra: (model: ModelId) => E) {
+  const options = modelIds.map((id) =>
+    z.strictObject({ model: z.literal(id), params: paramsSchemaOf(id), ...extra(id) }),
+  );
+  return z.discriminatedUnion(
+    'model',
+    options as unknown as [(typeof options)[number]],
+  ) as unknown as z.ZodType<
+    { model: ModelId; params: ModelParams } & Fields<E, 'out'>,
+    { model: ModelId; params: Record<string, unknown> } & Fields<E, 'in'>
+  >;
+}
+
+/** The extra fields' own types; an empty shape adds nothing (zod's would be Record<string, never>). */
+type Fields<E extends z.ZodRawShape, D extends 'in' | 'out'> = keyof E extends never
+  ? unknown
+  : D extends 'in'
+    ? z.input<z.ZodObject<E>>
+    : z.output<z.ZodObject<E>>;
+
+export const CreateJobInput = modelRequest(() => ({}));
+
+export const VariationsInput = modelRequest((model) => {
+  const imageCount = imageCountParamOf(getModel(model));
+  return {
+    count: z.number().int().min(jobLimits.minVariations).max(jobLimits.maxVariations),
+    parentId: JobId.optional(),
+    /**
+     * Images each variation makes, for a model whose requests can make several (bounded by that
+     * parameter's own schema). Left out, it is one: a variation of a 4-image job is one image.
+     */
+    imagesEach: (
+      imageCount?.schema ?? z.never({ error: 'this model makes one image per request' })
+    ).optional() as z.ZodOptional<z.ZodNumber>,
+  };
+});
+
 const ById = z.object({ id: JobId }).strict();
 
 export const CancelResult = z.object({
@@ -151,7 +201,7 @@ export const CancelResult = z.object({
 });
 
 export const jobsApi = {
-  'jobs:create': defineMethod(z.object({ model: ModelIdSchema, params: Params }).strict(), Job),
+  'jobs:create': defineMethod(CreateJobInput, Job),
   'jobs:list': defineMethod(
     z
       .object({
@@ -165,17 +215,7 @@ export const jobsApi = {
   'jobs:cancel': defineMethod(ById, CancelResult),
   'jobs:retry': defineMethod(ById, Job),
   'jobs:remove': defineMethod(ById, z.object({ id: JobId })),
-  'jobs:variations': defineMethod(
-    z
-      .object({
-        model: ModelIdSchema,
-        params: Params,
-        count: z.number().int().min(jobLimits.minVariations).max(jobLimits.maxVariations),
-        parentId: JobId.optional(),
-      })
-      .strict(),
-    z.array(Job),
-  ),
+  'jobs:variations': defineMethod(VariationsInput, z.array(Job)),
   'queue:status': defineMethod(z.object({}).strict(), QueueStatus),
   'queue:resume': defineMethod(z.object({}).strict(), QueueStatus),
 };

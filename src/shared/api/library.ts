@@ -95,6 +95,8 @@ export const LibraryQuery = z
   .object({
     /** Words are matched as prefixes ("fo" finds "fox"); quotes and operators are taken literally. */
     search: z.string().max(500).optional(),
+    /** Look for the search words in negative prompts too (`negative:word` in the search looks only there). */
+    negative: z.boolean().optional(),
     model: z.string().max(100).optional(),
     /** Creation time range, ms since the epoch, both ends inclusive. */
     from: z.number().int().nonnegative().optional(),
@@ -150,7 +152,8 @@ export type Collection = z.infer<typeof Collection>;
 export const UploadedFile = z
   .object({
     name: FileName,
-    dataBase64: z.string().min(1).max(base64Length(libraryLimits.maxImageBytes)),
+    // An image, or an export zip of many (each image in it is held to maxImageBytes on import).
+    dataBase64: z.string().min(1).max(base64Length(libraryLimits.maxImportBatchBytes)),
   })
   .strict();
 

@@ -17,9 +17,41 @@ export const osApi = {
     z.object({ ids: z.array(ImageId).min(1).max(100) }).strict(),
     z.object({ ok: z.literal(true) }),
   ),
-  /** Asks where (a folder or a .zip), then exports; the page never handles a path. */
+  /** Asks where with the save dialog, then writes the original there; the page names only the image. */
+  'os:saveImage': defineMethod(
+    z.object({ id: ImageId }).strict(),
+    z.union([z.object({ path: z.string() }), Canceled]),
+  ),
+  /** Opens the original in the system's own image viewer. */
+  'os:openImage': defineMethod(z.object({ id: ImageId }).strict(), z.object({ ok: z.literal(true) })),
+  /** Asks which files (images, export zips) with the open dialog, then imports them. */
+  'os:importImages': defineMethod(
+    z.object({}).strict().optional(),
+    z.union([
+      z.object({
+        imported: z.number().int(),
+        duplicates: z.number().int(),
+        refused: z.array(z.object({ name: z.string(), reason: z.string() })),
+      }),
+      Canceled,
+    ]),
+  ),
+  /**
+   * Asks where (a folder or a .zip), then exports these images, or with `all` the whole library and
+   * its trash (a move to another machine); the page never handles a path.
+   */
   'os:exportImages': defineMethod(
-    z.object({ ids: z.array(ImageId).min(1).max(10_000), as: z.enum(['folder', 'zip']) }).strict(),
+    z
+      .object({
+        ids: z.array(ImageId).min(1).max(10_000).optional(),
+        all: z.literal(true).optional(),
+        as: z.enum(['folder', 'zip']),
+      })
+      .strict()
+      .refine(
+        (input) => (input.ids === undefined) !== (input.all === undefined),
+        'give ids or all, not both',
+      ),
     z.union([z.object({ path: z.string(), count: z.number().int() }), Canceled]),
   ),
   'os:backupLibrary': defineMethod(

@@ -1,25 +1,45 @@
 import { z } from 'zod';
-import type { FieldMeta, ModelSpec } from './model-spec.ts';
+import { intRange } from './common-params.ts';
+import { formFieldsOf } from './form-fields.ts';
+import { imageCountOf } from './param-roles.ts';
+import type { ModelSpec } from './model-spec.ts';
 import { imageRefSchema, inlineImageBytes, MAX_IMAGE_BYTES } from './image-ref.ts';
 import {
   checkAspectXorResolution,
-  intRange,
   v3ExpectedSeconds,
-  v3Fields,
   v3OutputSize,
-  v3Shape,
+  v3PromptShape,
+  v3StyleShape,
   withDefaultResolution,
 } from './ideogram-v3-params.ts';
 
-const NEGATIVE_DEFAULT = 'No people, no buildings';
-
+// Keys in display order: the source first, then what ideogram-3 has, style references last.
 const schema = z
   .strictObject({
-    ...v3Shape(),
-    image: imageRefSchema,
-    image_weight: intRange(1, 100).default(50),
-    negative_prompt: z.string({ error: 'must be text' }).default(NEGATIVE_DEFAULT),
-    style_reference_images: z.array(imageRefSchema, { error: 'must be a list of images' }).default([]),
+    image: imageRefSchema.meta({
+      title: 'Source image',
+      description: 'The image to remix: a URL, or a JPEG, PNG or WebP file of up to 10 MB.',
+      group: 'Source',
+      widget: 'image',
+      image: 'one',
+    }),
+    image_weight: intRange(1, 100).default(50).meta({
+      title: 'Image weight',
+      description:
+        'How strongly the source shapes the result: high keeps it close, low lets the prompt lead.',
+      group: 'Source',
+      widget: 'slider',
+      step: 1,
+    }),
+    ...v3PromptShape(),
+    ...v3StyleShape(),
+    style_reference_images: z.array(imageRefSchema, { error: 'must be a list of images' }).default([]).meta({
+      title: 'Style references',
+      description: 'Images whose look should carry over; JPEG, PNG or WebP, 10 MB in total.',
+      group: 'Style',
+      widget: 'images',
+      image: 'list',
+    }),
   })
   .superRefine((value, ctx) => {
     checkAspectXorResolution(value, ctx);
@@ -34,40 +54,6 @@ const schema = z
     }
   });
 
-const sourceFields: FieldMeta[] = [
-  {
-    name: 'image',
-    label: 'Source image',
-    help: 'The image to remix: a URL, or a JPEG, PNG or WebP file of up to 10 MB.',
-    group: 'Source',
-    widget: 'image',
-    required: true,
-  },
-  {
-    name: 'image_weight',
-    label: 'Image weight',
-    help: 'How strongly the source shapes the result: high keeps it close, low lets the prompt lead.',
-    group: 'Source',
-    widget: 'slider',
-    required: false,
-    default: 50,
-    min: 1,
-    max: 100,
-    step: 1,
-  },
-  {
-    name: 'style_reference_images',
-    label: 'Style references',
-    help: 'Images whose look should carry over; JPEG, PNG or WebP, 10 MB in total.',
-    group: 'Style',
-    widget: 'images',
-    required: false,
-    default: [],
-  },
-];
-
-const [prompt, ...rest] = v3Fields(NEGATIVE_DEFAULT);
-
 export const ideogram3Remix: ModelSpec = {
   id: 'ideogram-3-remix',
   slug: 'ideogram-3-remix',
@@ -75,10 +61,10 @@ export const ideogram3Remix: ModelSpec = {
   tagline: 'Transform an image you have, guided by a prompt and style.',
   kind: 'image-to-image',
   schema,
-  fields: [...sourceFields.slice(0, 2), ...(prompt ? [prompt] : []), ...rest, sourceFields[2] as FieldMeta],
+  fields: formFieldsOf(schema),
   finalize: withDefaultResolution,
   // ~10.54 s on the model page at DEFAULT speed.
   expectedSeconds: (params) => v3ExpectedSeconds(10.54, params),
-  imageCount: () => 1,
+  imageCount: (params) => imageCountOf(ideogram3Remix, params),
   outputSize: v3OutputSize,
 };

@@ -1,21 +1,18 @@
 import { z } from 'zod';
+import { formFieldsOf } from './form-fields.ts';
+import { imageCountOf } from './param-roles.ts';
 import type { ModelSpec } from './model-spec.ts';
 import {
   checkAspectXorResolution,
   v3ExpectedSeconds,
-  v3Fields,
   v3OutputSize,
-  v3Shape,
+  v3PromptShape,
+  v3StyleShape,
   withDefaultResolution,
 } from './ideogram-v3-params.ts';
 
-const NEGATIVE_DEFAULT = 'No people, no animals.';
-
 const schema = z
-  .strictObject({
-    ...v3Shape(),
-    negative_prompt: z.string({ error: 'must be text' }).default(NEGATIVE_DEFAULT),
-  })
+  .strictObject({ ...v3PromptShape(), ...v3StyleShape() })
   .superRefine(checkAspectXorResolution);
 
 export const ideogram3: ModelSpec = {
@@ -25,10 +22,10 @@ export const ideogram3: ModelSpec = {
   tagline: 'Photorealistic text-to-image with diverse aesthetic styles.',
   kind: 'text-to-image',
   schema,
-  fields: v3Fields(NEGATIVE_DEFAULT),
+  fields: formFieldsOf(schema),
   finalize: withDefaultResolution,
   // ~10.29 s on the model page at DEFAULT speed.
   expectedSeconds: (params) => v3ExpectedSeconds(10.29, params),
-  imageCount: () => 1,
+  imageCount: (params) => imageCountOf(ideogram3, params),
   outputSize: v3OutputSize,
 };

@@ -1,5 +1,14 @@
 import { z } from 'zod';
-import type { FieldMeta, ImageSize, ModelParams } from './model-spec.ts';
+import {
+  enumOf,
+  labelsFor,
+  negativePromptSchema,
+  promptSchema,
+  seedRule,
+  seedSchema,
+  titleCase,
+} from './common-params.ts';
+import type { ImageSize, ModelParams } from './model-spec.ts';
 
 /** The parameters ideogram-3 and ideogram-3-remix share, with Ideogram's full enums. */
 
@@ -112,36 +121,18 @@ export const magicPromptValues = ['AUTO', 'ON', 'OFF'] as const;
 export const v3RenderingSpeeds = ['TURBO', 'DEFAULT', 'QUALITY'] as const;
 export const styleTypes = ['AUTO', 'GENERAL', 'REALISTIC', 'DESIGN'] as const;
 
-export function oneOf(values: readonly string[]): string {
-  return values.length > 20
-    ? `must be one of the ${values.length} listed values, e.g. ${values.slice(0, 3).join(', ')}`
-    : `must be one of ${values.join(', ')}`;
-}
-
-export function enumOf<const T extends readonly [string, ...string[]]>(values: T) {
-  return z.enum(values, { error: oneOf(values) });
-}
-
-export function intRange(min: number, max: number, extra?: number) {
-  const allowed =
-    extra === undefined
-      ? `an integer from ${min} to ${max}`
-      : `an integer from ${min} to ${max}, or ${extra}`;
-  const message = `must be ${allowed}`;
-  return z
-    .number({ error: message })
-    .int({ error: message })
-    .refine((n) => (n >= min && n <= max) || n === extra, { error: message });
-}
+/** Custom palette weights: Ideogram reads them best in descending order. */
+export const colorWeightRange = { min: 0.05, max: 1, step: 0.05 } as const;
+const weightMessage = `must be a number from ${colorWeightRange.min} to 1.0`;
 
 const paletteMember = z.strictObject({
   color_hex: z.string({ error: 'must be a hex colour like #FF8800' }).regex(/^#[0-9A-Fa-f]{6}$/, {
     error: 'must be a hex colour like #FF8800',
   }),
   color_weight: z
-    .number({ error: 'must be a number from 0.05 to 1.0' })
-    .min(0.05, { error: 'must be a number from 0.05 to 1.0' })
-    .max(1, { error: 'must be a number from 0.05 to 1.0' })
+    .number({ error: weightMessage })
+    .min(colorWeightRange.min, { error: weightMessage })
+    .max(colorWeightRange.max, { error: weightMessage })
     .optional(),
 });
 
@@ -170,24 +161,110 @@ export const styleCodesSchema = z
   })
   .default([]);
 
-export function v3Shape() {
+/**
+ * The prompt fields both v3 models start with. Only the main prompt box is labelled "Prompt" (tests and
+ * screen-reader users find it by that name), so the others are named without the word.
+ */
+export function v3PromptShape() {
   return {
-    prompt: z.string({ error: 'is required and must be text' }).trim().min(1, { error: 'is required' }),
-    aspect_ratio: enumOf(aspectRatios as [string, ...string[]]).optional(),
-    resolution: enumOf(resolutions).optional(),
-    color_palette: colorPaletteSchema.optional(),
-    magic_prompt: enumOf(magicPromptValues).default('AUTO'),
-    negative_prompt: z.string({ error: 'must be text' }).optional(),
-    rendering_speed: enumOf(v3RenderingSpeeds).default('DEFAULT'),
-    seed: intRange(100, 999999).optional(),
-    style_codes: styleCodesSchema,
-    style_type: enumOf(styleTypes).default('GENERAL'),
+    prompt: promptSchema().meta({
+      title: 'Prompt',
+      description: 'Describe the image in detail; put text that must appear in the image in quotes.',
+      group: 'Prompt',
+      widget: 'textarea',
+      placeholder: 'A futuristic cityscape at sunset',
+    }),
+    negative_prompt: negativePromptSchema().meta({
+      title: 'Negative (leave out)',
+      description: 'What to leave out, e.g. "No people, cars". Empty leaves nothing out.',
+      group: 'Prompt',
+      widget: 'textarea',
+    }),
+    magic_prompt: enumOf(magicPromptValues)
+      .default('AUTO')
+      .meta({
+        title: 'Magic enhance',
+        description:
+          'Lets Ideogram enrich the prompt: ON for complex scenes, OFF to keep your words as they are.',
+        group: 'Prompt',
+        widget: 'segmented',
+        optionLabels: labelsFor(magicPromptValues, titleCase),
+      }),
+  };
+}
+
+/** The size, style, colour and seed fields both v3 models share, with Ideogram's full enums. */
+export function v3StyleShape() {
+  return {
+    aspect_ratio: enumOf(aspectRatios as [string, ...string[]])
+      .optional()
+      .meta({
+        title: 'Aspect ratio',
+        description:
+          'Shape of the image, e.g. 1x1 square or 16x9 widescreen. Use this or a resolution, not both.',
+        group: 'Size',
+        widget: 'select',
+        optionLabels: labelsFor(aspectRatios, (v) => v.replace('x', ':')),
+        exclusiveWith: 'resolution',
+      }),
+    resolution: enumOf(resolutions)
+      .optional()
+      .meta({
+        title: 'Resolution',
+        description: 'Exact size in pixels (width x height). Used when no aspect ratio is chosen.',
+        group: 'Size',
+        widget: 'select',
+        // The API's own default, applied by withDefaultResolution when no aspect ratio is chosen either.
+        default: DEFAULT_RESOLUTION,
+        optionLabels: labelsFor(resolutions, (v) => v.replace('x', ' × ')),
+        exclusiveWith: 'aspect_ratio',
+      }),
+    rendering_speed: enumOf(v3RenderingSpeeds)
+      .default('DEFAULT')
+      .meta({
+        title: 'Rendering speed',
+        description: 'TURBO is fastest and cheapest, QUALITY gives the most detail.',
+        group: 'Style',
+        widget: 'segmented',
+        optionLabels: labelsFor(v3RenderingSpeeds, titleCase),
+        priceTier: true,
+      }),
+    style_type: enumOf(styleTypes)
+      .default('GENERAL')
+      .meta({
+        title: 'Style type',
+        description: 'REALISTIC for lifelike images, DESIGN for graphic work, GENERAL for anything.',
+        group: 'Style',
+        widget: 'segmented',
+        optionLabels: labelsFor(styleTypes, titleCase),
+      }),
+    style_codes: styleCodesSchema.meta({
+      title: 'Style codes',
+      description: 'Ideogram style codes, each 8 hexadecimal characters (e.g. 1A2B3C4D).',
+      group: 'Style',
+      widget: 'style-codes',
+    }),
+    color_palette: colorPaletteSchema.optional().meta({
+      title: 'Colour palette',
+      description:
+        'A preset palette, or your own colours with weights from 0.05 to 1.0 (most important first).',
+      group: 'Colour',
+      widget: 'palette',
+      optionLabels: labelsFor(palettePresets, titleCase),
+    }),
+    seed: seedSchema(seedRule('omit')).meta({
+      title: 'Seed',
+      description: 'The same seed and settings give the same image. Random draws a new one for each job.',
+      group: 'Advanced',
+      widget: 'seed',
+      seed: seedRule('omit'),
+    }),
   };
 }
 
 /** Rule shared by both v3 models; zod refinements only run once the object itself parsed. */
 export function checkAspectXorResolution(
-  value: { aspect_ratio?: string; resolution?: string },
+  value: { aspect_ratio?: string | undefined; resolution?: string | undefined },
   ctx: z.RefinementCtx,
 ) {
   if (value.aspect_ratio !== undefined && value.resolution !== undefined) {
@@ -219,119 +296,4 @@ const speedFactor: Record<string, number> = { TURBO: 0.6, DEFAULT: 1, QUALITY: 1
 
 export function v3ExpectedSeconds(base: number, params: ModelParams): number {
   return base * (speedFactor[String(params.rendering_speed)] ?? 1);
-}
-
-function options(
-  values: readonly string[],
-  label: (v: string) => string = (v) => v,
-): { value: string; label: string }[] {
-  return values.map((value) => ({ value, label: label(value) }));
-}
-
-const titleCase = (v: string) => v.charAt(0) + v.slice(1).toLowerCase();
-
-export function v3Fields(negativeDefault: string): FieldMeta[] {
-  return [
-    {
-      name: 'prompt',
-      label: 'Prompt',
-      help: 'Describe the image in detail; put text that must appear in the image in quotes.',
-      group: 'Prompt',
-      widget: 'textarea',
-      required: true,
-      placeholder: 'A futuristic cityscape at sunset',
-    },
-    {
-      name: 'negative_prompt',
-      label: 'Negative prompt',
-      help: 'What to leave out, e.g. "No people, cars".',
-      group: 'Prompt',
-      widget: 'textarea',
-      required: false,
-      default: negativeDefault,
-    },
-    {
-      name: 'magic_prompt',
-      label: 'Magic prompt',
-      help: 'Lets Ideogram enrich the prompt: ON for complex scenes, OFF to keep your words as they are.',
-      group: 'Prompt',
-      widget: 'segmented',
-      required: false,
-      default: 'AUTO',
-      options: options(magicPromptValues, titleCase),
-    },
-    {
-      name: 'aspect_ratio',
-      label: 'Aspect ratio',
-      help: 'Shape of the image, e.g. 1x1 square or 16x9 widescreen. Use this or a resolution, not both.',
-      group: 'Size',
-      widget: 'select',
-      required: false,
-      options: options(aspectRatios, (v) => v.replace('x', ':')),
-      exclusiveWith: 'resolution',
-    },
-    {
-      name: 'resolution',
-      label: 'Resolution',
-      help: 'Exact size in pixels (width x height). Used when no aspect ratio is chosen.',
-      group: 'Size',
-      widget: 'select',
-      required: false,
-      default: DEFAULT_RESOLUTION,
-      options: options(resolutions, (v) => v.replace('x', ' × ')),
-      exclusiveWith: 'aspect_ratio',
-    },
-    {
-      name: 'rendering_speed',
-      label: 'Rendering speed',
-      help: 'TURBO is fastest and cheapest, QUALITY gives the most detail.',
-      group: 'Style',
-      widget: 'segmented',
-      required: false,
-      default: 'DEFAULT',
-      options: options(v3RenderingSpeeds, titleCase),
-    },
-    {
-      name: 'style_type',
-      label: 'Style type',
-      help: 'REALISTIC for lifelike images, DESIGN for graphic work, GENERAL for anything.',
-      group: 'Style',
-      widget: 'segmented',
-      required: false,
-      default: 'GENERAL',
-      options: options(styleTypes, titleCase),
-    },
-    {
-      name: 'style_codes',
-      label: 'Style codes',
-      help: 'Ideogram style codes, each 8 hexadecimal characters (e.g. 1A2B3C4D).',
-      group: 'Style',
-      widget: 'style-codes',
-      required: false,
-      default: [],
-    },
-    {
-      name: 'color_palette',
-      label: 'Colour palette',
-      help: 'A preset palette, or your own colours with weights from 0.05 to 1.0 (most important first).',
-      group: 'Colour',
-      widget: 'palette',
-      required: false,
-      options: options(palettePresets, titleCase),
-      min: 0.05,
-      max: 1,
-      step: 0.05,
-    },
-    {
-      name: 'seed',
-      label: 'Seed',
-      help: 'The same seed and settings give the same image. Leave empty for a random one.',
-      group: 'Advanced',
-      widget: 'seed',
-      required: false,
-      min: 100,
-      max: 999999,
-      step: 1,
-    },
-  ];
 }

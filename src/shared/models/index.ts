@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import type { ModelSpec, ParamIssue, ParseResult } from './model-spec.ts';
+import type { ModelParams, ModelSpec, ParamIssue, ParseResult } from './model-spec.ts';
 import { ideogram3 } from './ideogram-3.ts';
 import { ideogram3Remix } from './ideogram-3-remix.ts';
 import { ideogram4 } from './ideogram-4.ts';
@@ -16,8 +16,20 @@ export {
   sha256FromLocalRef,
   toImageDataUri,
 } from './image-ref.ts';
-export { aspectRatios, palettePresets, resolutions } from './ideogram-v3-params.ts';
+export { aspectRatios, colorWeightRange, palettePresets, resolutions } from './ideogram-v3-params.ts';
 export { imageSizes } from './ideogram-4.ts';
+export { MAX_PROMPT_CHARS, SEED_RANGE } from './common-params.ts';
+export {
+  drawSeed,
+  imageCountOf,
+  imageCountParamOf,
+  imageParamsOf,
+  isRandomSeed,
+  priceTierOf,
+  priceTiersOf,
+  seedParamOf,
+  withDrawnSeed,
+} from './param-roles.ts';
 
 /** Adding a model: one new file exporting a ModelSpec, plus its id here. */
 export const modelIds = ['ideogram-3', 'ideogram-3-remix', 'ideogram-4'] as const;
@@ -52,13 +64,28 @@ function issuesOf(error: z.ZodError): ParamIssue[] {
   });
 }
 
+/**
+ * A model's parameters as one schema: validation, zod defaults, then the defaults that depend on other
+ * fields. The contract (jobs:create), the form and the simulator all parse with this.
+ */
+export function paramsSchemaOf(model: ModelId): z.ZodType<ModelParams> {
+  const spec = models[model];
+  const { finalize } = spec;
+  return finalize
+    ? spec.schema.transform((params) => finalize(params as ModelParams))
+    : (spec.schema as z.ZodType<ModelParams>);
+}
+
+const paramsSchemas = Object.fromEntries(modelIds.map((id) => [id, paramsSchemaOf(id)])) as Record<
+  ModelId,
+  z.ZodType<ModelParams>
+>;
+
 /** Validates and applies defaults; every message starts with the field it is about. */
 export function parseModelParams(model: ModelId, raw: unknown): ParseResult {
-  const spec = models[model];
-  const parsed = spec.schema.safeParse(raw ?? {});
+  const parsed = paramsSchemas[model].safeParse(raw ?? {});
   if (!parsed.success) return { ok: false, issues: issuesOf(parsed.error) };
-  const params = parsed.data as Record<string, unknown>;
-  return { ok: true, params: spec.finalize ? spec.finalize(params) : params };
+  return { ok: true, params: parsed.data };
 }
 
 /** One line for an error body or a toast. */

@@ -24,6 +24,45 @@ export interface FieldOption {
   label: string;
 }
 
+/**
+ * How a model's API says "pick a seed for me", and the range of a chosen one. The app never sends the
+ * random form: it draws a seed in the range itself, so every stored image has its real seed.
+ */
+export interface SeedRule {
+  min: number;
+  max: number;
+  /** 'omit': leave the key out (ideogram-3); a number: send that value (ideogram-4's -1). */
+  random: 'omit' | number;
+}
+
+/**
+ * What a model file says about each parameter, through zod 4's `.meta()` on the field's schema.
+ * `title` and `description` (JSON Schema's own words) are the label and the help text.
+ */
+export interface ParamMeta {
+  group: FieldGroup;
+  widget: WidgetHint;
+  placeholder?: string;
+  /** Display labels for an enum's values; a value without one is shown as it is. */
+  optionLabels?: Record<string, string>;
+  step?: number;
+  /** Another field that must stay empty when this one is set (the API refuses both). */
+  exclusiveWith?: string;
+  seed?: SeedRule;
+  /** The parameter holds image references: one, or a list. */
+  image?: 'one' | 'list';
+  /** The parameter sets how many images one request makes (and is paid for). */
+  imageCount?: true;
+  /** The parameter the price per image depends on (the rendering speed). */
+  priceTier?: true;
+}
+
+declare module 'zod/v4/core' {
+  // Typed keys for `.meta()`; every key is optional because zod's global registry is shared.
+  interface GlobalMeta extends Partial<ParamMeta> {}
+}
+
+/** A form field as the form draws it: the schema's metadata, with bounds and defaults read from the schema. */
 export interface FieldMeta {
   /** The parameter's key in the request body. */
   name: string;
@@ -38,8 +77,9 @@ export interface FieldMeta {
   max?: number;
   step?: number;
   placeholder?: string;
-  /** Another field that must stay empty when this one is set (the API refuses both). */
   exclusiveWith?: string;
+  seed?: SeedRule;
+  image?: 'one' | 'list';
 }
 
 export interface ImageSize {
@@ -56,14 +96,15 @@ export interface ModelSpec {
   label: string;
   tagline: string;
   kind: ModelKind;
-  /** Every parameter with its defaults; cross-field rules are refinements on the same object. */
+  /** Every parameter, in display order, each with its `.meta()`; cross-field rules are refinements. */
   schema: z.ZodObject;
-  /** Display order. */
+  /** The form's view of `schema`, derived from it (see form-fields.ts), never written by hand. */
   fields: FieldMeta[];
   /** Defaults that depend on other fields (zod defaults cannot), applied after a successful parse. */
   finalize?: (params: ModelParams) => ModelParams;
   /** Typical wall time in seconds, from the model page, scaled by rendering speed. */
   expectedSeconds(params: ModelParams): number;
+  /** Images one request makes (and is paid for): read from the parameter whose meta says `imageCount`. */
   imageCount(params: ModelParams): number;
   outputSize(params: ModelParams): ImageSize;
 }

@@ -1,8 +1,16 @@
 import { describe, expect, it } from 'vitest';
 import {
   aspectRatios,
+  drawSeed,
   getModel,
+  imageCountParamOf,
+  imageParamsOf,
   imageSizes,
+  isRandomSeed,
+  MAX_PROMPT_CHARS,
+  priceTierOf,
+  seedParamOf,
+  withDrawnSeed,
   isLocalImageRef,
   localImageRef,
   modelIds,
@@ -45,14 +53,26 @@ describe('model registry', () => {
     expect(models['ideogram-3-remix'].kind).toBe('image-to-image');
   });
 
-  it('has form metadata for exactly the parameters of each schema', () => {
+  it('derives the form from the schema: one field per parameter, bounds and defaults its own', () => {
     for (const id of modelIds) {
       const spec = getModel(id);
-      const names = spec.fields.map((field) => field.name);
-      expect(new Set(names).size).toBe(names.length);
-      expect(names.toSorted()).toEqual(Object.keys(spec.schema.shape).toSorted());
-      for (const field of spec.fields) expect(field.label && field.help).toBeTruthy();
+      expect(spec.fields.map((field) => field.name)).toEqual(Object.keys(spec.schema.shape));
+      for (const field of spec.fields) expect(field.label && field.help && field.group).toBeTruthy();
+      // Only the main prompt box is called "Prompt": people and tests find it by that name.
+      const promptLike = spec.fields.filter((field) => /prompt/i.test(field.label));
+      expect(promptLike.map((field) => field.name)).toEqual(['prompt']);
+      expect(spec.fields.find((field) => field.name === 'prompt')?.required).toBe(true);
     }
+    const v4 = getModel('ideogram-4').fields.find((field) => field.name === 'num_images');
+    expect(v4).toMatchObject({ min: 1, max: 8, default: 1, required: false });
+    const weight = getModel('ideogram-3-remix').fields.find((field) => field.name === 'image_weight');
+    expect(weight).toMatchObject({ min: 1, max: 100, default: 50, widget: 'slider' });
+    const speed = getModel('ideogram-3').fields.find((field) => field.name === 'rendering_speed');
+    expect(speed?.options).toEqual([
+      { value: 'TURBO', label: 'Turbo' },
+      { value: 'DEFAULT', label: 'Default' },
+      { value: 'QUALITY', label: 'Quality' },
+    ]);
   });
 
   it('carries the full enums: 69 resolutions, 15 aspect ratios, 8 palettes, 6 image sizes', () => {
@@ -105,14 +125,15 @@ describe('every enum value is accepted', () => {
 });
 
 describe('defaults', () => {
-  it('fills the seed pages defaults and the default resolution', () => {
+  it('fills the real defaults, starts free text empty and the seed random', () => {
     const v3 = parseModelParams('ideogram-3', { prompt: 'x' });
     expect(v3).toEqual({
       ok: true,
       params: {
         prompt: 'x',
+        // Sent explicitly empty: the page's "No people, no animals." is a playground example.
+        negative_prompt: '',
         magic_prompt: 'AUTO',
-        negative_prompt: 'No people, no animals.',
         rendering_speed: 'DEFAULT',
         style_codes: [],
         style_type: 'GENERAL',
@@ -123,8 +144,9 @@ describe('defaults', () => {
     expect(remix.ok && remix.params).toMatchObject({
       image_weight: 50,
       style_reference_images: [],
-      negative_prompt: 'No people, no buildings',
+      negative_prompt: '',
     });
+    expect(remix.ok && remix.params.seed).toBeUndefined();
     const v4 = parseModelParams('ideogram-4', { prompt: 'x' });
     expect(v4.ok && v4.params).toEqual({
       prompt: 'x',
@@ -134,8 +156,23 @@ describe('defaults', () => {
       num_images: 1,
       output_format: 'jpeg',
       rendering_speed: 'QUALITY',
-      seed: 123456,
+      // -1 is the model's "random"; the app replaces it with a seed it draws (withDrawnSeed).
+      seed: -1,
     });
+  });
+
+  it('gives every form an empty negative prompt and a Random seed, with no sample text anywhere', () => {
+    const samples = ['No people', 'No buildings', '123456', '6522'];
+    for (const id of modelIds) {
+      const fields = getModel(id).fields;
+      const seed = fields.find((field) => field.widget === 'seed');
+      expect(seed?.seed).toBeDefined();
+      expect(isRandomSeed(seed!.seed!, seed?.default)).toBe(true);
+      const negative = fields.find((field) => field.name === 'negative_prompt');
+      if (negative) expect(negative.default).toBe('');
+      const text = JSON.stringify(fields.map((field) => field.default));
+      for (const sample of samples) expect(text).not.toContain(sample);
+    }
   });
 
   it('does not add the default resolution when an aspect ratio is given', () => {
@@ -152,6 +189,18 @@ describe('out-of-range values are rejected with a message naming the field', () 
     ['ideogram-3', { seed: -1 }, 'seed', /100 to 999999/],
     ['ideogram-3', { seed: 500.5 }, 'seed', /integer/],
     ['ideogram-4', { seed: 99 }, 'seed', /100 to 999999, or -1/],
+    [
+      'ideogram-4',
+      { prompt: 'x'.repeat(MAX_PROMPT_CHARS + 1) },
+      'prompt',
+      /at most 10,000 characters \(this one has 10,001\)/,
+    ],
+    [
+      'ideogram-3',
+      { negative_prompt: 'n'.repeat(MAX_PROMPT_CHARS + 1) },
+      'negative_prompt',
+      /at most 10,000/,
+    ],
     ['ideogram-4', { num_images: 0 }, 'num_images', /1 to 8/],
     ['ideogram-4', { num_images: 9 }, 'num_images', /1 to 8/],
     ['ideogram-3-remix', { image_weight: 0 }, 'image_weight', /1 to 100/],
@@ -269,5 +318,39 @@ describe('derived numbers', () => {
       width: 2048,
       height: 1152,
     });
+  });
+});
+
+describe('parameter roles come from the schema', () => {
+  it('names the seed, the image parameters, the image count and the price tier of each model', () => {
+    expect(seedParamOf(getModel('ideogram-3'))).toEqual({
+      name: 'seed',
+      rule: { min: 100, max: 999_999, random: 'omit' },
+    });
+    expect(seedParamOf(getModel('ideogram-4'))?.rule.random).toBe(-1);
+    expect(imageParamsOf(getModel('ideogram-3-remix'))).toEqual([
+      { name: 'image', kind: 'one' },
+      { name: 'style_reference_images', kind: 'list' },
+    ]);
+    expect(imageParamsOf(getModel('ideogram-3'))).toEqual([]);
+    expect(imageCountParamOf(getModel('ideogram-4'))?.name).toBe('num_images');
+    expect(imageCountParamOf(getModel('ideogram-3'))).toBeUndefined();
+    expect(priceTierOf(getModel('ideogram-4'), {})).toBe('QUALITY');
+    expect(priceTierOf(getModel('ideogram-3'), { rendering_speed: 'TURBO' })).toBe('TURBO');
+  });
+
+  it('draws a Random seed in range and keeps a locked one', () => {
+    let state = 7;
+    const random = () => (state = (state * 48271) % 2147483647) / 2147483647;
+    for (const id of modelIds) {
+      const spec = getModel(id);
+      const rule = seedParamOf(spec)!.rule;
+      const randomValue = rule.random === 'omit' ? undefined : rule.random;
+      const drawn = withDrawnSeed(spec, { prompt: 'x', seed: randomValue }, random).seed as number;
+      expect(Number.isInteger(drawn) && drawn >= 100 && drawn <= 999_999).toBe(true);
+      expect(withDrawnSeed(spec, { prompt: 'x', seed: 4242 }, random).seed).toBe(4242);
+    }
+    expect(drawSeed({ min: 100, max: 999_999, random: 'omit' }, () => 0)).toBe(100);
+    expect(drawSeed({ min: 100, max: 999_999, random: 'omit' }, () => 0.9999999)).toBe(999_999);
   });
 });

@@ -2,7 +2,9 @@ import { m001 } from './001-library.ts';
 import { m002 } from './002-jobs.ts';
 import { m003 } from './003-library-order.ts';
 import { m004 } from './004-search-columns.ts';
+import { m005 } from './005-ledger.ts';
 import { m006 } from './006-library-counters.ts';
+import { m008 } from './008-lineage.ts';
 import { m009 } from './009-duration-samples.ts';
 import type { Migration } from './types.ts';
 
@@ -15,6 +17,8 @@ export const migrations: Migration[] = [
   m002,
   m003,
   m004,
+  m005,
   m006,
+  m008,
   m009,
 ];

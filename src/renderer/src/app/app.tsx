@@ -5,12 +5,17 @@ import { QueuePanel } from '../features/queue/queue-panel.tsx';
 import { StorageBanner } from '../features/recovery/storage-banner.tsx';
 import { SettingsDialog } from '../features/settings/settings-dialog.tsx';
 import { useSettings } from '../features/settings/settings-store.ts';
+import { BalanceBadge } from '../features/spend/balance-badge.tsx';
+import { ConfirmSpendDialog } from '../features/spend/confirm-spend.tsx';
+import { SpendDialog } from '../features/spend/spend-dialog.tsx';
+import { useSpend } from '../features/spend/spend-store.ts';
 import { useTheme } from './use-theme.ts';
 
 export function App() {
   useTheme();
   const info = useSettings((state) => state.info);
   const setOpen = useSettings((state) => state.setOpen);
+  const openSpend = useSpend((state) => state.setOpen);
   return (
     <div className="app">
       <header className="app-header">
@@ -21,6 +26,10 @@ export function App() {
           </span>
         )}
         <span className="app-header-spacer" />
+        <BalanceBadge />
+        <button type="button" className="btn" onClick={() => openSpend(true)}>
+          Spend
+        </button>
         <button type="button" className="btn" onClick={() => setOpen(true)}>
           Settings
         </button>
@@ -33,6 +42,8 @@ export function App() {
         <QueuePanel />
       </main>
       <SettingsDialog />
+      <SpendDialog />
+      <ConfirmSpendDialog />
     </div>
   );
 }

@@ -1,4 +1,4 @@
-import { useEffect, useRef, type ReactNode } from 'react';
+import { useEffect, useRef, type KeyboardEvent, type ReactNode } from 'react';
 
 interface ModalProps {
   title: string;
@@ -7,10 +7,12 @@ interface ModalProps {
   children: ReactNode;
   actions?: ReactNode;
   className?: string;
+  /** Keys for the whole dialog (an image view's arrows), wherever the focus is inside it. */
+  onKeyDown?(event: KeyboardEvent<HTMLDialogElement>): void;
 }
 
 /** A native <dialog>: the browser traps focus, closes on Escape and restores focus afterwards. */
-export function Modal({ title, open, onClose, children, actions, className }: ModalProps) {
+export function Modal({ title, open, onClose, children, actions, className, onKeyDown }: ModalProps) {
   const ref = useRef<HTMLDialogElement>(null);
   useEffect(() => {
     const dialog = ref.current;
@@ -23,7 +25,10 @@ export function Modal({ title, open, onClose, children, actions, className }: Mo
       ref={ref}
       className={`modal ${className ?? ''}`}
       aria-label={title}
-      onClose={onClose}
+      // A dialog opened inside this one (a family tree over an image) closes on its own: React passes
+      // its close event up the component tree, which must not close this one too.
+      onClose={(event) => event.target === event.currentTarget && onClose()}
+      onKeyDown={onKeyDown}
       onClick={(event) => {
         if (event.target === ref.current) onClose();
       }}

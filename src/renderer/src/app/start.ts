@@ -3,6 +3,7 @@ import { scheduleAdded, subscribeLibrary } from '../features/library/library-cha
 import { useLibrary } from '../features/library/library-store.ts';
 import { subscribeQueue, useQueue } from '../features/queue/queue-store.ts';
 import { subscribeSettings, useSettings } from '../features/settings/settings-store.ts';
+import { subscribeSpend, useSpend } from '../features/spend/spend-store.ts';
 
 let started = false;
 
@@ -21,6 +22,7 @@ function startStudio(): void {
   subscribeSettings();
   subscribeQueue(() => scheduleAdded());
   subscribeLibrary();
+  subscribeSpend();
   loadStudio();
   // Events sent while the host restarted are not replayed: catch up on focus, without losing the
   // user's place in the grid (only new images at the top are taken in).
@@ -31,6 +33,7 @@ function startStudio(): void {
 }
 
 function loadStudio(): void {
+  void useSpend.getState().load();
   void useSettings
     .getState()
     .load()

@@ -3,7 +3,9 @@ import { isDesktop, revealDataDir } from '../../lib/desktop.ts';
 import { formatDuration } from '../../lib/format.ts';
 import { useNow } from '../../lib/use-now.ts';
 import { useQueue } from '../queue/queue-store.ts';
+import { formatUsd } from '../../../../shared/pricing.ts';
 import { useSettings } from '../settings/settings-store.ts';
+import { useSpend } from '../spend/spend-store.ts';
 import './banner.css';
 
 const titles: Record<PauseReason, string> = {
@@ -14,6 +16,7 @@ const titles: Record<PauseReason, string> = {
   out_of_credits: 'Out of credits',
   rate_limited: 'Rate limited',
   disk_full: 'The data folder cannot be written',
+  budget: 'Budget reached',
 };
 
 const hints: Record<PauseReason, string> = {
@@ -24,6 +27,8 @@ const hints: Record<PauseReason, string> = {
   out_of_credits: 'Top up your Segmind credits, then press Resume.',
   rate_limited: 'Segmind asked the app to slow down; the queue resumes by itself.',
   disk_full: 'Free some space on the disk of the data folder; the queue resumes by itself once it can write.',
+  budget:
+    'New jobs wait until the cap is raised or the day (or month) starts over; jobs already sent finish.',
 };
 
 /** One banner for whatever stops the queue, and a steady notice while images are simulated. */
@@ -31,8 +36,12 @@ export function Banner() {
   const status = useQueue((state) => state.status);
   const resume = useQueue((state) => state.resume);
   const info = useSettings((state) => state.info);
+  const key = useSettings((state) => state.key);
+  const balance = useSpend((state) => state.balance);
   const openSettings = useSettings((state) => state.setOpen);
   const paused = status?.state === 'paused' && status.reason ? status.reason : null;
+  // A refused key from the environment cannot be fixed by "check the key": say where it comes from.
+  const envRefused = paused === 'unauthorized' && key?.source === 'env';
   const now = useNow(!!status?.resumeAt);
   return (
     <>
@@ -48,9 +57,17 @@ export function Banner() {
       {paused && status && (
         <div className={`banner banner-${paused}`} role="alert" data-reason={paused}>
           <div className="banner-text">
-            <strong>{titles[paused]}</strong>
-            <span>{status.message || hints[paused]}</span>
-            {status.resumeAt && status.resumeAt > now && (
+            <strong>{envRefused ? 'The key from SEGMIND_API_KEY was refused' : titles[paused]}</strong>
+            <span>
+              {envRefused
+                ? `Segmind refused the key ending in ${key?.last4 ?? '????'}, set in the SEGMIND_API_KEY environment variable. Save a working key in Settings: it is used instead from then on. Or change SEGMIND_API_KEY and restart the app.`
+                : status.message || hints[paused]}
+            </span>
+            {paused === 'out_of_credits' &&
+              !/balance/i.test(status.message) &&
+              balance?.state === 'known' &&
+              balance.usd !== null && <span>Balance: {formatUsd(balance.usd)}.</span>}
+            {paused !== 'budget' && status.resumeAt && status.resumeAt > now && (
               <span className="muted">Trying again in {formatDuration(status.resumeAt - now)}.</span>
             )}
           </div>
@@ -64,9 +81,16 @@ export function Banner() {
               Show data folder
             </button>
           )}
-          <button type="button" className="btn" onClick={() => void resume()}>
-            {paused === 'offline' || paused === 'disk_full' ? 'Try now' : 'Resume'}
-          </button>
+          {paused === 'budget' && (
+            <button type="button" className="btn" onClick={() => openSettings(true)}>
+              Raise budget
+            </button>
+          )}
+          {paused !== 'budget' && (
+            <button type="button" className="btn" onClick={() => void resume()}>
+              {paused === 'offline' || paused === 'disk_full' ? 'Try now' : 'Resume'}
+            </button>
+          )}
         </div>
       )}
     </>

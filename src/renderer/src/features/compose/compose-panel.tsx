@@ -1,6 +1,7 @@
 import type { FieldGroup, FieldMeta } from '../../../../shared/models/index.ts';
 import { modelIds, models } from '../../../../shared/models/index.ts';
 import { useCompose } from './compose-store.ts';
+import { CostEstimate } from './cost-estimate.tsx';
 import { FieldControl } from './field-control.tsx';
 import { PromptEditor } from './prompt-editor.tsx';
 import { SpecialField, isSpecialWidget } from './special-fields.tsx';
@@ -113,6 +114,7 @@ export function ComposePanel() {
             <p className="field-error">Fix the highlighted fields to generate.</p>
           )}
           <div className="compose-actions">
+            <CostEstimate model={model} draft={draft} />
             <button type="button" className="btn" onClick={resetModel}>
               Reset form
             </button>

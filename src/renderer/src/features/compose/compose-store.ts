@@ -1,6 +1,6 @@
 import { create } from 'zustand';
 import { modelIds, models, parseModelParams, type ModelId } from '../../../../shared/models/index.ts';
-import { cleanDraft, defaultsOf, draftFrom, type Draft } from './draft.ts';
+import { cleanDraft, defaultsOf, draftFrom, withoutOldExamples, type Draft } from './draft.ts';
 import { call } from '../../bridge/api.ts';
 import { fieldIssuesOf, messageOf } from '../../lib/errors.ts';
 import { useSettings } from '../settings/settings-store.ts';
@@ -120,7 +120,7 @@ export function restoreLastParams(lastParams: Record<string, Record<string, unkn
   for (const id of modelIds) {
     const last = lastParams[id];
     const untouched = JSON.stringify(drafts[id]) === JSON.stringify(defaultsOf(id));
-    if (last && untouched) drafts[id] = draftFrom(id, last);
+    if (last && untouched) drafts[id] = draftFrom(id, withoutOldExamples(id, last));
   }
   useCompose.setState({ drafts });
 }

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { modelIds, parseModelParams } from '../../../../shared/models/index.ts';
-import { cleanDraft, defaultsOf, draftFrom } from './draft.ts';
+import { cleanDraft, defaultsOf, draftFrom, withoutOldExamples } from './draft.ts';
 
 describe('compose drafts', () => {
   it.each(modelIds.filter((id) => id !== 'ideogram-3-remix'))(
@@ -37,5 +37,29 @@ describe('compose drafts', () => {
     expect(draft.seed).toBe(4242);
     expect(draft).not.toHaveProperty('unknown');
     expect(parseModelParams('ideogram-3', cleanDraft('ideogram-3', draft))).toMatchObject({ ok: true });
+  });
+
+  it('starts every form with an empty negative prompt and a Random seed', () => {
+    expect(defaultsOf('ideogram-3')).toMatchObject({ negative_prompt: '' });
+    expect(defaultsOf('ideogram-3-remix')).toMatchObject({ negative_prompt: '' });
+    expect(defaultsOf('ideogram-3').seed).toBeUndefined();
+    expect(defaultsOf('ideogram-4').seed).toBe(-1);
+  });
+
+  it("does not bring back the examples older versions filled in, as the user's last settings", () => {
+    const restored = draftFrom(
+      'ideogram-4',
+      withoutOldExamples('ideogram-4', { prompt: 'A poster', seed: 123456, num_images: 2 }),
+    );
+    expect(restored).toMatchObject({ prompt: 'A poster', seed: -1, num_images: 2 });
+    const v3 = withoutOldExamples('ideogram-3', {
+      prompt: 'x',
+      negative_prompt: 'No people, no animals.',
+      seed: 123456,
+    });
+    expect(v3).toEqual({ prompt: 'x', seed: 123456 });
+    expect(withoutOldExamples('ideogram-3', { negative_prompt: 'No cars' })).toEqual({
+      negative_prompt: 'No cars',
+    });
   });
 });

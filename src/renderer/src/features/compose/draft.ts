@@ -32,3 +32,21 @@ export function draftFrom(model: ModelId, params: Draft): Draft {
   if (params.aspect_ratio !== undefined && params.resolution === undefined) delete draft.resolution;
   return draft;
 }
+
+/**
+ * Values older versions of the form filled in by themselves (the seed pages' playground examples) and
+ * remembered as the user's last settings. They were never chosen, so they do not come back.
+ */
+const oldFormExamples: Record<string, unknown[]> = {
+  negative_prompt: ['No people, no animals.', 'No people, no buildings'],
+};
+const oldSeedExample: Partial<Record<ModelId, number>> = { 'ideogram-4': 123456 };
+
+export function withoutOldExamples(model: ModelId, params: Draft): Draft {
+  const out: Draft = { ...params };
+  for (const [name, examples] of Object.entries(oldFormExamples)) {
+    if (examples.includes(out[name])) delete out[name];
+  }
+  if (out.seed !== undefined && out.seed === oldSeedExample[model]) delete out.seed;
+  return out;
+}

@@ -8,20 +8,6 @@ export interface FieldProps {
   onChange(value: unknown): void;
 }
 
-/**
- * Only the main prompt box may be named "Prompt" (tests and screen-reader users find it by that
- * name), so other fields whose registry label contains the word get a shorter one here.
- */
-const labelOverrides: Record<string, string> = {
-  negative_prompt: 'Negative (leave out)',
-  magic_prompt: 'Magic enhance',
-  enable_prompt_expansion: 'Expansion',
-};
-
-export function labelOf(field: FieldMeta): string {
-  return labelOverrides[field.name] ?? field.label;
-}
-
 export const inputId = (name: string) => `field-${name}`;
 
 export function FieldError({ name, error }: { name: string; error?: string }) {
@@ -60,7 +46,7 @@ function LabelledField({
   return (
     <div className="field">
       <label htmlFor={inputId(field.name)} className="field-label">
-        {labelOf(field)}
+        {field.label}
         {extra}
       </label>
       {children}
@@ -88,7 +74,7 @@ export function FieldControl({ field, value, error, onChange }: FieldProps) {
               checked={value === true}
               onChange={(event) => onChange(event.target.checked)}
             />
-            <span className="field-label">{labelOf(field)}</span>
+            <span className="field-label">{field.label}</span>
           </label>
           <FieldHelp field={field} />
           <FieldError name={field.name} error={error} />
@@ -97,7 +83,7 @@ export function FieldControl({ field, value, error, onChange }: FieldProps) {
     case 'segmented':
       return (
         <fieldset className="field segmented" aria-describedby={describedBy(field.name, error)}>
-          <legend className="field-label">{labelOf(field)}</legend>
+          <legend className="field-label">{field.label}</legend>
           <div className="segmented-options">
             {field.options?.map((option) => (
               <label key={option.value} className="segmented-option">

@@ -1,5 +1,5 @@
-import { palettePresets } from '../../../../shared/models/index.ts';
-import { describedBy, FieldError, FieldHelp, inputId, labelOf, type FieldProps } from './field-control.tsx';
+import { colorWeightRange, palettePresets } from '../../../../shared/models/index.ts';
+import { describedBy, FieldError, FieldHelp, inputId, type FieldProps } from './field-control.tsx';
 
 interface Member {
   color_hex: string;
@@ -37,7 +37,7 @@ export function PaletteField({ field, value, error, onChange }: FieldProps) {
 
   return (
     <fieldset className="field palette-field" aria-describedby={describedBy(field.name, error)}>
-      <legend className="field-label">{labelOf(field)}</legend>
+      <legend className="field-label">{field.label}</legend>
       <div className="segmented-options">
         {(['none', 'preset', 'custom'] as const).map((option) => (
           <label key={option} className="segmented-option">
@@ -110,9 +110,9 @@ export function PaletteField({ field, value, error, onChange }: FieldProps) {
                 <span className="visually-hidden">Colour {index + 1} weight</span>
                 <input
                   type="range"
-                  min={field.min ?? 0.05}
-                  max={field.max ?? 1}
-                  step={field.step ?? 0.05}
+                  min={colorWeightRange.min}
+                  max={colorWeightRange.max}
+                  step={colorWeightRange.step}
                   value={member.color_weight ?? 1}
                   onChange={(event) =>
                     setMembers(

@@ -1,21 +1,20 @@
 import { useState } from 'react';
+import { drawSeed, isRandomSeed, SEED_RANGE, type SeedRule } from '../../../../shared/models/index.ts';
 import { call } from '../../bridge/api.ts';
 import { messageOf } from '../../lib/errors.ts';
 import { useQueue } from '../queue/queue-store.ts';
-import { describedBy, FieldError, FieldHelp, inputId, labelOf, type FieldProps } from './field-control.tsx';
+import { describedBy, FieldError, FieldHelp, inputId, type FieldProps } from './field-control.tsx';
 
-/** Models differ in how "random" is said: v3 leaves the seed out, 4.0 sends -1. */
-function randomValue(field: FieldProps['field']): number | undefined {
-  return field.min !== undefined && field.min < 0 ? -1 : undefined;
-}
-
-function randomSeed(): number {
-  return 100 + Math.floor(Math.random() * (999_999 - 100));
-}
-
+/**
+ * Random or Locked. Random is held in the form as the model's own word for it (left out, or -1); the app
+ * draws the real seed when the job is made, and the job and its images keep that seed.
+ */
 export function SeedField({ field, value, error, onChange }: FieldProps) {
   const id = inputId(field.name);
-  const random = value === undefined || value === -1;
+  const rule: SeedRule = field.seed ?? { ...SEED_RANGE, random: 'omit' };
+  const randomValue = rule.random === 'omit' ? undefined : rule.random;
+  const newSeed = () => drawSeed(rule, Math.random);
+  const random = isRandomSeed(rule, value);
   const [note, setNote] = useState<string | null>(null);
 
   async function reuseLast() {
@@ -38,26 +37,14 @@ export function SeedField({ field, value, error, onChange }: FieldProps) {
 
   return (
     <fieldset className="field seed-field" aria-describedby={describedBy(field.name, error)}>
-      <legend className="field-label">{labelOf(field)}</legend>
+      <legend className="field-label">{field.label}</legend>
       <div className="segmented-options">
         <label className="segmented-option">
-          <input
-            type="radio"
-            name={`${id}-mode`}
-            checked={random}
-            onChange={() => onChange(randomValue(field))}
-          />
+          <input type="radio" name={`${id}-mode`} checked={random} onChange={() => onChange(randomValue)} />
           <span>Random</span>
         </label>
         <label className="segmented-option">
-          <input
-            type="radio"
-            name={`${id}-mode`}
-            checked={!random}
-            onChange={() =>
-              onChange(typeof field.default === 'number' && field.default > 0 ? field.default : randomSeed())
-            }
-          />
+          <input type="radio" name={`${id}-mode`} checked={!random} onChange={() => onChange(newSeed())} />
           <span>Locked</span>
         </label>
       </div>
@@ -69,18 +56,16 @@ export function SeedField({ field, value, error, onChange }: FieldProps) {
           id={id}
           className="input input-number"
           type="number"
-          min={100}
-          max={999_999}
+          min={rule.min}
+          max={rule.max}
           step={1}
           disabled={random}
           value={random ? '' : String(value)}
           placeholder={random ? 'random' : ''}
           aria-invalid={!!error}
-          onChange={(event) =>
-            onChange(event.target.value === '' ? randomValue(field) : Number(event.target.value))
-          }
+          onChange={(event) => onChange(event.target.value === '' ? randomValue : Number(event.target.value))}
         />
-        <button type="button" className="btn btn-small" onClick={() => onChange(randomSeed())}>
+        <button type="button" className="btn btn-small" onClick={() => onChange(newSeed())}>
           New seed
         </button>
         <button type="button" className="btn btn-small" onClick={() => void reuseLast()}>

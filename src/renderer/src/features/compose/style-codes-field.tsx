@@ -1,5 +1,5 @@
 import { useState, type KeyboardEvent } from 'react';
-import { describedBy, FieldError, FieldHelp, inputId, labelOf, type FieldProps } from './field-control.tsx';
+import { describedBy, FieldError, FieldHelp, inputId, type FieldProps } from './field-control.tsx';
 
 const CODE = /^[0-9A-Fa-f]{8}$/;
 
@@ -40,7 +40,7 @@ export function StyleCodesField({ field, value, error, onChange }: FieldProps) {
   return (
     <div className="field">
       <label htmlFor={id} className="field-label">
-        {labelOf(field)}
+        {field.label}
       </label>
       {codes.length > 0 && (
         <ul className="chip-list" aria-label="Chosen style codes">

@@ -1,16 +1,19 @@
-import { useState } from 'react';
+import { useRef, useState, type KeyboardEvent } from 'react';
 import type { ImageRecord } from '../../../../shared/api/library.ts';
 import { isModelId, type ModelId } from '../../../../shared/models/index.ts';
-import { call, mediaUrl } from '../../bridge/api.ts';
+import { call } from '../../bridge/api.ts';
 import { Modal } from '../../app/modal.tsx';
 import { ErrorState, LoadingState } from '../../app/states.tsx';
 import { useCompose } from '../compose/compose-store.ts';
-import { startImageDrag } from '../library/library-grid.tsx';
+import { imageShortcut, remixImage } from '../library/image-actions.ts';
 import { useLibrary } from '../library/library-store.ts';
-import { useRemix } from '../remix/remix-store.ts';
 import { useDetail } from './detail-store.ts';
 import { ImageTags, ImageCollections } from './image-organise.tsx';
+import { FamilyDialog } from './family-dialog.tsx';
+import { ImageViewer, type ViewerKeys } from './image-viewer.tsx';
+import { LineageSection } from './lineage-section.tsx';
 import { ParamsTable } from './params-table.tsx';
+import { VariationsAction } from '../spend/variations-action.tsx';
 import { copyImage, isDesktop, revealImage } from '../../lib/desktop.ts';
 import { messageOf } from '../../lib/errors.ts';
 import './detail.css';
@@ -49,11 +52,20 @@ export function DetailDialog() {
   const error = useDetail((state) => state.error);
   const note = useDetail((state) => state.note);
   const { closeDetail, act, setNote, openDetail } = useDetail.getState();
-  // `items` grows in place as pages arrive: the version is what changes.
+  // The window changes in place as pages arrive: the version is what changes.
   useLibrary((state) => state.itemsVersion);
-  const items = useLibrary((state) => state.items);
+  const libraryWindow = useLibrary((state) => state.window);
+  const total = useLibrary((state) => state.total) ?? 0;
   const [copyFailed, setCopyFailed] = useState(false);
-  const index = detailId ? items.findIndex((item) => item.id === detailId) : -1;
+  const [lightbox, setLightbox] = useState(false);
+  const viewerKeys = useRef<ViewerKeys>(null);
+  const [familyOf, setFamilyOf] = useState<string | null>(null);
+  const index = detailId ? libraryWindow.indexOf(detailId) : -1;
+  const step = (delta: number) =>
+    void useLibrary
+      .getState()
+      .load(index + delta)
+      .then((item) => item && openDetail(item.id));
 
   async function copy(text: string, what: string) {
     try {
@@ -71,17 +83,36 @@ export function DetailDialog() {
   }
 
   function remixThis(image: ImageRecord) {
-    const ref = useRemix.getState().addLibraryImage('image', {
-      id: image.id,
-      sha256: image.sha256,
-      bytes: image.bytes,
-      prompt: image.prompt,
+    if (remixImage(image)) closeDetail();
+  }
+
+  /**
+   * Keys of the image view: arrows go to the previous or next image, 1-5 rate, F favourites, R
+   * remixes, Delete trashes (with undo) and shows the next one. Keys typed into a field are its own.
+   */
+  function onKeyDown(event: KeyboardEvent<HTMLDialogElement>) {
+    const target = event.target as HTMLElement;
+    if (['INPUT', 'TEXTAREA', 'SELECT'].includes(target.tagName) || !record) return;
+    if (viewerKeys.current?.(event)) {
+      event.preventDefault();
+      return;
+    }
+    if (event.key === 'ArrowLeft' || event.key === 'ArrowRight') {
+      event.preventDefault();
+      step(event.key === 'ArrowLeft' ? -1 : 1);
+      return;
+    }
+    const trashing = event.key === 'Delete' || event.key === 'Backspace';
+    const handled = imageShortcut(event, [{ ...record, snippet: null }], {
+      trashed: record.trashedAt !== null,
+      onRemix: closeDetail,
     });
-    if (!ref) return;
-    const compose = useCompose.getState();
-    const previous = compose.drafts['ideogram-3-remix'] ?? {};
-    compose.useSettingsOf('ideogram-3-remix', { ...previous, prompt: image.prompt, image: ref });
-    closeDetail();
+    if (!handled) return;
+    event.preventDefault();
+    void handled.then(() => {
+      if (trashing && index >= 0 && index < total - 1) step(1);
+      else void useDetail.getState().refresh();
+    });
   }
 
   const nav = (
@@ -91,7 +122,7 @@ export function DetailDialog() {
         className="btn btn-icon"
         aria-label="Previous image"
         disabled={index <= 0}
-        onClick={() => items[index - 1] && openDetail(items[index - 1]!.id)}
+        onClick={() => step(-1)}
       >
         ←
       </button>
@@ -99,8 +130,8 @@ export function DetailDialog() {
         type="button"
         className="btn btn-icon"
         aria-label="Next image"
-        disabled={index < 0 || index >= items.length - 1}
-        onClick={() => items[index + 1] && openDetail(items[index + 1]!.id)}
+        disabled={index < 0 || index >= total - 1}
+        onClick={() => step(1)}
       >
         →
       </button>
@@ -113,7 +144,8 @@ export function DetailDialog() {
       open={detailId !== null}
       onClose={closeDetail}
       actions={nav}
-      className="detail-modal"
+      className={`detail-modal ${lightbox ? 'detail-lightbox' : ''}`}
+      onKeyDown={onKeyDown}
     >
       {!record ? (
         error ? (
@@ -123,151 +155,127 @@ export function DetailDialog() {
         )
       ) : (
         <div className="detail">
-          <figure className="detail-figure">
-            <a
-              href={mediaUrl(`/image/${record.id}/original`)}
-              target="_blank"
-              rel="noreferrer"
-              draggable
-              onDragStart={(event) => startImageDrag(event, { ...record, snippet: null })}
-            >
-              <img
-                src={mediaUrl(`/image/${record.id}/preview`)}
-                alt={record.prompt}
-                className="detail-image"
-              />
-            </a>
-            <figcaption className="muted">
-              Drag the image out to save it, or open the original in a new tab.
-            </figcaption>
-          </figure>
-          <div className="detail-side">
-            <p className="detail-prompt">{record.prompt}</p>
-            {record.trashedAt !== null && <p className="chip chip-warning">In the trash</p>}
-            <div className="detail-actions">
-              <button
-                type="button"
-                className="btn btn-small"
-                onClick={() => void copy(record.prompt, 'Prompt')}
-              >
-                Copy prompt
-              </button>
-              <button
-                type="button"
-                className="btn btn-small"
-                disabled={record.seed === null}
-                onClick={() => void copy(String(record.seed), 'Seed')}
-              >
-                Copy seed
-              </button>
-              {isModelId(record.model) && (
+          <ImageViewer
+            record={record}
+            lightbox={lightbox}
+            onToggleLightbox={() => setLightbox(!lightbox)}
+            keys={viewerKeys}
+          />
+          {!lightbox && (
+            <div className="detail-side">
+              <p className="detail-prompt">{record.prompt}</p>
+              {record.trashedAt !== null && <p className="chip chip-warning">In the trash</p>}
+              <div className="detail-actions">
                 <button
                   type="button"
                   className="btn btn-small"
-                  onClick={() =>
-                    useSettingsHere(record.model as ModelId, {
-                      ...record.params,
-                      seed: record.seed ?? record.params.seed,
-                    })
-                  }
+                  onClick={() => void copy(record.prompt, 'Prompt')}
                 >
-                  Use these settings
+                  Copy prompt
                 </button>
-              )}
-              <button type="button" className="btn btn-small" onClick={() => remixThis(record)}>
-                Remix this
-              </button>
-              <button
-                type="button"
-                className="btn btn-small"
-                onClick={() =>
-                  void copyImage(record.id).then(
-                    () => setNote('Image copied.'),
-                    (error: unknown) => setNote(`Could not copy the image: ${messageOf(error)}`),
-                  )
-                }
-              >
-                Copy image
-              </button>
-              {isDesktop && (
                 <button
                   type="button"
                   className="btn btn-small"
-                  onClick={() =>
-                    void revealImage(record.id).catch((error: unknown) => setNote(messageOf(error)))
-                  }
+                  disabled={record.seed === null}
+                  onClick={() => void copy(String(record.seed), 'Seed')}
                 >
-                  Show in folder
+                  Copy seed
                 </button>
-              )}
-              {isModelId(record.model) && (
+                {isModelId(record.model) && (
+                  <button
+                    type="button"
+                    className="btn btn-small"
+                    onClick={() =>
+                      useSettingsHere(record.model as ModelId, {
+                        ...record.params,
+                        seed: record.seed ?? record.params.seed,
+                      })
+                    }
+                  >
+                    Use these settings
+                  </button>
+                )}
+                <button type="button" className="btn btn-small" onClick={() => remixThis(record)}>
+                  Remix this
+                </button>
                 <button
                   type="button"
                   className="btn btn-small"
                   onClick={() =>
-                    void act(
-                      () =>
-                        call('jobs:variations', {
-                          model: record.model as ModelId,
-                          params: { ...record.params, prompt: record.prompt },
-                          count: 4,
-                        }),
-                      'Four variations are in the queue.',
+                    void copyImage(record.id).then(
+                      () => setNote('Image copied.'),
+                      (error: unknown) => setNote(`Could not copy the image: ${messageOf(error)}`),
                     )
                   }
                 >
-                  4 variations
+                  Copy image
                 </button>
-              )}
-            </div>
-            <div className="detail-actions">
-              <button
-                type="button"
-                className={`btn btn-small ${record.favorite ? 'btn-active' : ''}`}
-                aria-pressed={record.favorite}
-                onClick={() =>
-                  void act(() =>
-                    call('library:setFavorite', { ids: [record.id], favorite: !record.favorite }),
-                  )
-                }
-              >
-                {record.favorite ? '♥ Favourite' : '♡ Favourite'}
-              </button>
-              <Rating record={record} />
-            </div>
-            <ImageTags record={record} />
-            <ImageCollections record={record} />
-            <div className="detail-actions">
-              {record.trashedAt === null ? (
+                {isDesktop && (
+                  <button
+                    type="button"
+                    className="btn btn-small"
+                    onClick={() =>
+                      void revealImage(record.id).catch((error: unknown) => setNote(messageOf(error)))
+                    }
+                  >
+                    Show in folder
+                  </button>
+                )}
+                {isModelId(record.model) && (
+                  <VariationsAction record={record} model={record.model} run={act} />
+                )}
+              </div>
+              <div className="detail-actions">
                 <button
                   type="button"
-                  className="btn btn-small btn-danger"
+                  className={`btn btn-small ${record.favorite ? 'btn-active' : ''}`}
+                  aria-pressed={record.favorite}
                   onClick={() =>
-                    void act(() => call('library:trash', { ids: [record.id] }), 'Moved to the trash.')
+                    void act(() =>
+                      call('library:setFavorite', { ids: [record.id], favorite: !record.favorite }),
+                    )
                   }
                 >
-                  Move to trash
+                  {record.favorite ? '♥ Favourite' : '♡ Favourite'}
                 </button>
-              ) : (
-                <button
-                  type="button"
-                  className="btn btn-small"
-                  onClick={() => void act(() => call('library:restore', { ids: [record.id] }), 'Restored.')}
-                >
-                  Restore
-                </button>
+                <Rating record={record} />
+              </div>
+              <ImageTags record={record} />
+              <ImageCollections record={record} />
+              <LineageSection id={record.id} onFamily={() => setFamilyOf(record.id)} />
+              <div className="detail-actions">
+                {record.trashedAt === null ? (
+                  <button
+                    type="button"
+                    className="btn btn-small btn-danger"
+                    onClick={() =>
+                      void act(() => call('library:trash', { ids: [record.id] }), 'Moved to the trash.')
+                    }
+                  >
+                    Move to trash
+                  </button>
+                ) : (
+                  <button
+                    type="button"
+                    className="btn btn-small"
+                    onClick={() => void act(() => call('library:restore', { ids: [record.id] }), 'Restored.')}
+                  >
+                    Restore
+                  </button>
+                )}
+              </div>
+              {(note || copyFailed || error) && (
+                <p className={error || copyFailed ? 'field-error' : 'muted'} role="status">
+                  {error ??
+                    (copyFailed ? 'The clipboard is not available here: select the text and copy it.' : note)}
+                </p>
               )}
+              <ParamsTable record={record} />
             </div>
-            {(note || copyFailed || error) && (
-              <p className={error || copyFailed ? 'field-error' : 'muted'} role="status">
-                {error ??
-                  (copyFailed ? 'The clipboard is not available here: select the text and copy it.' : note)}
-              </p>
-            )}
-            <ParamsTable record={record} />
-          </div>
+          )}
         </div>
       )}
+      <FamilyDialog id={familyOf} onClose={() => setFamilyOf(null)} />
     </Modal>
   );
 }

@@ -11,15 +11,16 @@ interface DetailState {
   error: string | null;
   /** Feedback of the last action (copied, saved...), read out politely. */
   note: string | null;
-  compareIds: [string, string] | null;
-  compareRecords: [ImageRecord, ImageRecord] | null;
+  /** Two to four images side by side. */
+  compareIds: string[] | null;
+  compareRecords: ImageRecord[] | null;
   collections: Collection[];
   openDetail(id: string): void;
   closeDetail(): void;
   refresh(): Promise<void>;
   act(action: () => Promise<unknown>, note?: string): Promise<void>;
   setNote(note: string | null): void;
-  openCompare(ids: [string, string]): Promise<void>;
+  openCompare(ids: string[]): Promise<void>;
   closeCompare(): void;
   loadCollections(): Promise<void>;
 }
@@ -67,8 +68,8 @@ export const useDetail = create<DetailState>()((set, get) => ({
   async openCompare(ids) {
     set({ compareIds: ids, compareRecords: null });
     try {
-      const [a, b] = await Promise.all(ids.map((id) => call('library:get', { id })));
-      if (a && b && get().compareIds === ids) set({ compareRecords: [a, b] });
+      const records = await Promise.all(ids.map((id) => call('library:get', { id })));
+      if (get().compareIds === ids) set({ compareRecords: records });
     } catch (error) {
       set({ error: messageOf(error) });
     }

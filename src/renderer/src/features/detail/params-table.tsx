@@ -3,7 +3,7 @@ import { isLocalImageRef, isModelId, models } from '../../../../shared/models/in
 import { formatBytes, formatDate } from '../../lib/format.ts';
 
 /** A recipe value as a person reads it: presets by name, lists joined, inline images not dumped. */
-function describeValue(value: unknown): string {
+export function describeValue(value: unknown): string {
   if (typeof value === 'string') {
     if (value.startsWith('data:')) return '(inline image)';
     return isLocalImageRef(value) ? '(image stored in the library)' : value;

@@ -3,6 +3,7 @@ import { InlineAddForm } from '../../app/inline-add-form.tsx';
 import { call } from '../../bridge/api.ts';
 import { messageOf } from '../../lib/errors.ts';
 import { useDetail } from '../detail/detail-store.ts';
+import { trashWithUndo } from './image-actions.ts';
 import { applyLibraryChange } from './library-changes.ts';
 import { useLibrary } from './library-store.ts';
 import { useFilterChoices } from './library-toolbar.tsx';
@@ -99,21 +100,18 @@ export function BulkActions() {
               </select>
             </label>
           )}
-          {ids.length === 2 && (
-            <button
-              type="button"
-              className="btn btn-small"
-              onClick={() => void openCompare([ids[0] as string, ids[1] as string])}
-            >
+          {ids.length >= 2 && ids.length <= 4 && (
+            <button type="button" className="btn btn-small" onClick={() => void openCompare(ids)}>
               Compare
             </button>
           )}
           <button
             type="button"
             className="btn btn-small btn-danger"
-            onClick={() =>
-              void run(() => call('library:trash', { ids }), `${count} moved to the trash.`, true)
-            }
+            onClick={() => {
+              clearSelection();
+              void trashWithUndo(ids);
+            }}
           >
             Move to trash
           </button>

@@ -16,8 +16,8 @@ export function scheduleAdded(delayMs = 150): void {
  * Any other order, or more news than one page, reloads.
  */
 async function takeInAdded(): Promise<void> {
-  const { filters, items, generation } = useLibrary.getState();
-  const first = items[0];
+  const { filters, generation, itemAt } = useLibrary.getState();
+  const first = itemAt(0);
   if (filters.sort !== 'newest' || filters.search.trim() || !first) {
     await useLibrary.getState().reload();
     return;
@@ -26,7 +26,7 @@ async function takeInAdded(): Promise<void> {
     const page = await call('library:list', { ...toQuery(filters), limit: 200 });
     const state = useLibrary.getState();
     // A reload that landed meanwhile (an import schedules one) already brought the new images.
-    if (state.generation !== generation || state.items[0]?.id !== first.id) return;
+    if (state.generation !== generation || state.itemAt(0)?.id !== first.id) return;
     const known = page.items.findIndex((item) => item.id === first.id);
     if (known < 0) {
       await state.reload();
@@ -34,14 +34,7 @@ async function takeInAdded(): Promise<void> {
     }
     const fresh = page.items.slice(0, known);
     if (fresh.length === 0) return;
-    useLibrary.setState({
-      items: [...fresh, ...state.items],
-      total: page.total ?? (state.total ?? 0) + fresh.length,
-      revision: state.revision + 1,
-      // Selection anchors and keyboard focus are indexes: they move down with the items.
-      anchor: state.anchor === null ? null : state.anchor + fresh.length,
-      focusIndex: state.focusIndex + fresh.length,
-    });
+    state.insertAtTop(fresh, page.totalCapped ? undefined : page.total);
   } catch {
     await useLibrary.getState().reload();
   }
@@ -63,18 +56,20 @@ function matches(filters: LibraryFilters, image: ImageRecord): boolean {
  * so a user deep in a 100k library keeps their place; anything that may move images reloads.
  */
 export async function applyLibraryChange(change: LibraryChange): Promise<void> {
-  const { items, filters, patchItems } = useLibrary.getState();
+  const { window, filters, patchItems } = useLibrary.getState();
   if (change.kind === 'removed') {
     patchItems(change.ids, () => null);
     return;
   }
-  const loaded = new Set(items.map((item) => item.id));
+  const loaded = new Set(window.ids());
   const visible = change.ids.filter((id) => loaded.has(id));
   if (change.kind === 'added') {
     scheduleAdded();
     return;
   }
-  if (filters.sort === 'rating' || visible.length > 100) {
+  // An image coming back into view (restored from the trash, tagged into this filter) is not
+  // held yet: only a refresh of the place the user looks at can show it.
+  if (filters.sort === 'rating' || visible.length > 100 || visible.length < change.ids.length) {
     scheduleReload();
     return;
   }

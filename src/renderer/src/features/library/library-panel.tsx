@@ -1,48 +1,19 @@
 import { useState, type DragEvent } from 'react';
-import { libraryLimits } from '../../../../shared/api/library.ts';
 import { ErrorState, LoadingState } from '../../app/states.tsx';
-import { call } from '../../bridge/api.ts';
 import { messageOf } from '../../lib/errors.ts';
 import { CompareDialog } from '../detail/compare-dialog.tsx';
 import { DetailDialog } from '../detail/detail-dialog.tsx';
 import { LIBRARY_DRAG_TYPE } from '../remix/remix-store.ts';
+import { ActionNoticeBar } from './action-notice.tsx';
 import { BulkActions } from './bulk-actions.tsx';
+import { EmptyTrashBar } from './empty-trash.tsx';
 import { LibraryGrid } from './library-grid.tsx';
 import { defaultFilters, scheduleReload, useLibrary } from './library-store.ts';
 import { LibraryToolbar } from './library-toolbar.tsx';
 import './library.css';
 import { entriesOf, filesOf, maxDroppedFiles } from './dropped-files.ts';
-
-function readBase64(file: File): Promise<string> {
-  return file.arrayBuffer().then((buffer) => {
-    const bytes = new Uint8Array(buffer);
-    let binary = '';
-    for (let i = 0; i < bytes.length; i += 0x8000)
-      binary += String.fromCharCode(...bytes.subarray(i, i + 0x8000));
-    return btoa(binary);
-  });
-}
-
-/** Files dropped from the desktop onto the library are imported, a few per call. */
-async function importFiles(files: File[]): Promise<string> {
-  let imported = 0;
-  let duplicates = 0;
-  const refused: string[] = [];
-  for (let i = 0; i < files.length; i += libraryLimits.maxImportFiles) {
-    const chunk = files.slice(i, i + libraryLimits.maxImportFiles);
-    const payload = await Promise.all(
-      chunk.map(async (file) => ({ name: file.name, dataBase64: await readBase64(file) })),
-    );
-    const result = await call('library:importFiles', { files: payload });
-    imported += result.imported.length - result.duplicates;
-    duplicates += result.duplicates;
-    refused.push(...result.refused.map((entry) => `${entry.name}: ${entry.reason}`));
-  }
-  const parts = [`Imported ${imported} image${imported === 1 ? '' : 's'}`];
-  if (duplicates) parts.push(`${duplicates} already in the library`);
-  if (refused.length) parts.push(`refused ${refused.join('; ')}`);
-  return `${parts.join(', ')}.`;
-}
+import { LibraryTransfer } from './library-transfer.tsx';
+import { importFiles } from './upload-import.ts';
 
 function EmptyState() {
   const filters = useLibrary((state) => state.filters);
@@ -98,6 +69,7 @@ function EmptyState() {
 
 export function LibraryPanel() {
   const total = useLibrary((state) => state.total);
+  const capped = useLibrary((state) => state.totalCapped);
   const trashed = useLibrary((state) => state.filters.trashed);
   const [dropping, setDropping] = useState(false);
   const [importNote, setImportNote] = useState<{ ok: boolean; text: string } | null>(null);
@@ -146,12 +118,15 @@ export function LibraryPanel() {
         <h2 id="library-heading">{trashed ? 'Trash' : 'Images'}</h2>
         {total !== null && (
           <span className="muted" aria-live="polite">
-            {total.toLocaleString()} image{total === 1 ? '' : 's'}
+            {capped
+              ? `over ${total.toLocaleString()} images`
+              : `${total.toLocaleString()} image${total === 1 ? '' : 's'}`}
           </span>
         )}
+        <LibraryTransfer onNote={setImportNote} />
       </div>
       <LibraryToolbar />
-      <BulkActions />
+      <EmptyTrashBar />
       {importNote && (
         <p className={importNote.ok ? 'import-note' : 'import-note field-error'} role="status">
           {importNote.text}
@@ -161,7 +136,15 @@ export function LibraryPanel() {
         </p>
       )}
       <EmptyState />
-      <LibraryGrid />
+      {/* The selection and notice bars float over the grid: a bar that pushed the grid down would move
+          the tile under the pointer between the two clicks of a double-click. */}
+      <div className="grid-area">
+        <LibraryGrid />
+        <div className="grid-overlays">
+          <ActionNoticeBar />
+          <BulkActions />
+        </div>
+      </div>
       <DetailDialog />
       <CompareDialog />
     </section>

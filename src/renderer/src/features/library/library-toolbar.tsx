@@ -1,8 +1,8 @@
-import { useEffect, useState } from 'react';
+import { useEffect, useRef, useState, type RefObject } from 'react';
 import type { Collection, LibrarySort } from '../../../../shared/api/library.ts';
 import { modelIds, models } from '../../../../shared/models/index.ts';
 import { call } from '../../bridge/api.ts';
-import { defaultFilters, useLibrary, type LibraryFilters } from './library-store.ts';
+import { defaultFilters, tileSizes, useLibrary, type LibraryFilters } from './library-store.ts';
 
 /** Tags and collections for the filter pickers, refreshed whenever the library changes. */
 export function useFilterChoices(): { tags: string[]; collections: Collection[] } {
@@ -48,9 +48,51 @@ function FilterSelect({ label, value, options, onChange }: FilterSelectProps) {
   );
 }
 
+/** `/` (outside a text field) and Ctrl/Cmd+K put the cursor in the search box, as in most apps. */
+function useSearchShortcut(input: RefObject<HTMLInputElement | null>) {
+  useEffect(() => {
+    const onKey = (event: globalThis.KeyboardEvent) => {
+      const target = event.target as HTMLElement | null;
+      const typing =
+        target?.isContentEditable || ['INPUT', 'TEXTAREA', 'SELECT'].includes(target?.tagName ?? '');
+      const slash = event.key === '/' && !typing && !event.ctrlKey && !event.metaKey && !event.altKey;
+      const commandK = event.key.toLowerCase() === 'k' && (event.ctrlKey || event.metaKey) && !event.altKey;
+      // A modal dialog has the page to itself.
+      if ((!slash && !commandK) || document.querySelector('dialog[open]')) return;
+      event.preventDefault();
+      input.current?.focus();
+      input.current?.select();
+    };
+    document.addEventListener('keydown', onKey);
+    return () => document.removeEventListener('keydown', onKey);
+  }, [input]);
+}
+
+function TileSize() {
+  const tileSize = useLibrary((state) => state.tileSize);
+  const setTileSize = useLibrary((state) => state.setTileSize);
+  return (
+    <label className="toolbar-check tile-size" title="Tile size">
+      <span aria-hidden="true">▪</span>
+      <input
+        type="range"
+        aria-label="Tile size"
+        min={tileSizes.min}
+        max={tileSizes.max}
+        step={10}
+        value={tileSize}
+        onChange={(event) => setTileSize(Number(event.target.value))}
+      />
+      <span aria-hidden="true">■</span>
+    </label>
+  );
+}
+
 export function LibraryToolbar() {
   const filters = useLibrary((state) => state.filters);
   const setFilters = useLibrary((state) => state.setFilters);
+  const searchInput = useRef<HTMLInputElement>(null);
+  useSearchShortcut(searchInput);
   const [search, setSearch] = useState(filters.search);
   const [appliedSearch, setAppliedSearch] = useState(filters.search);
   const { tags, collections } = useFilterChoices();
@@ -67,7 +109,8 @@ export function LibraryToolbar() {
   }, [search, setFilters]);
 
   const filtered = (Object.keys(defaultFilters) as (keyof LibraryFilters)[]).some(
-    (key) => key !== 'sort' && key !== 'trashed' && filters[key] !== defaultFilters[key],
+    (key) =>
+      key !== 'sort' && key !== 'trashed' && key !== 'negative' && filters[key] !== defaultFilters[key],
   );
 
   return (
@@ -93,13 +136,32 @@ export function LibraryToolbar() {
       <label className="toolbar-search">
         <span className="visually-hidden">Search</span>
         <input
+          ref={searchInput}
           className="input"
           type="search"
-          placeholder="Search prompts…"
+          placeholder="Search prompts, tags, collections…  ( / )"
           value={search}
           onChange={(event) => setSearch(event.target.value)}
-          onKeyDown={(event) => event.key === 'Enter' && setFilters({ search })}
+          onKeyDown={(event) => {
+            if (event.key === 'Enter') setFilters({ search });
+            // Down or Escape hands the keyboard to the results, where Enter opens the focused one.
+            if (event.key === 'ArrowDown' || (event.key === 'Escape' && search === '')) {
+              event.preventDefault();
+              document.querySelector<HTMLElement>('[role="grid"][aria-label="Library"]')?.focus();
+            }
+          }}
         />
+      </label>
+      <label
+        className="toolbar-check"
+        title="Also look in what images were told to leave out (or type negative:word to look only there)"
+      >
+        <input
+          type="checkbox"
+          checked={filters.negative}
+          onChange={(event) => setFilters({ negative: event.target.checked })}
+        />
+        Negatives too
       </label>
       <label className="toolbar-check">
         <input
@@ -173,6 +235,7 @@ export function LibraryToolbar() {
         ]}
         onChange={(value) => setFilters({ sort: value as LibrarySort })}
       />
+      <TileSize />
       {filtered && (
         <button
           type="button"

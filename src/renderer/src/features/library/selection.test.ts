@@ -1,7 +1,8 @@
 import { describe, expect, it } from 'vitest';
 import { nextSelection, type Selection } from './selection.ts';
 
-const ids = ['a', 'b', 'c', 'd', 'e'];
+const letters = ['a', 'b', 'c', 'd', 'e'];
+const ids = (i: number) => letters[i];
 const none: Selection = { selected: new Set(), anchor: null };
 const plain = { range: false, toggle: false };
 const ids_ = (selection: Selection | null) => [...(selection?.selected ?? [])].toSorted();

@@ -9,18 +9,18 @@ export interface Selection {
  * from the anchor (ctrl+shift adds the range to what was selected). Null when the index is not loaded.
  */
 export function nextSelection(
-  ids: readonly string[],
+  idAt: (index: number) => string | undefined,
   { selected, anchor }: Selection,
   index: number,
   how: { range: boolean; toggle: boolean },
 ): Selection | null {
-  const id = ids[index];
+  const id = idAt(index);
   if (id === undefined) return null;
   if (how.range && anchor !== null) {
     const next = how.toggle ? new Set(selected) : new Set<string>();
     const [from, to] = anchor < index ? [anchor, index] : [index, anchor];
     for (let i = from; i <= to; i++) {
-      const other = ids[i];
+      const other = idAt(i);
       if (other !== undefined) next.add(other);
     }
     return { selected: next, anchor };

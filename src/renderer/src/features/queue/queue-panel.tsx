@@ -5,6 +5,7 @@ import { formatDuration } from '../../lib/format.ts';
 import { useNow } from '../../lib/use-now.ts';
 import { ErrorState, LoadingState } from '../../app/states.tsx';
 import { useDetail } from '../detail/detail-store.ts';
+import { JobCost } from '../spend/job-cost.tsx';
 import { useQueue, type JobView } from './queue-store.ts';
 import './queue.css';
 
@@ -53,6 +54,7 @@ function JobRow({ view, now }: { view: JobView; now: number }) {
         <span className="job-model">{modelLabel}</span>
         <span className={`job-state state-${job.state}`}>{stageOf(job, paused)}</span>
       </div>
+      <JobCost job={job} />
       <p className="job-prompt" title={job.prompt}>
         {job.prompt || <span className="muted">(no prompt)</span>}
       </p>

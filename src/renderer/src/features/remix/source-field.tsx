@@ -1,14 +1,7 @@
 import { useRef, useState, type ClipboardEvent, type DragEvent } from 'react';
 import { sha256FromLocalRef } from '../../../../shared/models/index.ts';
 import { mediaUrl } from '../../bridge/api.ts';
-import {
-  describedBy,
-  FieldError,
-  FieldHelp,
-  inputId,
-  labelOf,
-  type FieldProps,
-} from '../compose/field-control.tsx';
+import { describedBy, FieldError, FieldHelp, inputId, type FieldProps } from '../compose/field-control.tsx';
 import { LIBRARY_DRAG_TYPE, useRemix, type LibraryDragPayload } from './remix-store.ts';
 import './remix.css';
 
@@ -85,7 +78,7 @@ export function SourceField({ field, value, error, onChange, multiple }: FieldPr
   return (
     <div className="field source-field">
       <span className="field-label" id={`${id}-label`}>
-        {labelOf(field)}
+        {field.label}
         {field.required && <span className="required"> (required)</span>}
       </span>
       <div
@@ -159,7 +152,7 @@ export function SourceField({ field, value, error, onChange, multiple }: FieldPr
         </div>
         <div className="inline-row">
           <label htmlFor={`${id}-url`} className="visually-hidden">
-            {labelOf(field)} URL
+            {field.label} URL
           </label>
           <input
             id={`${id}-url`}

@@ -6,6 +6,9 @@ import { useSettings } from './settings-store.ts';
 import './settings.css';
 import { isDesktop, revealDataDir } from '../../lib/desktop.ts';
 import { LibraryCare } from './library-care.tsx';
+import { SpendSettings } from '../spend/spend-settings.tsx';
+import { keySourceText } from './key-source.ts';
+import { TrashSetting } from '../library/trash-setting.tsx';
 
 function KeySection() {
   const key = useSettings((state) => state.key);
@@ -16,11 +19,9 @@ function KeySection() {
   return (
     <section className="settings-section" aria-labelledby="settings-key">
       <h3 id="settings-key">Segmind API key</h3>
-      <p className="muted">
-        {key?.set
-          ? `A key ending in ${key.last4 ?? '????'} is in use${key.source === 'env' ? ' (from SEGMIND_API_KEY)' : ''}.`
-          : 'No key yet: images come from the built-in simulator.'}{' '}
-        The key stays in the app's main process; this page only ever sees its last four characters.
+      <p className="muted" data-testid="key-source">
+        {keySourceText(key)} The key stays in the app&apos;s main process; this page only ever sees its last
+        four characters.
       </p>
       {key && !key.encryptionAvailable && (
         <p className="muted">
@@ -126,6 +127,7 @@ export function SettingsDialog() {
                 How many requests run in parallel; Segmind may rate-limit higher numbers.
               </p>
             </section>
+            <SpendSettings settings={settings} change={change} />
             <section className="settings-section" aria-labelledby="settings-theme">
               <h3 id="settings-theme">Theme</h3>
               <div className="segmented-options" role="radiogroup" aria-labelledby="settings-theme">
@@ -173,6 +175,7 @@ export function SettingsDialog() {
             </p>
           </section>
         )}
+        <TrashSetting />
         <LibraryCare />
         {error && (
           <p className="field-error" role="alert">

@@ -55,9 +55,15 @@ export const useSettings = create<SettingsState>()((set, get) => ({
   setKey: (key) =>
     keyAction(async () => {
       const status = await call('key:set', { key });
+      const inUse = status.source === 'stored' || status.source === 'session';
       return {
         key: status,
-        keyMessage: { ok: true, text: `Key saved (ends in ${status.last4 ?? '????'}).` },
+        keyMessage: inUse
+          ? {
+              ok: true,
+              text: `Key saved (ends in ${status.last4 ?? '????'}) and in use${status.source === 'session' ? ' until the app closes' : ''}.`,
+            }
+          : { ok: false, text: 'The key could not be kept, so it is not in use.' },
       };
     }),
   clearKey: async () => {
