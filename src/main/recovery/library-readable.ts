@@ -29,7 +29,12 @@ export function readableParts(file: string): ReadablePart[] {
     const tables = new Set(
       db.prepare<[], string>("SELECT name FROM sqlite_schema WHERE type = 'table'").pluck().all(),
     );
-    return parts.filter((p) => tables.has(p.table)).map((p) => readPart(db, p.table, p.label));
+    const withoutRowid = new Set(
+      (db.pragma('table_list') as { name: string; wr: number }[]).filter((t) => t.wr).map((t) => t.name),
+    );
+    return parts
+      .filter((p) => tables.has(p.table))
+      .map((p) => readPart(db, p.table, p.label, withoutRowid.has(p.table)));
   } catch {
     return [];
   } finally {
@@ -39,13 +44,14 @@ export function readableParts(file: string): ReadablePart[] {
 
 // Table names below come from the fixed list above, never from the file: quoting is not enough
 // protection against a name a damaged schema could hold.
-function readPart(db: Database.Database, table: string, label: string): ReadablePart {
+function readPart(db: Database.Database, table: string, label: string, withoutRowid: boolean): ReadablePart {
   const damaged = !tableChecksOut(db, table);
   try {
     const rows = db.prepare<[], number>(`SELECT count(*) FROM ${table} NOT INDEXED`).pluck().get()!;
     return { label, rows, damaged };
   } catch {
-    return { label, rows: countAroundDamage(db, table), damaged: true };
+    // A WITHOUT ROWID table has no rowid ranges to count by.
+    return { label, rows: withoutRowid ? null : countAroundDamage(db, table), damaged: true };
   }
 }
 
@@ -58,42 +64,64 @@ function tableChecksOut(db: Database.Database, table: string): boolean {
   }
 }
 
+const identifier = /^[a-z_][a-z0-9_]*$/;
+
 /**
- * Counts by rowid range, halving each range that fails to read: the rows on either side of a damaged
- * page are still counted, only that page's are lost. A damaged interior page fails every range
- * beneath it, so the halving has a budget of queries rather than running on to single rowids.
+ * Counts the rows that read back when a whole scan does not. The rowids come from one of the
+ * table's indexes (an index holds every rowid, on pages of its own, so the table's damage does not
+ * reach it); the table is then read in runs of rowids, and a run that fails is read row by row, so
+ * only the rows on damaged pages are missed. Without a readable index, nothing can be counted.
  */
 function countAroundDamage(db: Database.Database, table: string): number | null {
-  let bounds: { lo: number | null; hi: number | null } | undefined;
+  const rowids = rowidsFromAnIndex(db, table);
+  if (rowids === null) return null;
+  const run = db
+    .prepare<[number, number], number>(
+      `SELECT count(*) FROM ${table} NOT INDEXED WHERE rowid BETWEEN ? AND ?`,
+    )
+    .pluck();
+  const one = db.prepare<[number], number>(`SELECT 1 FROM ${table} NOT INDEXED WHERE rowid = ?`).pluck();
+  let rows = 0;
+  for (let i = 0; i < rowids.length; i += 64) {
+    const chunk = rowids.slice(i, i + 64);
+    try {
+      rows += run.get(chunk[0]!, chunk.at(-1)!)!;
+      continue;
+    } catch {
+      // This run crosses the damage: row by row below.
+    }
+    for (const rowid of chunk) {
+      try {
+        if (one.get(rowid) === 1) rows++;
+      } catch {
+        // On a damaged page: not readable.
+      }
+    }
+  }
+  return rows;
+}
+
+function rowidsFromAnIndex(db: Database.Database, table: string): number[] | null {
+  let indexes: string[];
   try {
-    bounds = db
-      .prepare<[], { lo: number | null; hi: number | null }>(
-        `SELECT min(rowid) AS lo, max(rowid) AS hi FROM ${table}`,
-      )
-      .get();
+    indexes = (db.pragma(`index_list(${table})`) as { name: string; partial: number }[])
+      .filter((index) => !index.partial && identifier.test(index.name))
+      .map((index) => index.name);
   } catch {
     return null;
   }
-  if (!bounds || bounds.lo === null || bounds.hi === null) return null;
-  const count = db
-    .prepare<[number, number], number>(
-      `SELECT count(*) FROM ${table} NOT INDEXED WHERE rowid >= ? AND rowid < ?`,
-    )
-    .pluck();
-  let budget = 4000;
-  const countRange = (lo: number, hi: number): number | null => {
-    if (budget-- <= 0) return null;
+  for (const index of indexes) {
     try {
-      return count.get(lo, hi)!;
+      // Names from the file, passed only when they are plain identifiers (checked above).
+      return db
+        .prepare<[], number>(`SELECT rowid FROM ${table} INDEXED BY ${index} ORDER BY rowid`)
+        .pluck()
+        .all();
     } catch {
-      if (hi - lo <= 1) return null;
-      const mid = lo + Math.floor((hi - lo) / 2);
-      const left = countRange(lo, mid);
-      const right = countRange(mid, hi);
-      return left === null && right === null ? null : (left ?? 0) + (right ?? 0);
+      // This index is damaged too: try the next.
     }
-  };
-  return countRange(bounds.lo, bounds.hi + 1);
+  }
+  return null;
 }
 
 /** Original image files in the data folder: they are named by content and outlive any database. */
