@@ -12,6 +12,8 @@ export default defineConfig({
           'backup-worker': resolve('src/main/recovery/backup-worker.ts'),
           // Started with new Worker(new URL('./sql-worker.js', import.meta.url)) from index.js.
           'sql-worker': resolve('src/main/library/sql-worker.ts'),
+          // A worker thread's own entry: ocr-reader.ts starts out/main/text-check-worker.js.
+          'text-check-worker': resolve('src/main/text-check/ocr-worker.ts'),
         },
       },
     },

@@ -34,7 +34,7 @@ describe('first image, no key, empty data folder', () => {
       if (response.status() >= 400) pageErrors.push(`${response.status()} ${response.url()}`);
     });
     await page.goto(studio.openUrl);
-    // The token has been traded for a cookie and dropped from the address bar.
+    // The token has moved from the URL's fragment into the tab's session storage.
     expect(page.url()).toBe(`${studio.origin}/`);
     await expect
       .poll(() =>
@@ -81,7 +81,10 @@ describe('first image, no key, empty data folder', () => {
       const post = async (method: string, body: string) => {
         const response = await fetch(`/rpc/${method}`, {
           method: 'POST',
-          headers: { 'Content-Type': 'application/json' },
+          headers: {
+            'Content-Type': 'application/json',
+            Authorization: `Bearer ${sessionStorage.getItem('ideogram-studio-token')}`,
+          },
           body,
         });
         return { status: response.status, body: await response.json() };

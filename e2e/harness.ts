@@ -61,7 +61,7 @@ export async function startStudio(
     const timer = setTimeout(() => reject(new Error(`browser mode did not start:\n${output}`)), 30_000);
     const onData = (chunk: Buffer) => {
       output += chunk.toString();
-      const match = /Open (http:\/\/127\.0\.0\.1:\d+\/\?token=\S+)/.exec(output);
+      const match = /Open (http:\/\/127\.0\.0\.1:\d+\/#token=\S+)/.exec(output);
       if (match?.[1]) {
         clearTimeout(timer);
         resolveUrl(match[1]);
@@ -140,6 +140,11 @@ export async function dropFiles(
   await target.dispatchEvent('drop', { dataTransfer });
 }
 
+/** The run's token, from the fragment of the URL the studio printed. */
+export function studioToken(studio: StudioProcess): string {
+  return new URLSearchParams(new URL(studio.openUrl).hash.slice(1)).get('token') ?? '';
+}
+
 /**
  * Everything main tells a page: each /rpc answer it receives, and the event stream read beside it
  * with the same token. Security tests search it for secrets.
@@ -150,7 +155,7 @@ export function recordTraffic(page: Page, studio: StudioProcess): { text(): stri
     if (new URL(response.url()).pathname.startsWith('/rpc/'))
       answers.push(await response.text().catch(() => ''));
   });
-  const token = new URL(studio.openUrl).searchParams.get('token') ?? '';
+  const token = studioToken(studio);
   const controller = new AbortController();
   let events = '';
   const reading = fetch(`${studio.origin}/events`, {
@@ -193,7 +198,10 @@ export async function listJobs(page: Page): Promise<ListedJob[]> {
   return page.evaluate(async () => {
     const response = await fetch('/rpc/jobs:list', {
       method: 'POST',
-      headers: { 'Content-Type': 'application/json' },
+      headers: {
+        'Content-Type': 'application/json',
+        Authorization: `Bearer ${sessionStorage.getItem('ideogram-studio-token')}`,
+      },
       body: '{}',
     });
     return ((await response.json()) as { value: ListedJob[] }).value;

@@ -1,8 +1,10 @@
-import { existsSync, readdirSync } from 'node:fs';
-import { join } from 'node:path';
+import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { dirname, join } from 'node:path';
 import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import sharp from 'sharp';
+import { readZip } from '../src/main/library/test-support/read-zip.ts';
 import { dropFiles, launchBrowser, screenshot, startStudio, type StudioProcess } from './harness.ts';
 
 let studio: StudioProcess;
@@ -36,17 +38,46 @@ describe('library care in browser mode', () => {
     expect(await done.textContent()).toContain(zips[0]);
   });
 
-  it('backs up, checks the library and keeps restore for the desktop app', async () => {
+  it('backs up as a download, checks the library, and restores the zip by upload in another studio', async () => {
     await page.getByRole('button', { name: 'Settings' }).click();
-    await page.getByRole('button', { name: 'Back up…' }).click();
-    await page.getByText(/Backed up 1 images to /).waitFor();
-    const backups = readdirSync(join(studio.dataDir, 'backups'));
-    expect(backups).toHaveLength(1);
-    expect(existsSync(join(studio.dataDir, 'backups', backups[0]!, 'library.db'))).toBe(true);
+    const [download] = await Promise.all([
+      page.waitForEvent('download'),
+      page.getByRole('button', { name: 'Back up…' }).click(),
+    ]);
+    expect(download.suggestedFilename()).toMatch(/^ideogram-studio-backup-.*\.zip$/);
+    const zipPath = join(mkdtempSync(join(tmpdir(), 'studio-download-')), download.suggestedFilename());
+    await download.saveAs(zipPath);
+    const entries = readZip(readFileSync(zipPath));
+    expect(JSON.parse(entries.get('manifest.json')!.toString())).toMatchObject({ images: 1, files: 1 });
+    expect(entries.has('library.db')).toBe(true);
+    // A download, not a copy in the data folder.
+    expect(existsSync(join(studio.dataDir, 'backups'))).toBe(false);
     await page.getByRole('button', { name: 'Check library' }).click();
     await page.getByText(/The library is healthy/).waitFor();
-    expect(await page.getByRole('button', { name: 'Restore…' }).count()).toBe(0);
     await screenshot(page, 'library-care');
+
+    const other = await startStudio({ simTimeScale: 0.05 });
+    try {
+      const otherPage = await browser.newPage({ viewport: { width: 1360, height: 880 } });
+      await otherPage.goto(other.openUrl);
+      await otherPage.getByRole('button', { name: 'Settings' }).click();
+      const [chooser] = await Promise.all([
+        otherPage.waitForEvent('filechooser'),
+        otherPage.getByRole('button', { name: 'Restore…' }).click(),
+      ]);
+      await chooser.setFiles(zipPath);
+      await otherPage.getByText(/Restored 1 image \(1 file\)\. The library as it was is kept/).waitFor();
+      await screenshot(otherPage, 'library-care-restored');
+      await otherPage.keyboard.press('Escape');
+      await otherPage
+        .getByLabel('Library')
+        .getByRole('img', { name: 'A stamp that reads "KEEP SAFE"' })
+        .waitFor();
+      await otherPage.close();
+    } finally {
+      await other.stop();
+      rmSync(dirname(zipPath), { recursive: true, force: true });
+    }
   });
 
   it('imports a PNG dropped on the library and refuses a text file with a message', async () => {

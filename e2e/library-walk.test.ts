@@ -55,7 +55,10 @@ async function list(query: Record<string, unknown>, on: Page = page) {
   return on.evaluate(async (input) => {
     const response = await fetch('/rpc/library:list', {
       method: 'POST',
-      headers: { 'Content-Type': 'application/json' },
+      headers: {
+        'Content-Type': 'application/json',
+        Authorization: `Bearer ${sessionStorage.getItem('ideogram-studio-token')}`,
+      },
       body: JSON.stringify(input),
     });
     return (

@@ -36,7 +36,10 @@ describe('the API key stays in main', () => {
     const status = await page.evaluate(async () => {
       const response = await fetch('/rpc/key:status', {
         method: 'POST',
-        headers: { 'Content-Type': 'application/json' },
+        headers: {
+          'Content-Type': 'application/json',
+          Authorization: `Bearer ${sessionStorage.getItem('ideogram-studio-token')}`,
+        },
         body: '',
       });
       return response.json();

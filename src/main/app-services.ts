@@ -26,6 +26,7 @@ import { emptyTrashFilesFirst } from './recovery/disk-full-trash.ts';
 import { openStudioRecoveryHandlers } from './recovery/recovery-handlers.ts';
 import { guardStorage } from './recovery/storage-guard.ts';
 import { durationModels, startSimulator, type DurationModel, type Simulator } from './simulator/index.ts';
+import { simulatorTextFaults, startTextCheck, type TextCheckService } from './text-check/start-text-check.ts';
 import type { MediaFile } from './web/web-host.ts';
 import { setupSpend } from './spend/setup-spend.ts';
 
@@ -36,12 +37,9 @@ export const defaultApiOrigin = 'https://api.segmind.com';
  * gets 'rate_limited' instead of a frozen app or a queue of paid jobs.
  */
 const rateLimits = {
-  'library:importFiles': { burst: 20, perSecond: 5 },
-  'library:importPaths': { burst: 10, perSecond: 2 },
+  // Browser mode sends one file per call (the desktop app up to 20): room for a folder's worth.
+  'library:importFiles': { burst: 60, perSecond: 30 },
   'library:addSource': { burst: 20, perSecond: 5 },
-  'library:export': { burst: 5, perSecond: 1 },
-  'library:backup': { burst: 2, perSecond: 0.2 },
-  'library:restoreBackup': { burst: 2, perSecond: 0.2 },
   'library:checkIntegrity': { burst: 3, perSecond: 0.5 },
   'os:exportImages': { burst: 5, perSecond: 1 },
   'os:importImages': { burst: 5, perSecond: 1 },
@@ -52,6 +50,7 @@ const rateLimits = {
   'key:test': { burst: 3, perSecond: 0.5 },
   // Each one asks Segmind: a page in a loop must not turn into a stream of calls to the balance route.
   'balance:refresh': { burst: 5, perSecond: 0.5 },
+  'textCheck:run': { burst: 10, perSecond: 2 },
 };
 
 export interface AppServicesOptions {
@@ -93,6 +92,7 @@ export interface AppServices {
   bus: EventBus;
   library: Library;
   engine: JobEngine;
+  textCheck: TextCheckService;
   keys: KeyManager;
   logger: Logger;
   info(): AppInfo;
@@ -120,6 +120,12 @@ export async function createAppServices(options: AppServicesOptions): Promise<Ap
   const storage = options.storage ?? 'ok';
   const library = createLibrary({ db, dataDir: options.dataDir, inlineReads: storage === 'full' });
   const bus = options.bus ?? createEventBus(logger);
+  const textCheck = startTextCheck({
+    db,
+    library,
+    logger,
+    emit: (check) => bus.emit('textCheck:changed', check),
+  });
   const liveOrigin = (env.SEGMIND_BASE_URL?.trim() || defaultApiOrigin).replace(/\/+$/, '');
 
   let simulator: Simulator | null = null;
@@ -184,6 +190,7 @@ export async function createAppServices(options: AppServicesOptions): Promise<Ap
         simulator ??= await startSimulator({
           timeScale: options.simulatorTimeScale ?? 1,
           durations: options.simulatorDurations ?? durationModels.realistic,
+          textFaults: simulatorTextFaults(env),
         });
         client = clientFor(simulator.url, 'demo-key');
         account = { baseUrl: simulator.url, apiKey: 'demo-key', userAgent, simulated: true };
@@ -249,6 +256,7 @@ export async function createAppServices(options: AppServicesOptions): Promise<Ap
         : {}),
       ...options.osHandlers(library),
       ...spend.handlers,
+      ...textCheck.handlers,
       ...(options.recoveryHandlers ?? openStudioRecoveryHandlers(options.dataDir, logger)),
     },
     {
@@ -274,6 +282,7 @@ export async function createAppServices(options: AppServicesOptions): Promise<Ap
     // Nothing half-started may outlive a failed start: the caller may try again on the same folder.
     stopLibraryEvents();
     await engine.stop().catch(() => undefined);
+    await textCheck.close();
     await stopSimulator();
     await library.close();
     if (!options.db) db.close();
@@ -314,6 +323,7 @@ export async function createAppServices(options: AppServicesOptions): Promise<Ap
     bus,
     library,
     engine,
+    textCheck: textCheck.service,
     keys,
     logger,
     info,
@@ -323,6 +333,7 @@ export async function createAppServices(options: AppServicesOptions): Promise<Ap
       spend.dispose();
       await switching;
       await engine.stop();
+      await textCheck.close();
       await stopSimulator();
       await library.close();
       db.close();

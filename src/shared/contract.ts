@@ -6,6 +6,7 @@ import { lineageApi } from './api/lineage.ts';
 import { osApi } from './api/os.ts';
 import { recoveryApi, recoveryEvents } from './api/recovery.ts';
 import { spendApi, spendEvents } from './api/spend.ts';
+import { textCheckApi, textCheckEvents } from './api/text-check.ts';
 import type { Envelope, MethodDef, MethodInput, MethodOutput } from './rpc.ts';
 
 /**
@@ -19,6 +20,7 @@ export const methods = {
   ...lineageApi,
   ...osApi,
   ...spendApi,
+  ...textCheckApi,
   ...recoveryApi,
 } satisfies Record<string, MethodDef>;
 export type Methods = typeof methods;
@@ -29,6 +31,7 @@ export const events = {
   ...jobsEvents,
   ...libraryEvents,
   ...spendEvents,
+  ...textCheckEvents,
   ...recoveryEvents,
 } satisfies Record<string, z.ZodType>;
 export type Events = typeof events;

@@ -124,10 +124,6 @@ export function createElectronOsHandlers(
       if (error) throw new AppError('unavailable', `Could not open the image: ${error}`);
       return { ok: true };
     },
-    'os:openExternal': async ({ url }) => {
-      await shell.openExternal(url);
-      return { ok: true };
-    },
   };
 }
 

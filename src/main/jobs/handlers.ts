@@ -7,7 +7,6 @@ export function createJobHandlers(engine: JobEngine): HandlerMap<typeof jobsApi>
   return {
     'jobs:create': (input) => engine.create(input),
     'jobs:list': (input) => engine.list(input),
-    'jobs:get': ({ id }) => engine.get(id),
     'jobs:cancel': ({ id }) => engine.cancel(id),
     'jobs:retry': ({ id }) => engine.retry(id),
     'jobs:remove': ({ id }) => engine.remove(id),

@@ -1,10 +1,10 @@
 import fs from 'node:fs/promises';
-import os from 'node:os';
 import path from 'node:path';
-import type Database from 'better-sqlite3';
+import Database from 'better-sqlite3';
 import { z } from 'zod';
 import { AppError } from '../../shared/rpc.ts';
-import { openDatabase, schemaVersion } from './database.ts';
+import { openDatabase, quickCheck, schemaVersion } from './database.ts';
+import { migrations } from './migrations/index.ts';
 import { type FileStore, createFileStore, sha256Of } from './file-store.ts';
 import { allocatePk } from './image-rows.ts';
 
@@ -13,7 +13,7 @@ import { allocatePk } from './image-rows.ts';
  * app keeps writing), files/ (every original, same sharded layout) and manifest.json, written last
  * and under a temp name so a half-made backup never looks complete.
  */
-const Manifest = z.object({
+export const Manifest = z.object({
   app: z.literal('ideogram-studio'),
   kind: z.literal('library-backup'),
   version: z.literal(1),
@@ -22,13 +22,48 @@ const Manifest = z.object({
   images: z.number().int(),
   files: z.number().int(),
 });
-const manifestName = 'manifest.json';
+export const manifestName = 'manifest.json';
 
-function allBlobs(db: Database.Database, schema = 'main'): string[] {
+export function manifestFor(
+  snapshot: { images: number; schemaVersion: number },
+  now: number,
+  files: number,
+): z.infer<typeof Manifest> {
+  return {
+    app: 'ideogram-studio',
+    kind: 'library-backup',
+    version: 1,
+    schemaVersion: snapshot.schemaVersion,
+    createdAt: now,
+    images: snapshot.images,
+    files,
+  };
+}
+
+export function allBlobs(db: Database.Database, schema = 'main'): string[] {
   return db
     .prepare<[], string>(`SELECT sha256 FROM ${schema}.images UNION SELECT sha256 FROM ${schema}.blobs`)
     .pluck()
     .all();
+}
+
+/**
+ * Makes a fresh database copy (from db.backup) one self-contained file, and says what it holds: read
+ * from the copy, so the file list matches the snapshot exactly.
+ */
+export function finishCopy(file: string): { blobs: string[]; images: number; schemaVersion: number } {
+  const copy = new Database(file, { fileMustExist: true });
+  try {
+    // The copy inherits WAL mode, which would leave -wal and -shm files beside it at every open.
+    copy.pragma('journal_mode = DELETE');
+    return {
+      blobs: allBlobs(copy),
+      images: copy.prepare<[], number>('SELECT count(*) FROM images').pluck().get()!,
+      schemaVersion: schemaVersion(copy),
+    };
+  } finally {
+    copy.close();
+  }
 }
 
 export async function createBackup(
@@ -45,9 +80,10 @@ export async function createBackup(
   await fs.mkdir(partial, { recursive: true });
   try {
     await db.backup(path.join(partial, 'library.db'));
+    const snapshot = finishCopy(path.join(partial, 'library.db'));
     const files = createFileStore(path.join(partial, 'files'));
     let copied = 0;
-    for (const sha256 of allBlobs(db)) {
+    for (const sha256 of snapshot.blobs) {
       const to = files.pathFor(sha256);
       await fs.mkdir(path.dirname(to), { recursive: true });
       try {
@@ -58,16 +94,8 @@ export async function createBackup(
         if ((error as NodeJS.ErrnoException).code !== 'ENOENT') throw error;
       }
     }
-    const images = db.prepare<[], number>('SELECT count(*) FROM images').pluck().get()!;
-    const manifest = {
-      app: 'ideogram-studio',
-      kind: 'library-backup',
-      version: 1,
-      schemaVersion: schemaVersion(db),
-      createdAt: now,
-      images,
-      files: copied,
-    } satisfies z.infer<typeof Manifest>;
+    const images = snapshot.images;
+    const manifest = manifestFor(snapshot, now, copied);
     await fs.writeFile(path.join(partial, manifestName), JSON.stringify(manifest, null, 2));
     await fs.rename(partial, target);
     return { path: target, images, files: copied };
@@ -80,50 +108,119 @@ export async function createBackup(
 const imageColumns =
   'id, sha256, format, bytes, width, height, model, prompt, expanded_prompt, negative_prompt, params, style_codes, seed, job_id, output_index, source, created_at, favorite, rating, trashed_at';
 
-/**
- * Merges a backup into the open library: images it has that the library lacks come back with their
- * tags and collections; nothing in the library is changed or removed. The backup's database is first
- * copied and migrated to this app's schema, so older backups restore too; the backup stays untouched.
- */
-export async function restoreBackup(db: Database.Database, store: FileStore, source: string) {
-  if (!path.isAbsolute(source)) throw new AppError('validation', 'The backup location must be a full path.');
-  const manifestText = await fs.readFile(path.join(source, manifestName), 'utf8').catch(() => null);
-  const manifest = manifestText === null ? null : Manifest.safeParse(JSON.parse(manifestText));
-  if (!manifest?.success)
-    throw new AppError('not_found', 'That folder is not a library backup (no valid manifest.json).');
+/** Where a backup's pieces come from: a folder (desktop) or an uploaded zip (browser mode). */
+export interface BackupSource {
+  /** A private copy of the backup's database, which the merge may migrate in place. */
+  database: string;
+  /** An original by its hash, or null when the backup lacks it. */
+  readBlob(sha256: string): Promise<Buffer | null>;
+}
 
-  const work = await fs.mkdtemp(path.join(os.tmpdir(), 'ideogram-restore-'));
+export function parseManifest(text: string | null): z.infer<typeof Manifest> {
+  let json: unknown = null;
+  try {
+    json = text === null ? null : JSON.parse(text);
+  } catch {
+    // reported below like any other bad manifest
+  }
+  const manifest = Manifest.safeParse(json);
+  if (!manifest.success)
+    throw new AppError('not_found', 'That is not a library backup (no valid manifest.json).');
+  return manifest.data;
+}
+
+/**
+ * Checks a backup's database before anything is merged: opened read-only (nothing in it changes),
+ * of a schema this app can read, and whole by SQLite's quick_check.
+ */
+export function validateBackupDatabase(file: string): void {
+  let backup: Database.Database;
+  try {
+    backup = new Database(file, { readonly: true, fileMustExist: true });
+  } catch (error) {
+    throw new AppError(
+      'unsupported_file',
+      `The backup's database cannot be opened: ${(error as Error).message}`,
+    );
+  }
+  try {
+    const version = schemaVersion(backup);
+    const latest = migrations.at(-1)!.version;
+    if (version < 1 || version > latest) {
+      throw new AppError(
+        'unsupported_file',
+        version > latest
+          ? `The backup was made by a newer version of the app (schema ${version}; this app knows up to ${latest}). Update the app to restore it.`
+          : 'The backup holds no library database.',
+      );
+    }
+    const problems = quickCheck(backup);
+    if (problems.length > 0)
+      throw new AppError(
+        'unsupported_file',
+        `The backup's database is damaged: ${problems.slice(0, 3).join('; ')}`,
+      );
+  } catch (error) {
+    if (error instanceof AppError) throw error;
+    throw new AppError(
+      'unsupported_file',
+      `The backup's database cannot be read: ${(error as Error).message}`,
+    );
+  } finally {
+    backup.close();
+  }
+}
+
+/**
+ * Merges a backup in: images it has that the library lacks come back with their tags and
+ * collections; nothing in the library is changed or removed. The backup's database is a private copy,
+ * already checked by validateBackupDatabase; it is migrated to this app's schema, so older backups
+ * restore too.
+ */
+export async function mergeBackup(db: Database.Database, store: FileStore, source: BackupSource) {
+  try {
+    openDatabase(source.database).close();
+  } catch (error) {
+    throw new AppError('unsupported_file', `The backup cannot be opened: ${(error as Error).message}`);
+  }
+  db.prepare('ATTACH DATABASE ? AS backup').run(source.database);
+  try {
+    let restoredFiles = 0;
+    const available = new Set<string>();
+    for (const sha256 of allBlobs(db, 'backup')) {
+      if (await store.has(sha256)) {
+        available.add(sha256);
+        continue;
+      }
+      const bytes = await source.readBlob(sha256);
+      // A file that does not hash to its name is damaged: leave its rows out rather than restore garbage.
+      if (bytes === null || sha256Of(bytes) !== sha256) continue;
+      await store.put(bytes, sha256);
+      available.add(sha256);
+      restoredFiles++;
+    }
+    const restored = mergeRows(db, [...available]);
+    return { restored, files: restoredFiles };
+  } finally {
+    db.prepare('DETACH DATABASE backup').run();
+  }
+}
+
+/** A backup folder (the desktop app's): its manifest, a copy of its database in `tmpDir`, its files. */
+export async function restoreBackup(db: Database.Database, store: FileStore, source: string, tmpDir: string) {
+  if (!path.isAbsolute(source)) throw new AppError('validation', 'The backup location must be a full path.');
+  parseManifest(await fs.readFile(path.join(source, manifestName), 'utf8').catch(() => null));
+  await fs.mkdir(tmpDir, { recursive: true });
+  const work = await fs.mkdtemp(path.join(tmpDir, 'restore-'));
   try {
     const copy = path.join(work, 'library.db');
     await fs.copyFile(path.join(source, 'library.db'), copy);
-    try {
-      openDatabase(copy).close();
-    } catch (error) {
-      throw new AppError('unsupported_file', `The backup cannot be opened: ${(error as Error).message}`);
-    }
-
-    db.prepare('ATTACH DATABASE ? AS backup').run(copy);
-    try {
-      const files = createFileStore(path.join(source, 'files'));
-      let restoredFiles = 0;
-      const available = new Set<string>();
-      for (const sha256 of allBlobs(db, 'backup')) {
-        if (await store.has(sha256)) {
-          available.add(sha256);
-          continue;
-        }
-        const bytes = await fs.readFile(files.pathFor(sha256)).catch(() => null);
-        // A file that does not hash to its name is damaged: leave its rows out rather than restore garbage.
-        if (bytes === null || sha256Of(bytes) !== sha256) continue;
-        await store.put(bytes, sha256);
-        available.add(sha256);
-        restoredFiles++;
-      }
-      const restored = mergeRows(db, [...available]);
-      return { restored, files: restoredFiles };
-    } finally {
-      db.prepare('DETACH DATABASE backup').run();
-    }
+    validateBackupDatabase(copy);
+    const files = createFileStore(path.join(source, 'files'));
+    return await mergeBackup(db, store, {
+      database: copy,
+      readBlob: (sha256) => fs.readFile(files.pathFor(sha256)).catch(() => null),
+    });
   } finally {
     await fs.rm(work, { recursive: true, force: true });
   }

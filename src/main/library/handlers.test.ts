@@ -19,11 +19,11 @@ describe('library handlers', () => {
     expect(Object.keys(handlers).sort()).toEqual(Object.keys(libraryApi).sort());
   });
 
-  it('imports base64 files sent over the browser transport and lists them', async () => {
+  it('imports files sent as bytes and lists them', async () => {
     const { handlers } = setup();
     const png = await makeImage('png', 90);
     const input = libraryApi['library:importFiles'].input.parse({
-      files: [{ name: 'a.png', dataBase64: png.toString('base64') }],
+      files: [{ name: 'a.png', bytes: new Uint8Array(png) }],
     });
     const result = await handlers['library:importFiles'](input, { transport: 'web' });
     expect(result).toMatchObject({ duplicates: 0, refused: [] });
@@ -34,18 +34,26 @@ describe('library handlers', () => {
     expect(() => libraryApi['library:list'].output.parse(page)).not.toThrow();
   });
 
-  it('refuses data that is not base64, and path imports from the browser', async () => {
+  it('takes bytes only as bytes: base64 text, empty or oversized files fail the schema', () => {
+    const source = libraryApi['library:addSource'].input;
+    expect(source.safeParse({ name: 'x.png', bytes: 'iVBORw0KGgo=' }).success).toBe(false);
+    expect(source.safeParse({ name: 'x.png', dataBase64: 'iVBORw0KGgo=' }).success).toBe(false);
+    expect(source.safeParse({ name: 'x.png', bytes: new Uint8Array(0) }).success).toBe(false);
+    expect(source.safeParse({ name: 'x.png', bytes: new Uint8Array(10 * 1024 * 1024 + 1) }).success).toBe(
+      false,
+    );
+    expect(source.safeParse({ name: 'x.png', bytes: Buffer.from([1, 2, 3]) }).success).toBe(true);
+  });
+
+  it('refuses an undecodable source with a typed error, not a crash', async () => {
     const { handlers } = setup();
     await expect(
       (async () =>
         handlers['library:addSource'](
-          { name: 'x.png', dataBase64: '!!not base64!!' },
+          { name: 'x.png', bytes: new Uint8Array([1, 2, 3]) },
           { transport: 'web' },
         ))(),
-    ).rejects.toMatchObject({ code: 'validation' });
-    await expect(
-      (async () => handlers['library:importPaths']({ paths: ['/etc'] }, { transport: 'web' }))(),
-    ).rejects.toMatchObject({ code: 'forbidden' });
+    ).rejects.toMatchObject({ code: 'unsupported_file' });
   });
 
   it('bounds bulk ids and page sizes in the schema', () => {

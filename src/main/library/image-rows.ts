@@ -38,6 +38,7 @@ export interface SummaryRow {
   favorite: number;
   rating: number;
   trashed_at: number | null;
+  text_status: ImageSummary['textStatus'];
 }
 
 interface RecordRow extends SummaryRow {
@@ -51,7 +52,7 @@ interface RecordRow extends SummaryRow {
 }
 
 export const summaryColumns =
-  'i.pk, i.id, i.sha256, i.format, i.bytes, i.width, i.height, i.orientation, i.model, i.prompt, i.created_at, i.favorite, i.rating, i.trashed_at';
+  'i.pk, i.id, i.sha256, i.format, i.bytes, i.width, i.height, i.orientation, i.model, i.prompt, i.created_at, i.favorite, i.rating, i.trashed_at, i.text_status';
 
 export function toSummary(row: SummaryRow, snippet: ImageSummary['snippet'] = null): ImageSummary {
   return {
@@ -68,6 +69,7 @@ export function toSummary(row: SummaryRow, snippet: ImageSummary['snippet'] = nu
     favorite: row.favorite === 1,
     rating: row.rating,
     trashedAt: row.trashed_at,
+    textStatus: row.text_status,
     snippet,
   };
 }

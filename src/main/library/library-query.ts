@@ -61,6 +61,8 @@ function filterClauses(query: ParsedQuery): { sql: string[]; values: Value[] } {
   if (query.favorite !== undefined) add('i.favorite = ?', query.favorite ? 1 : 0);
   if (query.minRating !== undefined) add('i.rating >= ?', query.minRating);
   if (query.orientation !== undefined) add('i.orientation = ?', query.orientation);
+  // Served by the partial index images_live_text_status (migration 007).
+  if (query.textStatus !== undefined) add('i.text_status = ?', query.textStatus);
   if (query.collectionId !== undefined) {
     add('i.pk IN (SELECT image_pk FROM collection_images WHERE collection_id = ?)', query.collectionId);
   }

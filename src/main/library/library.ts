@@ -16,10 +16,12 @@ import {
   type LibraryStats,
   type SourceInfo,
 } from '../../shared/api/library.ts';
+import type { RestoreResult } from '../../shared/api/transfers.ts';
 import type { Family, Lineage } from '../../shared/api/lineage.ts';
 import { AppError } from '../../shared/rpc.ts';
 import * as actions from './library-actions.ts';
 import { createBackup, restoreBackup } from './backup.ts';
+import { backupZip, restoreZip } from './backup-zip.ts';
 import * as collections from './collections.ts';
 import { exportToFolder, exportToZip } from './exporter.ts';
 import { createBlobClaims, removeUnreferencedBlobs } from './blob-cleanup.ts';
@@ -123,6 +125,12 @@ export function createLibrary({ db, dataDir, now = Date.now, inlineReads = false
     const bytes = await sizeOf(file);
     if (bytes === null) throw new AppError('not_found', 'The image file is missing from disk.');
     return { path: file, contentType: mimeOf[format], bytes };
+  }
+
+  async function freeBytes(): Promise<number> {
+    await fs.mkdir(dataDir, { recursive: true });
+    const stats = await fs.statfs(dataDir);
+    return stats.bavail * stats.bsize;
   }
 
   async function removeTrashed(emptied: actions.TrashEmptied) {
@@ -324,10 +332,26 @@ export function createLibrary({ db, dataDir, now = Date.now, inlineReads = false
     backup: (destination: string) => createBackup(db, store, destination, now()),
 
     async restoreBackup(source: string) {
-      const { restored, files } = await restoreBackup(db, store, source);
+      const { restored, files } = await restoreBackup(db, store, source, tempDir);
       emit('added', restored);
       return { restored: restored.length, files };
     },
+
+    /** The backup as a zip stream (browser mode's download). */
+    backupZip: () => backupZip({ db, store, tmpDir: tempDir, now }),
+
+    /** A backup zip on disk (browser mode's upload), checked whole, the current database kept aside. */
+    async restoreZip(file: string): Promise<RestoreResult> {
+      const keepAsideDir = path.join(dataDir, 'backups');
+      const { restored, files, keptAside } = await restoreZip(
+        { db, store, tmpDir: tempDir, now, dataDir, keepAsideDir, freeBytes },
+        file,
+      );
+      emit('added', restored);
+      return { restored: restored.length, files, keptAside };
+    },
+
+    freeBytes,
 
     /**
      * quick_check reads the whole file (9 s at a million images) and every original is looked up on

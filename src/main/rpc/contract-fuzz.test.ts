@@ -1,16 +1,21 @@
-import { mkdtempSync, readdirSync, readFileSync } from 'node:fs';
+import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { dirname, join } from 'node:path';
 import Conf from 'conf';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { methodNames } from '../../shared/contract.ts';
+import { jobLimits, JobId } from '../../shared/api/jobs.ts';
+import { CollectionId, ImageId } from '../../shared/api/library.ts';
+import { methodNames, methods, type MethodName } from '../../shared/contract.ts';
+import { imageRefSchema, models, type ModelId } from '../../shared/models/index.ts';
 import { errorCodes } from '../../shared/rpc.ts';
 import { createAppServices, type AppServices } from '../app-services.ts';
 import { createSessionKeyStore } from '../settings/key-store.ts';
 import { createSettingsStore, settingsFileName } from '../settings/settings-store.ts';
 import { createWebOsHandlers } from '../web/web-os-handlers.ts';
 import { mulberry32 } from '../simulator/index.ts';
-import { fuzzPayload } from './fuzz-payloads.ts';
+import { makeImage } from '../library/test-support/fixtures.ts';
+import { fuzzPayload } from './test-support/fuzz-payloads.ts';
+import { mutateOnePlace, sampleRegex, validInput, type Pool } from './test-support/schema-inputs.ts';
 
 const secretKey = 'sk-fuzz-SECRET-7f3a9c1e5b';
 let services: AppServices;
@@ -39,9 +44,140 @@ beforeAll(async () => {
 afterAll(async () => {
   console.error = originalError;
   await services?.close();
+  rmSync(dataDir, { recursive: true, force: true });
 });
 
 describe('IPC contract under fuzzing', () => {
+  it('reaches every handler with inputs derived from the schemas, and mutates them one place at a time', async () => {
+    const seed = Number(process.env.FUZZ_SEED ?? 20261205);
+    console.log(`schema fuzz seed ${seed} (FUZZ_SEED=${seed} replays it)`);
+    const random = mulberry32(seed);
+    const ctx = { transport: 'test' } as const;
+    const call = (method: string, input: unknown) => services.dispatch(method, input, ctx);
+
+    // Something real for ids to point at: images in the library, a collection, a remix source.
+    const images = await Promise.all(
+      (['png', 'jpeg', 'webp'] as const).map((format, i) => makeImage(format, i + 40)),
+    );
+    const imported = await call('library:importFiles', {
+      files: images.map((bytes, i) => ({ name: `seed-${i}`, bytes })),
+    });
+    const valueOf = <T>(envelope: Awaited<ReturnType<typeof call>>): T => {
+      if (!envelope.ok) throw new Error(envelope.error.message);
+      return envelope.value as T;
+    };
+    const source = valueOf<{ ref: string }>(
+      await call('library:addSource', { name: 'source.png', bytes: images[0] }),
+    );
+    const collection = valueOf<{ id: number }>(await call('library:createCollection', { name: 'Fuzzed' }));
+    const known = {
+      images: valueOf<{ imported: string[] }>(imported).imported,
+      collections: [collection.id],
+      jobs: [] as string[],
+    };
+    const fromPool =
+      <T>(list: T[], otherwise: () => T) =>
+      (random2: () => number) =>
+        list.length > 0 && random2() < 0.8 ? list[Math.floor(random2() * list.length)]! : otherwise();
+    const pools: Pool[] = [
+      {
+        matches: (s) => s === ImageId,
+        draw: (r) => fromPool(known.images, () => sampleRegex(/^[0-9A-HJKMNP-TV-Z]{26}$/, r))(r),
+      },
+      {
+        matches: (s) => s === CollectionId,
+        draw: (r) => fromPool(known.collections, () => 1 + Math.floor(r() * 50))(r),
+      },
+      {
+        matches: (s) => s === JobId,
+        draw: (r) => fromPool(known.jobs, () => `job-${Math.floor(r() * 1e6)}`)(r),
+      },
+      // Real image bytes most of the time, so imports get past decoding; noise otherwise.
+      {
+        matches: (s) => typeof s.meta()?.maxBytes === 'number',
+        draw: (r) =>
+          r() < 0.7
+            ? images[Math.floor(r() * images.length)]
+            : Uint8Array.from({ length: 64 }, () => Math.floor(r() * 256)),
+      },
+      {
+        matches: (s) => s === imageRefSchema,
+        draw: (r) => (r() < 0.8 ? source.ref : `data:image/png;base64,${images[0]!.toString('base64')}`),
+      },
+    ];
+    const options = { random, pools };
+    // Paths a handler must never touch, mixed into the mutations: nothing may create them.
+    const canary = join(`${dataDir}-canary`, 'written');
+    const extra = [canary, `file://${canary}`, `${'../'.repeat(8)}etc/passwd`, 'C:\\Windows\\win.ini'];
+
+    /** jobs:create's params are open at the contract: draw them from the chosen model's own schema. */
+    function shaped(method: MethodName, input: unknown): unknown {
+      if (method !== 'jobs:create' && method !== 'jobs:variations') return input;
+      const value = input as { model: ModelId; params: unknown; count?: number };
+      const params = validInput(models[value.model].schema, options)?.value as
+        Record<string, unknown> | undefined;
+      // Fewer simulated images: the point is reaching the engine, not rendering hundreds of pictures.
+      if (params && typeof params.num_images === 'number') params.num_images = 1;
+      return { ...value, params: params ?? {}, ...(value.count ? { count: jobLimits.minVariations } : {}) };
+    }
+
+    const internal: string[] = [];
+    const noValidInput: string[] = [];
+    type Row = { ok: number; refused: Record<string, number>; mutants: number };
+    const summary: Record<string, Row> = {};
+    const record = (method: string, label: string, envelope: Awaited<ReturnType<typeof call>>) => {
+      if (!envelope.ok) {
+        expect(errorCodes).toContain(envelope.error.code);
+        if (envelope.error.code === 'internal')
+          internal.push(`${method} ${label}: ${envelope.error.message}`);
+      }
+    };
+    for (const method of methodNames) {
+      const row: Row = (summary[method] = { ok: 0, refused: {}, mutants: 0 });
+      const valid: unknown[] = [];
+      for (let round = 0; round < 5; round++) {
+        const drawn = validInput(methods[method].input, options);
+        if (!drawn) continue;
+        const input = shaped(method, drawn.value);
+        valid.push(input);
+        const envelope = await call(method, input);
+        record(method, 'valid', envelope);
+        if (envelope.ok) row.ok++;
+        else row.refused[envelope.error.code] = (row.refused[envelope.error.code] ?? 0) + 1;
+      }
+      if (valid.length === 0) noValidInput.push(method);
+      for (let round = 0; round < 8 && valid.length > 0; round++) {
+        const mutant = mutateOnePlace(valid[round % valid.length], random, extra);
+        record(method, `mutated at ${mutant.where}`, await call(method, mutant.value));
+        row.mutants++;
+      }
+      if (method === 'jobs:list') {
+        const listed = await call('jobs:list', {});
+        if (listed.ok) known.jobs = (listed.value as { id: string }[]).map((job) => job.id);
+      }
+    }
+    console.log(
+      Object.entries(summary)
+        .map(
+          ([method, row]) =>
+            `${method.padEnd(28)} ok ${row.ok}  refused ${JSON.stringify(row.refused)}  mutants ${row.mutants}`,
+        )
+        .join('\n'),
+    );
+    expect(internal).toEqual([]);
+    expect(noValidInput).toEqual([]);
+    // Handlers were reached: every method answered a valid input with a success at least once, but for
+    // the OS actions, whose browser-mode handlers answer 'unavailable' by design (no file manager here).
+    const neverOk = Object.entries(summary).filter(([, row]) => row.ok === 0);
+    for (const [method, row] of neverOk) {
+      expect(method).toMatch(/^os:/);
+      expect(row.refused.unavailable, method).toBeGreaterThan(0);
+    }
+    expect(neverOk.length).toBeLessThan(methodNames.length / 4);
+    expect(existsSync(dirname(canary))).toBe(false);
+    expect(await call('settings:get', undefined)).toMatchObject({ ok: true });
+  });
+
   it('answers 1000 malformed payloads across all methods with typed errors and never crashes', async () => {
     const random = mulberry32(20261121);
     const answers: string[] = [];

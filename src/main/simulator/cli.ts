@@ -8,7 +8,8 @@ import { startSimulator } from './simulator.ts';
 
 const usage = `Usage: npm run simulator -- [--port N] [--host H] [--time-scale X] [--key K] [--credits USD] [--free-credits USD]
   [--shape ${outputShapes.join('|')}] [--rate N/ms] [--retention-ms N] [--durations ${Object.keys(durationModels).join('|')}]
-  [--fault-400 .. --fault-504 P] [--drop P] [--truncate P] [--slow-body-ms N] [--malformed-json P]`;
+  [--fault-400 .. --fault-504 P] [--drop P] [--truncate P] [--slow-body-ms N] [--malformed-json P]
+  [--misspell P] [--hard-text P]   share of images whose quoted text is misspelled / hard to read`;
 
 function number(value: string | undefined, name: string): number | undefined {
   if (value === undefined) return undefined;
@@ -36,6 +37,8 @@ const { values } = parseArgs({
     truncate: { type: 'string' },
     'slow-body-ms': { type: 'string' },
     'malformed-json': { type: 'string' },
+    misspell: { type: 'string' },
+    'hard-text': { type: 'string' },
     help: { type: 'boolean', short: 'h' },
     ...faultOptions,
   },
@@ -94,6 +97,10 @@ const simulator = await startSimulator({
   retentionMs: number(text('retention-ms'), 'retention-ms') ?? 3_600_000,
   outputShape: (shape as OutputShape | undefined) ?? 'url',
   faults,
+  textFaults: {
+    misspellRate: number(text('misspell'), 'misspell') ?? 0,
+    hardTextRate: number(text('hard-text'), 'hard-text') ?? 0,
+  },
 });
 process.stdout.write(`${simulator.url}\n`);
 

@@ -1,6 +1,8 @@
 import sharp from 'sharp';
 import type { Sharp } from 'sharp';
+import { quotedPhrases, quotedSpans } from '../../shared/quoted-text.ts';
 import { mulberry32 } from './seeded-random.ts';
+import { drawnText, type DrawnText, type TextFaults, type TextLook } from './text-faults.ts';
 
 export interface RenderRequest {
   modelLabel: string;
@@ -15,6 +17,10 @@ export interface RenderRequest {
   palette?: string[];
   /** A remix: the decoded source image and how strongly it should show (1..100). */
   source?: { bytes: Buffer | null; weight: number };
+  /** The simulator's text knobs, rolled per image. */
+  textFaults?: TextFaults;
+  /** Exactly what to draw instead (the text benchmark's ground truth); wins over textFaults. */
+  text?: DrawnText;
 }
 
 /** FNV-1a, enough to turn a prompt into stable colours. */
@@ -31,15 +37,14 @@ function escapeXml(text: string): string {
   return text.replace(/[<>&"']/g, (c) => `&#${c.charCodeAt(0)};`);
 }
 
-/** The text the prompt asks to see in the image: what Ideogram is for, so the fake draws it big. */
-export function quotedText(prompt: string): string[] {
-  const found: string[] = [];
-  const pattern = /"([^"]+)"|“([^”]+)”|(?<![\p{L}\p{N}])'([^']+)'(?![\p{L}\p{N}])/gu;
-  for (const match of prompt.matchAll(pattern)) {
-    const text = (match[1] ?? match[2] ?? match[3] ?? '').trim();
-    if (text) found.push(text);
+function withoutQuotedText(prompt: string): string {
+  let plain = '';
+  let last = 0;
+  for (const span of quotedSpans(prompt)) {
+    plain += `${prompt.slice(last, span.start)}"…"`;
+    last = span.end;
   }
-  return found;
+  return plain + prompt.slice(last);
 }
 
 function wrap(text: string, maxChars: number): string[] {
@@ -71,6 +76,32 @@ function textBlock(
   return `<text x="${x}" y="${y}" font-family="DejaVu Sans" font-weight="${weight}" font-size="${size}" fill="${fill}" text-anchor="middle" stroke="#000" stroke-opacity="0.35" stroke-width="${Math.max(1, size / 40)}">${tspans}</text>`;
 }
 
+/** The quoted text as the look says: font, outline, rotation, and stripes behind it when busy. */
+function styledBlock(lines: string[], x: number, y: number, size: number, look: TextLook): string {
+  const fill = look.fill ?? '#ffffff';
+  const tspans = lines
+    .map((line, i) => `<tspan x="${x}" dy="${i === 0 ? 0 : size * 1.15}">${escapeXml(line)}</tspan>`)
+    .join('');
+  const paint = look.outline
+    ? `fill="none" stroke="${fill}" stroke-width="${Math.max(1.5, size / 22).toFixed(1)}"`
+    : `fill="${fill}" stroke="#000" stroke-opacity="0.35" stroke-width="${Math.max(1, size / 40)}"`;
+  const text = `<text x="${x}" y="${y}" font-family="${escapeXml(look.font ?? 'DejaVu Sans')}" font-weight="${look.weight ?? 'bold'}" font-style="${look.italic ? 'italic' : 'normal'}" font-size="${size}" text-anchor="middle" ${paint}>${tspans}</text>`;
+  const longest = Math.max(...lines.map((l) => l.length));
+  const halfWidth = longest * size * 0.36;
+  const top = y - size;
+  const height = size * 1.15 * lines.length + size * 0.3;
+  let busy = '';
+  if (look.busy) {
+    const stripe = Math.max(3, Math.round(size / 7));
+    busy =
+      `<defs><pattern id="busy" width="${stripe * 2}" height="${stripe * 2}" patternUnits="userSpaceOnUse" patternTransform="rotate(35)">` +
+      `<rect width="${stripe}" height="${stripe * 2}" fill="#f4d03f"/><rect x="${stripe}" width="${stripe}" height="${stripe * 2}" fill="#2c3e50"/></pattern></defs>` +
+      `<rect x="${x - halfWidth - size * 0.4}" y="${top}" width="${halfWidth * 2 + size * 0.8}" height="${height}" fill="url(#busy)"/>`;
+  }
+  const turn = look.rotate ? ` transform="rotate(${look.rotate.toFixed(1)} ${x} ${top + height / 2})"` : '';
+  return `<g${turn}>${busy}${text}</g>`;
+}
+
 /** Title, prompt excerpt and caption: drawn over generated art, or over a remixed source. */
 function overlaySvg(req: RenderRequest, colours: string[], withBackground: boolean): string {
   const { width: w, height: h } = req;
@@ -95,32 +126,28 @@ function overlaySvg(req: RenderRequest, colours: string[], withBackground: boole
       );
     }
   }
-  const quotes = quotedText(req.prompt);
+  const { phrases: quotes, look } = textFor(req);
+  const scale = look.scale ?? 1;
   const title = quotes[0];
   if (title) {
     const lines = wrap(title, Math.max(8, Math.round(18 * (w / h) ** 0.5)));
     const longest = Math.max(...lines.map((l) => l.length));
     const size = Math.round(
-      Math.min(h * 0.16, (w * 0.9) / (longest * 0.8), (h * 0.5) / (lines.length * 1.15)),
+      scale * Math.min(h * 0.16, (w * 0.9) / (longest * 0.8), (h * 0.5) / (lines.length * 1.15)),
     );
-    parts.push(
-      textBlock(lines, w / 2, h * 0.42 - ((lines.length - 1) * size * 1.15) / 2, size, '#ffffff', 'bold'),
-    );
+    parts.push(styledBlock(lines, w / 2, h * 0.42 - ((lines.length - 1) * size * 1.15) / 2, size, look));
   }
   const subtitle = quotes.slice(1).join(' · ');
   const small = Math.max(12, Math.round(unit * 0.035));
-  if (subtitle)
+  if (subtitle) {
+    const size = Math.round(small * 1.4 * Math.max(scale, 0.75));
     parts.push(
-      textBlock(
-        wrap(subtitle, Math.round((w * 0.9) / (small * 1.4 * 0.75))),
-        w / 2,
-        h * 0.68,
-        Math.round(small * 1.4),
-        '#ffffff',
-        'bold',
-      ),
+      styledBlock(wrap(subtitle, Math.round((w * 0.9) / (size * 0.75))), w / 2, h * 0.68, size, look),
     );
-  const excerpt = req.prompt.length > 140 ? `${req.prompt.slice(0, 137)}…` : req.prompt;
+  }
+  // The quoted words are drawn above, as the knobs decided: the excerpt must not spell them again.
+  const plain = withoutQuotedText(req.prompt);
+  const excerpt = plain.length > 140 ? `${plain.slice(0, 137)}…` : plain;
   parts.push(
     textBlock(
       wrap(excerpt, Math.round((w * 0.9) / (small * 0.58))).slice(0, 3),
@@ -137,6 +164,14 @@ function overlaySvg(req: RenderRequest, colours: string[], withBackground: boole
     `<text x="${w / 2}" y="${h - small * 0.65}" font-family="DejaVu Sans Mono" font-size="${Math.round(small * 0.8)}" fill="#fff" text-anchor="middle">${escapeXml(caption)}</text>`,
   );
   return `<svg xmlns="http://www.w3.org/2000/svg" width="${w}" height="${h}">${parts.join('')}</svg>`;
+}
+
+function textFor(req: RenderRequest): DrawnText {
+  if (req.text) return req.text;
+  const phrases = quotedPhrases(req.prompt);
+  if (!req.textFaults) return { phrases, look: {} };
+  const random = mulberry32(hash(`${req.prompt}|${req.seed}|${req.index}|text`));
+  return drawnText(phrases, req.textFaults, random);
 }
 
 function coloursFor(req: RenderRequest): string[] {

@@ -7,3 +7,4 @@ export type { OutputShape } from './output-shapes.ts';
 export { mulberry32 } from './seeded-random.ts';
 export { durationModels, isDurationModelName } from './durations.ts';
 export type { DurationModel, DurationModelName } from './durations.ts';
+export type { TextFaults } from './text-faults.ts';

@@ -11,6 +11,7 @@ import type { ModelId, ModelParams } from '../../shared/models/index.ts';
 import { drawDuration, type DurationModel } from './durations.ts';
 import { renderImage } from './image-render.ts';
 import { reportsSeedPerImage, shapeOutput } from './output-shapes.ts';
+import type { TextFaults } from './text-faults.ts';
 import type { OutputShape, StoredImage } from './output-shapes.ts';
 
 export type JobState = 'QUEUED' | 'PROCESSING' | 'COMPLETED' | 'FAILED';
@@ -44,6 +45,8 @@ export interface JobStoreOptions {
   retentionMs: number;
   outputShape: OutputShape;
   mediaUrl: (token: string) => string;
+  /** Read at render time, so a test can turn the text knobs while the server runs. */
+  textFaults: () => TextFaults;
 }
 
 const presetColours: Record<string, string[]> = {
@@ -255,6 +258,7 @@ export class JobStore {
         format,
         ...(palette ? { palette } : {}),
         ...(source ? { source } : {}),
+        textFaults: this.options.textFaults(),
       });
       const token = `${randomUUID()}.${format === 'jpeg' ? 'jpg' : 'png'}`;
       const image: StoredImage = {

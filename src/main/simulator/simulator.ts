@@ -17,6 +17,7 @@ import type { OutputShape } from './output-shapes.ts';
 import { durationModels, type DurationModel } from './durations.ts';
 import { simulatedCost } from './pricing.ts';
 import { RateLimiter } from './rate-limiter.ts';
+import type { TextFaults } from './text-faults.ts';
 
 export interface SimulatorOptions {
   port?: number;
@@ -46,6 +47,7 @@ export interface SimulatorOptions {
   /** Models this key may not use: they answer 403. */
   forbiddenModels?: ModelId[];
   random?: () => number;
+  textFaults?: TextFaults;
 }
 
 export interface SimulatorStats {
@@ -70,6 +72,7 @@ export interface Simulator {
   url: string;
   close(): Promise<void>;
   setFaults(faults: Faults): void;
+  setTextFaults(faults: TextFaults): void;
   setOutputShape(shape: OutputShape): void;
   setCredits(credits: number, freeCredits?: number): void;
   /** The account as the server sees it: what is left, what it has charged. */
@@ -106,6 +109,7 @@ export async function startSimulator(options: SimulatorOptions = {}): Promise<Si
   const blockedWords = options.blockedWords ?? DEFAULT_BLOCKED_WORDS;
   const forbidden = new Set(options.forbiddenModels ?? []);
   let faults: Faults = options.faults ?? {};
+  let textFaults: TextFaults = options.textFaults ?? {};
   let credits = options.credits ?? 100;
   let freeCredits = options.freeCredits ?? 0;
   const accountHeaders = options.account?.headers ?? true;
@@ -131,6 +135,7 @@ export async function startSimulator(options: SimulatorOptions = {}): Promise<Si
     retentionMs: options.retentionMs ?? 3_600_000,
     outputShape: options.outputShape ?? 'url',
     mediaUrl: (token) => `${origin}/media/${token}`,
+    textFaults: () => textFaults,
   });
 
   function send(
@@ -398,6 +403,9 @@ export async function startSimulator(options: SimulatorOptions = {}): Promise<Si
     },
     setFaults(next) {
       faults = next;
+    },
+    setTextFaults(next) {
+      textFaults = next;
     },
     setOutputShape(shape) {
       jobs.outputShape = shape;

@@ -1,8 +1,6 @@
 import { timingSafeEqual } from 'node:crypto';
 import type { IncomingMessage } from 'node:http';
 
-export const tokenCookie = 'studio_token';
-
 /**
  * DNS rebinding defence: a page on evil.example that resolves its own name to 127.0.0.1 still sends
  * `Host: evil.example`, so only loopback names with our port are served.
@@ -31,19 +29,23 @@ export function tokensMatch(given: string | null | undefined, expected: string):
   return a.length === b.length && timingSafeEqual(a, b);
 }
 
-export function readCookie(req: IncomingMessage, name: string): string | null {
-  const header = req.headers.cookie;
-  if (!header) return null;
-  for (const part of header.split(';')) {
-    const eq = part.indexOf('=');
-    if (eq > 0 && part.slice(0, eq).trim() === name) return decodeURIComponent(part.slice(eq + 1).trim());
-  }
-  return null;
+/**
+ * The token travels only as a bearer header, which the page's own script adds to its calls. Never a
+ * cookie: browsers scope cookies by host, not port, so one set by 127.0.0.1:5174 goes to every other
+ * server on 127.0.0.1 too. Never the query: URLs end up in history, logs and Referer headers.
+ */
+export function bearerToken(req: IncomingMessage): string | null {
+  const auth = req.headers.authorization;
+  return auth?.startsWith('Bearer ') ? auth.slice('Bearer '.length) : null;
 }
 
-/** The token arrives as a cookie (pages, images, event stream) or a bearer header (scripts, tests). */
-export function requestToken(req: IncomingMessage): string | null {
-  const auth = req.headers.authorization;
-  if (auth?.startsWith('Bearer ')) return auth.slice('Bearer '.length);
-  return readCookie(req, tokenCookie);
+/** The cookie older versions set; sent back expired so it stops going to every loopback port. */
+export const legacyTokenCookie = 'studio_token';
+
+export function hasLegacyCookie(req: IncomingMessage): boolean {
+  return (req.headers.cookie ?? '')
+    .split(';')
+    .some((part) => part.trim().startsWith(`${legacyTokenCookie}=`));
 }
+
+export const clearLegacyCookie = `${legacyTokenCookie}=; Max-Age=0; Path=/; HttpOnly; SameSite=Strict`;

@@ -3,6 +3,7 @@ import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
 import Conf from 'conf';
+import { AppError } from '../../shared/rpc.ts';
 import { logCrashes } from '../logging/crash-log.ts';
 import { startStudioRuntime, type StudioRuntime } from '../recovery/studio-runtime.ts';
 import { durationModels, isDurationModelName } from '../simulator/index.ts';
@@ -10,6 +11,7 @@ import { createSessionKeyStore } from '../settings/key-store.ts';
 import { settingsFileName } from '../settings/settings-store.ts';
 import { defaultDataDir } from '../settings/data-dir.ts';
 import { createWebOsHandlers } from './web-os-handlers.ts';
+import type { LibraryTransfers } from './transfer-routes.ts';
 import { startWebHost } from './web-host.ts';
 
 const root = resolve(dirname(fileURLToPath(import.meta.url)), '../../..');
@@ -100,6 +102,8 @@ async function main(): Promise<void> {
     bus: runtime.bus,
     staticDir,
     resolveMedia: runtime.resolveMedia,
+    library: currentLibrary(runtime),
+    logger: runtime.logger,
     port,
   });
   const mode =
@@ -119,6 +123,25 @@ async function main(): Promise<void> {
   };
   process.on('SIGINT', () => void stop(0));
   process.on('SIGTERM', () => void stop(0));
+}
+
+/**
+ * The open library's transfers (backup download, restore upload), whichever services the runtime has
+ * now: it restarts them after a recovery or once a full disk has room, and has none on the recovery
+ * screen.
+ */
+function currentLibrary(runtime: StudioRuntime): LibraryTransfers {
+  const library = () => {
+    const open = runtime.services()?.library;
+    if (!open) throw new AppError('unavailable', 'The library is not open: see the recovery screen.');
+    return open;
+  };
+  return {
+    backupZip: () => library().backupZip(),
+    restoreZip: (file) => library().restoreZip(file),
+    tempFile: (name) => library().tempFile(name),
+    freeBytes: () => library().freeBytes(),
+  };
 }
 
 await main();

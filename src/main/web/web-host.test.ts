@@ -6,6 +6,13 @@ import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { AppError } from '../../shared/rpc.ts';
 import { createEventBus } from '../rpc/event-bus.ts';
 import { createTestAppDispatch } from '../rpc/test-app-api.ts';
+import {
+  capabilityKey,
+  maxCapabilitySeconds,
+  mediaExpiry,
+  signature,
+  signedUrl,
+} from '../../shared/url-capability.ts';
 import { startWebHost, type WebHost } from './web-host.ts';
 
 interface Answer {
@@ -36,6 +43,7 @@ function send(
 }
 
 const token = 'test-token-0123456789abcdef';
+const now = 1_800_000_000;
 let host: WebHost;
 let bus: ReturnType<typeof createEventBus>;
 const auth = () => ({ Authorization: `Bearer ${token}`, Host: `127.0.0.1:${host.port}` });
@@ -56,6 +64,7 @@ beforeEach(async () => {
     staticDir,
     token,
     maxBodyBytes: 64 * 1024,
+    nowSeconds: () => now,
     resolveMedia: async (path) => {
       if (path === '/image/abc/thumb')
         return {
@@ -73,36 +82,97 @@ afterEach(async () => {
 });
 
 describe('browser-mode host', () => {
-  it('trades the printed token for an HttpOnly cookie and then serves the page with its CSP', async () => {
-    const open = await send(host, `/?token=${token}`, { headers: { Host: `127.0.0.1:${host.port}` } });
-    expect(open.status).toBe(303);
-    const cookie = String(open.headers['set-cookie']);
-    expect(cookie).toContain('HttpOnly');
-    expect(cookie).toContain('SameSite=Strict');
-    const page = await send(host, '/', {
-      headers: { Host: `localhost:${host.port}`, Cookie: cookie.split(';')[0]! },
-    });
+  it('serves the public page without a token, with its CSP, and never sets a cookie', async () => {
+    const page = await send(host, '/', { headers: { Host: `localhost:${host.port}` } });
     expect(page.status).toBe(200);
     expect(page.headers['content-security-policy']).toContain("script-src 'self'");
     expect(page.headers['access-control-allow-origin']).toBeUndefined();
+    expect(page.headers['set-cookie']).toBeUndefined();
+    expect(host.openUrl).toBe(`${host.url}/#token=${token}`);
+    // A cookie left by an older version is sent back expired, so it stops going to other ports.
+    const old = await send(host, '/', {
+      headers: { Host: `127.0.0.1:${host.port}`, Cookie: `other=1; studio_token=${token}` },
+    });
+    expect(String(old.headers['set-cookie'])).toMatch(/^studio_token=; Max-Age=0/);
   });
 
-  it('refuses a missing or wrong token, a foreign Host and a foreign Origin', async () => {
+  it('takes the token only as a bearer header: not a cookie, not the query', async () => {
     const hostHeader = `127.0.0.1:${host.port}`;
-    expect((await send(host, '/', { headers: { Host: hostHeader } })).status).toBe(401);
-    expect((await send(host, '/?token=wrong', { headers: { Host: hostHeader } })).status).toBe(401);
-    expect((await send(host, '/', { headers: { ...auth(), Authorization: 'Bearer nope' } })).status).toBe(
-      401,
-    );
+    const rpc = (headers: Record<string, string>, path = '/rpc/settings:get') =>
+      send(host, path, {
+        method: 'POST',
+        headers: { Host: hostHeader, 'Content-Type': 'application/json', ...headers },
+        body: '{}',
+      });
+    expect((await rpc({})).status).toBe(401);
+    expect(JSON.parse((await rpc({})).body)).toMatchObject({ ok: false, error: { code: 'forbidden' } });
+    expect((await rpc({ Authorization: 'Bearer nope' })).status).toBe(401);
+    expect((await rpc({ Cookie: `studio_token=${token}` })).status).toBe(401);
+    expect((await rpc({}, `/rpc/settings:get?token=${token}`)).status).toBe(401);
+    expect((await rpc({ Authorization: `Bearer ${token}` })).status).toBe(200);
+    for (const path of ['/events', '/media/image/abc/thumb', `/events?token=${token}`]) {
+      expect((await send(host, path, { headers: { Host: hostHeader } })).status, path).toBe(401);
+      expect(
+        (await send(host, path, { headers: { Host: hostHeader, Cookie: `studio_token=${token}` } })).status,
+        path,
+      ).toBe(401);
+    }
+    const upload = await send(host, '/upload/library:addSource?name=a.png', {
+      method: 'POST',
+      headers: { Host: hostHeader, 'Content-Type': 'application/octet-stream' },
+      body: 'x',
+    });
+    expect(upload.status).toBe(401);
     expect(
       (await send(host, '/', { headers: { ...auth(), Host: `evil.example:${host.port}` } })).status,
     ).toBe(421);
-    const rpc = await send(host, '/rpc/settings:get', {
-      method: 'POST',
-      headers: { ...auth(), 'Content-Type': 'application/json', Origin: 'https://evil.example' },
-      body: '{}',
-    });
-    expect(rpc.status).toBe(403);
+    const foreign = await rpc({ Authorization: `Bearer ${token}`, Origin: 'http://127.0.0.1:1' });
+    expect(foreign.status).toBe(403);
+  });
+
+  it('opens media for a signed URL until it expires, for that path only', async () => {
+    const hostHeader = { Host: `127.0.0.1:${host.port}` };
+    const key = capabilityKey(token);
+    const exp = mediaExpiry(now);
+    const url = signedUrl(key, '/media/image/abc/thumb', exp);
+    expect((await send(host, url, { headers: hostHeader })).status).toBe(200);
+    const cases = {
+      'signed for another path': `/media/image/abc/thumb?exp=${exp}&sig=${signature(key, '/media/image/abd/thumb', exp)}`,
+      tampered: url.slice(0, -2) + (url.endsWith('AA') ? 'BB' : 'AA'),
+      expired: signedUrl(key, '/media/image/abc/thumb', now - 1),
+      'too far out': signedUrl(key, '/media/image/abc/thumb', now + maxCapabilitySeconds + 5),
+      'another token': signedUrl(capabilityKey('another-run'), '/media/image/abc/thumb', exp),
+      'no signature': '/media/image/abc/thumb?exp=' + exp,
+    };
+    for (const [name, path] of Object.entries(cases)) {
+      expect((await send(host, path, { headers: hostHeader })).status, name).toBe(401);
+    }
+    // A media signature opens media only: it is no token for calls or events.
+    const sig = new URL(url, host.url).searchParams.get('sig')!;
+    const forged: Record<string, string>[] = [
+      { Authorization: `Bearer ${sig}` },
+      { Cookie: `studio_token=${sig}` },
+    ];
+    for (const headers of forged) {
+      const rpc = await send(host, '/rpc/settings:get', {
+        method: 'POST',
+        headers: { ...hostHeader, ...headers, 'Content-Type': 'application/json' },
+        body: '{}',
+      });
+      expect(rpc.status).toBe(401);
+    }
+    expect((await send(host, `/events?exp=${exp}&sig=${sig}`, { headers: hostHeader })).status).toBe(401);
+    // The backup link is a capability of its own, spent on first use.
+    const link = signedUrl(key, '/download/backup/first-link', now + 60);
+    expect((await send(host, link, { headers: hostHeader })).status).toBe(404); // this host has no library
+    expect((await send(host, link, { headers: hostHeader })).status).toBe(401);
+    const backupWithMediaSig = `/download/backup/first-link?exp=${exp}&sig=${sig}`;
+    const anotherLink = signedUrl(key, '/download/backup/other-link', now + 60).replace(
+      'other-link',
+      'third-link',
+    );
+    expect((await send(host, anotherLink, { headers: hostHeader })).status).toBe(401);
+    expect((await send(host, backupWithMediaSig, { headers: hostHeader })).status).toBe(401);
   });
 
   it('carries the contract over POST /rpc and answers bad payloads with typed errors', async () => {

@@ -1,12 +1,32 @@
 import { randomBytes } from 'node:crypto';
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
+import { backupDownloadPattern } from '../../shared/api/transfers.ts';
 import { contentSecurityPolicy } from '../../shared/csp.ts';
 import { AppError } from '../../shared/rpc.ts';
+import { capabilityKey, verifySignedPath } from '../../shared/url-capability.ts';
+import { consoleLogger, type Logger } from '../logging/logger.ts';
 import type { Dispatch } from '../rpc/dispatcher.ts';
 import type { EventBus } from '../rpc/event-bus.ts';
-import { isAllowedHost, isAllowedOrigin, requestToken, tokenCookie, tokensMatch } from './request-guard.ts';
+import {
+  BodyTooLarge,
+  readBody,
+  securityHeaders,
+  sendEnvelope,
+  sendError,
+  sendText,
+  sendTooLarge,
+} from './http-replies.ts';
+import {
+  bearerToken,
+  clearLegacyCookie,
+  hasLegacyCookie,
+  isAllowedHost,
+  isAllowedOrigin,
+  tokensMatch,
+} from './request-guard.ts';
 import { contentTypeFor, openStaticFile, resolveStaticFile } from './static-files.ts';
+import { createTransferRoutes, type LibraryTransfers } from './transfer-routes.ts';
 
 export interface MediaFile {
   path: string;
@@ -21,38 +41,53 @@ export interface WebHostOptions {
   staticDir: string;
   /** Library media by id, e.g. `/image/<id>/thumb`; throws AppError('not_found') for anything else. */
   resolveMedia: (path: string) => Promise<MediaFile>;
+  /** Backup download and restore upload; without it those routes answer 'unavailable'. */
+  library?: LibraryTransfers;
   port?: number;
   /** Fixed token for tests; a fresh random one otherwise. */
   token?: string;
-  /** Largest JSON body accepted (imports carry base64 images). */
+  /** Largest JSON body accepted (job params may hold images as data URIs; files go up raw). */
   maxBodyBytes?: number;
+  /** Largest backup zip a restore takes. */
+  maxRestoreBytes?: number;
+  logger?: Logger;
+  /** Unix seconds, for signed URLs' expiry. */
+  nowSeconds?: () => number;
 }
 
 export interface WebHost {
   url: string;
-  /** The URL to open: it carries the token once, the page then keeps it in an HttpOnly cookie. */
+  /** The URL to open: the token rides in the fragment, which browsers never send to any server. */
   openUrl: string;
   port: number;
   token: string;
   close(): Promise<void>;
 }
 
-const securityHeaders = {
-  'X-Content-Type-Options': 'nosniff',
-  'X-Frame-Options': 'DENY',
-  'Referrer-Policy': 'no-referrer',
-  'Cross-Origin-Opener-Policy': 'same-origin',
-  'Cross-Origin-Resource-Policy': 'same-origin',
-};
+const notRunToken = "Ideogram Studio: open the URL printed in the terminal (it carries this run's token).";
 
 /**
- * Browser mode: the same main-process services, carried over HTTP + server-sent events on 127.0.0.1.
- * Every request must name our host (DNS rebinding), carry the per-run token, and, when a browser says
- * where it comes from, come from our own origin. There are no CORS headers at all.
+ * Browser mode: the same main-process services, carried over HTTP on 127.0.0.1. Every request must
+ * name our host (DNS rebinding) and, when a browser says where it comes from, come from our own
+ * origin; there are no CORS headers at all. Every call, event stream and upload carries the run's
+ * token as a bearer header, set by the page's script, which keeps it in its own origin's session
+ * storage; what a browser fetches by URL alone (images, the backup download) carries a signed,
+ * expiring URL instead. Nothing is a cookie, so no other server on 127.0.0.1 ever receives it.
  */
 export async function startWebHost(options: WebHostOptions): Promise<WebHost> {
   const token = options.token ?? randomBytes(24).toString('base64url');
-  const maxBody = options.maxBodyBytes ?? 160 * 1024 * 1024;
+  const urlKey = capabilityKey(token);
+  const maxBody = options.maxBodyBytes ?? 48 * 1024 * 1024;
+  const logger = options.logger ?? consoleLogger;
+  const nowSeconds = options.nowSeconds ?? (() => Math.floor(Date.now() / 1000));
+  const transfers = createTransferRoutes({
+    dispatch: options.dispatch,
+    library: options.library,
+    maxRestoreBytes: options.maxRestoreBytes ?? 32 * 1024 * 1024 * 1024,
+    logger,
+  });
+  // A backup link is good for one download: the page makes a fresh one per click.
+  const spentLinks = new Map<string, number>();
   const streams = new Set<ServerResponse>();
   let port = 0;
 
@@ -63,76 +98,87 @@ export async function startWebHost(options: WebHostOptions): Promise<WebHost> {
 
   const server = createServer((req, res) => {
     handle(req, res).catch((error) => {
-      console.error('[web] request failed:', error);
-      if (!res.headersSent) send(res, 500, 'text/plain; charset=utf-8', 'Internal error');
+      logger.error('[web] request failed:', error);
+      if (!res.headersSent) sendText(res, 500, 'Internal error');
       else res.destroy();
     });
   });
 
   async function handle(req: IncomingMessage, res: ServerResponse): Promise<void> {
-    if (!isAllowedHost(req.headers.host, port))
-      return send(res, 421, 'text/plain; charset=utf-8', 'Wrong host');
-    if (!isAllowedOrigin(req.headers.origin, port))
-      return send(res, 403, 'text/plain; charset=utf-8', 'Foreign origin');
+    if (!isAllowedHost(req.headers.host, port)) return sendText(res, 421, 'Wrong host');
+    if (!isAllowedOrigin(req.headers.origin, port)) return sendText(res, 403, 'Foreign origin');
     const url = new URL(req.url ?? '/', `http://127.0.0.1:${port}`);
+    const path = url.pathname;
+    const withToken = tokensMatch(bearerToken(req), token);
 
-    // The one unauthenticated step: trading the printed URL's token for a cookie, then dropping it from the address bar.
-    if (req.method === 'GET' && url.pathname === '/' && url.searchParams.has('token')) {
-      if (!tokensMatch(url.searchParams.get('token'), token)) return unauthorized(res);
-      res.writeHead(303, {
-        ...securityHeaders,
-        Location: '/',
-        'Set-Cookie': `${tokenCookie}=${encodeURIComponent(token)}; HttpOnly; SameSite=Strict; Path=/`,
-      });
-      return void res.end();
-    }
-    if (!tokensMatch(requestToken(req), token)) return unauthorized(res);
-
-    if (url.pathname.startsWith('/rpc/')) {
-      if (req.method !== 'POST')
-        return send(res, 405, 'text/plain; charset=utf-8', 'POST only', { Allow: 'POST' });
-      // A name that does not decode cannot be a method: the dispatcher answers unknown_method.
-      let method = url.pathname.slice('/rpc/'.length);
-      try {
-        method = decodeURIComponent(method);
-      } catch {
-        // left as sent
-      }
-      return rpc(req, res, method);
+    if (path.startsWith('/rpc/') || path.startsWith('/upload/')) {
+      if (!withToken) return sendError(res, 401, 'forbidden', notRunToken);
+      if (req.method !== 'POST') return sendText(res, 405, 'POST only', { Allow: 'POST' });
+      return path.startsWith('/rpc/')
+        ? rpc(req, res, path.slice('/rpc/'.length))
+        : transfers.upload(req, res, url);
     }
     if (req.method !== 'GET' && req.method !== 'HEAD') {
-      return send(res, 405, 'text/plain; charset=utf-8', 'GET only', { Allow: 'GET, HEAD' });
+      return sendText(res, 405, 'GET only', { Allow: 'GET, HEAD' });
     }
-    if (url.pathname === '/events') return eventStream(req, res);
-    if (url.pathname.startsWith('/media/')) return media(req, res, url.pathname.slice('/media'.length));
-    return staticFile(req, res, url.pathname === '/' ? '/index.html' : url.pathname);
+    if (path === '/events') {
+      if (!withToken) return sendText(res, 401, notRunToken);
+      return eventStream(req, res);
+    }
+    if (path.startsWith('/media/')) {
+      if (!withToken && !signed(url)) return sendText(res, 401, notRunToken);
+      return media(req, res, path.slice('/media'.length));
+    }
+    if (backupDownloadPattern.test(path)) {
+      const sig = url.searchParams.get('sig');
+      if (!signed(url) || !sig || spentLinks.has(sig))
+        return sendText(res, 401, 'This backup link has expired: click Back up again.');
+      spentLinks.set(sig, Number(url.searchParams.get('exp')));
+      for (const [spent, exp] of spentLinks) if (exp < nowSeconds()) spentLinks.delete(spent);
+      return transfers.backup(req, res);
+    }
+    // The page's own code (index.html, scripts, styles) is served to anyone who names our host: it is
+    // the public app, the same files as in the repository, and it holds no secret. The token reaches
+    // it in the URL's fragment, and every request that reads or changes the library needs the token.
+    return staticFile(req, res, path === '/' ? '/index.html' : path);
   }
 
-  async function rpc(req: IncomingMessage, res: ServerResponse, method: string): Promise<void> {
+  function signed(url: URL): boolean {
+    return verifySignedPath(
+      urlKey,
+      url.pathname,
+      url.searchParams.get('exp'),
+      url.searchParams.get('sig'),
+      nowSeconds(),
+    );
+  }
+
+  async function rpc(req: IncomingMessage, res: ServerResponse, encoded: string): Promise<void> {
     // A JSON content type cannot be sent cross-site without a CORS preflight, which we never grant.
     if (!req.headers['content-type']?.startsWith('application/json')) {
-      return send(res, 415, 'text/plain; charset=utf-8', 'Send application/json');
+      return sendText(res, 415, 'Send application/json');
+    }
+    // A name that does not decode cannot be a method: the dispatcher answers unknown_method.
+    let method = encoded;
+    try {
+      method = decodeURIComponent(encoded);
+    } catch {
+      // left as sent
     }
     let body: string;
     try {
-      body = await readBody(req, maxBody);
+      body = (await readBody(req, maxBody)).toString('utf8');
     } catch (error) {
-      const envelope = { ok: false, error: { code: 'too_large', message: (error as Error).message } };
-      res.on('finish', () => req.destroy());
-      return send(res, 413, 'application/json', JSON.stringify(envelope), { Connection: 'close' });
+      if (error instanceof BodyTooLarge) return sendTooLarge(req, res, error.message);
+      throw error;
     }
     let input: unknown;
     try {
       input = body.length === 0 ? undefined : JSON.parse(body);
     } catch {
-      const envelope = {
-        ok: false,
-        error: { code: 'validation', message: 'The request body is not valid JSON.' },
-      };
-      return send(res, 400, 'application/json', JSON.stringify(envelope));
+      return sendError(res, 400, 'validation', 'The request body is not valid JSON.');
     }
-    const envelope = await options.dispatch(method, input, { transport: 'web' });
-    send(res, 200, 'application/json', JSON.stringify(envelope), { 'Cache-Control': 'no-store' });
+    sendEnvelope(res, 200, await options.dispatch(method, input, { transport: 'web' }));
   }
 
   function eventStream(req: IncomingMessage, res: ServerResponse): void {
@@ -152,7 +198,7 @@ export async function startWebHost(options: WebHostOptions): Promise<WebHost> {
     try {
       file = await options.resolveMedia(path);
     } catch (error) {
-      if (error instanceof AppError) return send(res, 404, 'text/plain; charset=utf-8', 'Not found');
+      if (error instanceof AppError) return sendText(res, 404, 'Not found');
       throw error;
     }
     res.writeHead(200, {
@@ -168,13 +214,14 @@ export async function startWebHost(options: WebHostOptions): Promise<WebHost> {
 
   async function staticFile(req: IncomingMessage, res: ServerResponse, path: string): Promise<void> {
     const file = await resolveStaticFile(options.staticDir, path);
-    if (!file) return send(res, 404, 'text/plain; charset=utf-8', 'Not found');
+    if (!file) return sendText(res, 404, 'Not found');
     const isHtml = file.endsWith('.html');
     res.writeHead(200, {
       ...securityHeaders,
       'Content-Type': contentTypeFor(file),
       'Cache-Control': isHtml ? 'no-store' : 'public, max-age=31536000, immutable',
       ...(isHtml ? { 'Content-Security-Policy': contentSecurityPolicy } : {}),
+      ...(hasLegacyCookie(req) ? { 'Set-Cookie': clearLegacyCookie } : {}),
     });
     if (req.method === 'HEAD') return void res.end();
     openStaticFile(file)
@@ -191,7 +238,7 @@ export async function startWebHost(options: WebHostOptions): Promise<WebHost> {
 
   return {
     url,
-    openUrl: `${url}/?token=${encodeURIComponent(token)}`,
+    openUrl: `${url}/#token=${token}`,
     port,
     token,
     async close() {
@@ -202,43 +249,4 @@ export async function startWebHost(options: WebHostOptions): Promise<WebHost> {
       await new Promise<void>((done) => server.close(() => done()));
     },
   };
-}
-
-function send(
-  res: ServerResponse,
-  status: number,
-  contentType: string,
-  body: string,
-  headers: Record<string, string> = {},
-): void {
-  res.writeHead(status, { ...securityHeaders, 'Content-Type': contentType, ...headers });
-  res.end(body);
-}
-
-function unauthorized(res: ServerResponse): void {
-  send(
-    res,
-    401,
-    'text/plain; charset=utf-8',
-    "Ideogram Studio: open the URL printed in the terminal (it carries this run's token).",
-  );
-}
-
-function readBody(req: IncomingMessage, limit: number): Promise<string> {
-  return new Promise((resolveBody, reject) => {
-    const chunks: Buffer[] = [];
-    let size = 0;
-    req.on('data', (chunk: Buffer) => {
-      size += chunk.length;
-      if (size > limit) {
-        // Stop reading but keep the socket: the 413 still has to reach the page before we hang up.
-        req.pause();
-        reject(new Error(`The request is larger than ${Math.round(limit / 1024 / 1024)} MB.`));
-        return;
-      }
-      chunks.push(chunk);
-    });
-    req.on('end', () => resolveBody(Buffer.concat(chunks).toString('utf8')));
-    req.on('error', reject);
-  });
 }

@@ -11,9 +11,17 @@ function desktopOnly(): never {
   );
 }
 
+function movedToTransfers(): never {
+  throw new AppError(
+    'unavailable',
+    'In browser mode a backup downloads and a restore uploads: use Back up… and Restore… in Settings.',
+  );
+}
+
 /**
  * Browser mode serves a page that may be on another machine's screen: it never opens OS windows.
- * Exports and backups, which need a destination, go into the data folder and the answer says where.
+ * Exports, which need a destination, go into the data folder and the answer says where; backups and
+ * restores are the host's download and upload routes, not calls.
  */
 export function createWebOsHandlers(library: Library, dataDir: string): HandlerMap<typeof osApi> {
   const stamp = () => new Date().toISOString().replace(/[:.]/g, '-');
@@ -22,7 +30,6 @@ export function createWebOsHandlers(library: Library, dataDir: string): HandlerM
     'os:revealDataDir': desktopOnly,
     'os:copyImage': desktopOnly,
     'os:startDrag': desktopOnly,
-    'os:openExternal': desktopOnly,
     // The page downloads the original itself (an <a download> on its media URL).
     'os:saveImage': desktopOnly,
     'os:openImage': desktopOnly,
@@ -33,12 +40,7 @@ export function createWebOsHandlers(library: Library, dataDir: string): HandlerM
       const which = all ? library.allIds() : (ids ?? []);
       return library.export(which, join(dataDir, 'exports', as === 'zip' ? `${name}.zip` : name), as);
     },
-    'os:backupLibrary': () => library.backup(join(dataDir, 'backups')),
-    'os:restoreLibrary': () => {
-      throw new AppError(
-        'unavailable',
-        'Restoring needs the desktop app, where you can pick the backup folder.',
-      );
-    },
+    'os:backupLibrary': movedToTransfers,
+    'os:restoreLibrary': movedToTransfers,
   };
 }

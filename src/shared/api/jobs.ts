@@ -211,7 +211,6 @@ export const jobsApi = {
       .strict(),
     z.array(Job),
   ),
-  'jobs:get': defineMethod(ById, Job),
   'jobs:cancel': defineMethod(ById, CancelResult),
   'jobs:retry': defineMethod(ById, Job),
   'jobs:remove': defineMethod(ById, z.object({ id: JobId })),

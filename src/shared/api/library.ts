@@ -7,9 +7,9 @@ export const libraryLimits = {
   maxImageBytes: 40 * 1024 * 1024,
   /** Remix sources are sent on to Segmind, which takes smaller files. */
   maxSourceBytes: 10 * 1024 * 1024,
-  /** Files per importFiles call: the browser transport carries them as base64 JSON. */
+  /** Files per importFiles call (browser mode sends each file in its own raw upload). */
   maxImportFiles: 20,
-  /** All files of one importFiles call together, decoded. */
+  /** All files of one importFiles call together. */
   maxImportBatchBytes: 100 * 1024 * 1024,
   maxBulkIds: 10_000,
   maxPageSize: 500,
@@ -27,8 +27,6 @@ export const libraryLimits = {
   maxImagePixels: 100_000_000,
 } as const;
 
-const base64Length = (bytes: number) => Math.ceil(bytes / 3) * 4;
-
 /** Sortable text id (26 characters of Crockford base32, time first). */
 export const ImageId = z.string().regex(/^[0-9A-HJKMNP-TV-Z]{26}$/, 'not an image id');
 export type ImageId = z.infer<typeof ImageId>;
@@ -36,15 +34,44 @@ export const ImageIds = z.array(ImageId).min(1).max(libraryLimits.maxBulkIds);
 
 export const Sha256 = z.string().regex(/^[0-9a-f]{64}$/, 'not a sha256 hex digest');
 export const CollectionId = z.number().int().positive();
-export const TagName = z.string().trim().min(1).max(64);
-export const CollectionName = z.string().trim().min(1).max(100);
-const FilePath = z.string().min(1).max(4096);
+/** Control characters are refused: SQLite's length() stops at a NUL, so "\0" would break the table's CHECK. */
+const noControlCharacters = /^\P{Cc}*$/u;
+export const TagName = z
+  .string()
+  .trim()
+  .min(1)
+  .max(64)
+  .regex(noControlCharacters, 'must not contain control characters');
+export const CollectionName = z
+  .string()
+  .trim()
+  .min(1)
+  .max(100)
+  .regex(noControlCharacters, 'must not contain control characters');
+/** A file's name as the user's system gave it: shown in messages, never used to open anything. */
 const FileName = z.string().min(1).max(255);
+
+/**
+ * A file's bytes. IPC carries them by structured clone; browser mode posts them raw to an upload route
+ * (see transfers.ts), never as JSON, which cannot hold them.
+ */
+export function fileBytes(maxBytes: number) {
+  return z
+    .instanceof(Uint8Array)
+    .refine(
+      (bytes) => bytes.length >= 1 && bytes.length <= maxBytes,
+      `must be a file of 1 byte to ${maxBytes / 1024 / 1024} MB`,
+    )
+    .meta({ maxBytes });
+}
 
 export const ImageFormat = z.enum(['png', 'jpeg', 'webp']);
 export type ImageFormat = z.infer<typeof ImageFormat>;
 export const ImageSource = z.enum(['generated', 'imported']);
 export const Orientation = z.enum(['landscape', 'portrait', 'square']);
+/** The text check's summary (see migration 007); null: the prompt quotes no text. */
+export const TextStatus = z.enum(['pending', 'ok', 'attention', 'failed']);
+export type TextStatus = z.infer<typeof TextStatus>;
 export const ImageVariant = z.enum(['original', 'thumb', 'preview']);
 export type ImageVariant = z.infer<typeof ImageVariant>;
 
@@ -67,6 +94,7 @@ export const ImageSummary = z.object({
   favorite: z.boolean(),
   rating: z.number().int().min(0).max(5),
   trashedAt: z.number().int().nullable(),
+  textStatus: TextStatus.nullable(),
   /** Present only when the query searched: the best matching passage. */
   snippet: Snippet.nullable(),
 });
@@ -106,6 +134,8 @@ export const LibraryQuery = z
     collectionId: CollectionId.optional(),
     tag: TagName.optional(),
     orientation: Orientation.optional(),
+    /** "Text needs attention" or "Text spelled right". */
+    textStatus: z.enum(['attention', 'ok']).optional(),
     /** true lists the trash (most recently trashed first) instead of the library. */
     trashed: z.boolean().default(false),
     sort: LibrarySort.default('newest'),
@@ -153,7 +183,7 @@ export const UploadedFile = z
   .object({
     name: FileName,
     // An image, or an export zip of many (each image in it is held to maxImageBytes on import).
-    dataBase64: z.string().min(1).max(base64Length(libraryLimits.maxImportBatchBytes)),
+    bytes: fileBytes(libraryLimits.maxImportBatchBytes),
   })
   .strict();
 
@@ -239,52 +269,24 @@ export const libraryApi = {
           .min(1)
           .max(libraryLimits.maxImportFiles)
           .refine(
-            (files) =>
-              files.reduce((sum, f) => sum + f.dataBase64.length, 0) <=
-              base64Length(libraryLimits.maxImportBatchBytes),
+            (files) => files.reduce((sum, f) => sum + f.bytes.length, 0) <= libraryLimits.maxImportBatchBytes,
             `at most ${libraryLimits.maxImportBatchBytes / 1024 / 1024} MB per import; send the rest in another call`,
           ),
       })
       .strict(),
     ImportResult,
   ),
-  /** Electron only: files or folders (read recursively) on this machine. */
-  'library:importPaths': defineMethod(
-    z.object({ paths: z.array(FilePath).min(1).max(1000) }).strict(),
-    ImportResult,
-  ),
   'library:addSource': defineMethod(
     z
       .object({
         name: FileName,
-        dataBase64: z.string().min(1).max(base64Length(libraryLimits.maxSourceBytes)),
+        bytes: fileBytes(libraryLimits.maxSourceBytes),
       })
       .strict(),
     SourceInfo,
   ),
-  'library:export': defineMethod(
-    z.object({ ids: ImageIds, destination: FilePath, as: z.enum(['folder', 'zip']) }).strict(),
-    z.object({ path: z.string(), count: z.number().int() }),
-  ),
-  'library:backup': defineMethod(
-    z.object({ destination: FilePath }).strict(),
-    z.object({ path: z.string(), images: z.number().int(), files: z.number().int() }),
-  ),
-  /** Merges a backup in: images it holds that the library lacks come back; nothing current is lost. */
-  'library:restoreBackup': defineMethod(
-    z.object({ source: FilePath }).strict(),
-    z.object({ restored: z.number().int(), files: z.number().int() }),
-  ),
   'library:listCollections': defineMethod(NoInput, z.array(Collection)),
   'library:createCollection': defineMethod(z.object({ name: CollectionName }).strict(), Collection),
-  'library:renameCollection': defineMethod(
-    z.object({ id: CollectionId, name: CollectionName }).strict(),
-    Collection,
-  ),
-  'library:deleteCollection': defineMethod(
-    z.object({ id: CollectionId }).strict(),
-    z.object({ deleted: z.boolean() }),
-  ),
   'library:addToCollection': defineMethod(CollectionEdit, Updated),
   'library:removeFromCollection': defineMethod(CollectionEdit, Updated),
   'library:stats': defineMethod(NoInput, LibraryStats),

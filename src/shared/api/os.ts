@@ -1,13 +1,13 @@
 import { z } from 'zod';
 import { defineMethod } from '../rpc.ts';
-
-const ImageId = z.string().min(1).max(64);
+import { ImageId } from './library.ts';
 const Canceled = z.object({ canceled: z.literal(true) });
 
 /**
- * Desktop integration. Electron answers these with the OS (file manager, clipboard, dialogs);
- * browser mode has no OS windows to open: it answers 'unavailable', or for exports and backups
- * writes into the data folder and says where.
+ * Desktop integration. Electron answers these with the OS (file manager, clipboard, dialogs): main
+ * asks the user where, so no page ever names a path. Browser mode has no OS windows to open: it
+ * answers 'unavailable', writes exports into the data folder and says where, and moves backups as a
+ * download and an upload (see transfers.ts).
  */
 export const osApi = {
   'os:revealImage': defineMethod(z.object({ id: ImageId }).strict(), z.object({ ok: z.literal(true) })),
@@ -61,9 +61,5 @@ export const osApi = {
   'os:restoreLibrary': defineMethod(
     z.object({}).strict().optional(),
     z.union([z.object({ restored: z.number().int(), files: z.number().int() }), Canceled]),
-  ),
-  'os:openExternal': defineMethod(
-    z.object({ url: z.url({ protocol: /^https?$/ }).max(2048) }).strict(),
-    z.object({ ok: z.literal(true) }),
   ),
 };

@@ -4,6 +4,7 @@ import { m003 } from './003-library-order.ts';
 import { m004 } from './004-search-columns.ts';
 import { m005 } from './005-ledger.ts';
 import { m006 } from './006-library-counters.ts';
+import { m007 } from './007-text-check.ts';
 import { m008 } from './008-lineage.ts';
 import { m009 } from './009-duration-samples.ts';
 import type { Migration } from './types.ts';
@@ -19,6 +20,7 @@ export const migrations: Migration[] = [
   m004,
   m005,
   m006,
+  m007,
   m008,
   m009,
 ];

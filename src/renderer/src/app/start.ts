@@ -4,6 +4,7 @@ import { useLibrary } from '../features/library/library-store.ts';
 import { subscribeQueue, useQueue } from '../features/queue/queue-store.ts';
 import { subscribeSettings, useSettings } from '../features/settings/settings-store.ts';
 import { subscribeSpend, useSpend } from '../features/spend/spend-store.ts';
+import { subscribeTextStatus } from '../features/text-check/text-status-sync.ts';
 
 let started = false;
 
@@ -34,6 +35,7 @@ function startStudio(): void {
 
 function loadStudio(): void {
   void useSpend.getState().load();
+  subscribeTextStatus();
   void useSettings
     .getState()
     .load()

@@ -7,7 +7,9 @@ import type {
   StudioBridge,
 } from '../../../shared/contract.ts';
 import type { ErrorCode, RpcIssue } from '../../../shared/rpc.ts';
-import { createHttpBridge } from './http-bridge.ts';
+import { mediaExpiry } from '../../../shared/url-capability.ts';
+import { createHttpBridge, type HttpBridge } from './http-bridge.ts';
+import { sessionStorageOrNull, takeSessionToken } from './session-token.ts';
 
 declare global {
   interface Window {
@@ -28,7 +30,15 @@ export class StudioError extends Error {
   }
 }
 
-const bridge: StudioBridge = window.studio ?? createHttpBridge();
+const token = window.studio
+  ? null
+  : takeSessionToken({ location: window.location, history: window.history, storage: sessionStorageOrNull() });
+/** Browser mode's transport; null inside the Electron app. */
+export const httpBridge: HttpBridge | null = window.studio ? null : createHttpBridge(token);
+const bridge: StudioBridge = window.studio ?? httpBridge!;
+
+/** Browser mode opened without the run's token (a bookmark, a new tab): only the printed URL helps. */
+export const missingToken = httpBridge !== null && token === null;
 
 export async function call<M extends MethodName>(
   method: M,
@@ -43,10 +53,22 @@ export function on<E extends EventName>(event: E, listener: (payload: EventPaylo
   return bridge.on(event, listener);
 }
 
+let signedFor = 0;
+const signedMedia = new Map<string, string>();
+
 /**
- * Library media URLs. Both transports serve them under /media on the page's own origin (the Electron
- * app loads the page from studio://app), so one relative URL works everywhere.
+ * Library media URLs, under /media on the page's own origin in both transports (the Electron app
+ * loads the page from studio://app). In browser mode each carries its own signature, good for one to
+ * two hours and the same for a whole hour, so the browser's image cache keeps working.
  */
 export function mediaUrl(path: string): string {
-  return `/media${path}`;
+  if (!httpBridge) return `/media${path}`;
+  const exp = mediaExpiry(httpBridge.nowSeconds());
+  if (exp !== signedFor) {
+    signedFor = exp;
+    signedMedia.clear();
+  }
+  let url = signedMedia.get(path);
+  if (!url) signedMedia.set(path, (url = httpBridge.signedUrl(`/media${path}`, exp)));
+  return url;
 }

@@ -4,6 +4,7 @@ import { useCompose } from './compose-store.ts';
 import { CostEstimate } from './cost-estimate.tsx';
 import { FieldControl } from './field-control.tsx';
 import { PromptEditor } from './prompt-editor.tsx';
+import { ExactTextWarning } from '../text-check/exact-text-warning.tsx';
 import { SpecialField, isSpecialWidget } from './special-fields.tsx';
 import './compose.css';
 
@@ -73,7 +74,7 @@ export function ComposePanel() {
             {group !== 'Prompt' && <h3 className="field-group-title">{group}</h3>}
             {fields.map((field) => {
               if (field.name === 'prompt' && promptField) {
-                return (
+                return [
                   <PromptEditor
                     key="prompt"
                     value={typeof draft.prompt === 'string' ? draft.prompt : ''}
@@ -83,8 +84,9 @@ export function ComposePanel() {
                     placeholder={promptField.placeholder}
                     help={promptField.help}
                     focusKey={focusField?.name === 'prompt' ? focusField.n : undefined}
-                  />
-                );
+                  />,
+                  <ExactTextWarning key="exact-text" />,
+                ];
               }
               if (field.name === 'resolution' && spec.fields.some((other) => other.name === 'aspect_ratio')) {
                 return null;

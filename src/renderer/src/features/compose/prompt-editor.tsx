@@ -1,6 +1,6 @@
 import { useEffect, useRef, useState, type KeyboardEvent } from 'react';
 import { useSettings } from '../settings/settings-store.ts';
-import { quotedRuns } from './prompt-text.ts';
+import { quotedRuns } from '../../../../shared/quoted-text.ts';
 
 interface PromptEditorProps {
   value: string;

@@ -14,6 +14,7 @@ import { ImageViewer, type ViewerKeys } from './image-viewer.tsx';
 import { LineageSection } from './lineage-section.tsx';
 import { ParamsTable } from './params-table.tsx';
 import { VariationsAction } from '../spend/variations-action.tsx';
+import { TextCheckSection } from '../text-check/text-check-section.tsx';
 import { copyImage, isDesktop, revealImage } from '../../lib/desktop.ts';
 import { messageOf } from '../../lib/errors.ts';
 import './detail.css';
@@ -270,6 +271,7 @@ export function DetailDialog() {
                     (copyFailed ? 'The clipboard is not available here: select the text and copy it.' : note)}
                 </p>
               )}
+              <TextCheckSection record={record} />
               <ParamsTable record={record} />
             </div>
           )}

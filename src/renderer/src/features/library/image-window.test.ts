@@ -16,6 +16,7 @@ const image = (id: string): ImageSummary => ({
   favorite: false,
   rating: 0,
   trashedAt: null,
+  textStatus: null,
   snippet: null,
 });
 const images = (prefix: string, n: number) => Array.from({ length: n }, (_, i) => image(`${prefix}${i}`));

@@ -46,6 +46,7 @@ function matches(filters: LibraryFilters, image: ImageRecord): boolean {
     (!filters.favorite || image.favorite) &&
     image.rating >= filters.minRating &&
     (!filters.model || image.model === filters.model) &&
+    (!filters.textStatus || image.textStatus === filters.textStatus) &&
     (!filters.tag || image.tags.includes(filters.tag)) &&
     (filters.collectionId === null || image.collections.some((c) => c.id === filters.collectionId))
   );
@@ -87,6 +88,7 @@ export async function applyLibraryChange(change: LibraryChange): Promise<void> {
       rating: record.rating,
       trashedAt: record.trashedAt,
       prompt: record.prompt,
+      textStatus: record.textStatus,
     };
   });
 }

@@ -17,6 +17,7 @@ import { startNativeDrag } from '../../lib/desktop.ts';
 import { GridView, type PlacedRow } from './grid-view.ts';
 import { imageShortcut, useActionNotice } from './image-actions.ts';
 import type { RowGeometry } from './justified-layout.ts';
+import { TextCheckMark } from '../text-check/text-check-mark.tsx';
 import { useLibrary } from './library-store.ts';
 
 const GAP = 6;
@@ -80,6 +81,7 @@ const Cell = memo(function Cell({ item, index, selected, focused, width, height 
           {item.rating > 0 && <span className="cell-rating">{'★'.repeat(item.rating)}</span>}
         </span>
       )}
+      <TextCheckMark status={item.textStatus} />
     </div>
   );
 });

@@ -20,6 +20,7 @@ export interface LibraryFilters {
   favorite: boolean;
   minRating: number;
   orientation: '' | 'landscape' | 'portrait' | 'square';
+  textStatus: '' | 'attention' | 'ok';
   tag: string;
   collectionId: number | null;
   trashed: boolean;
@@ -33,6 +34,7 @@ export const defaultFilters: LibraryFilters = {
   favorite: false,
   minRating: 0,
   orientation: '',
+  textStatus: '',
   tag: '',
   collectionId: null,
   trashed: false,
@@ -111,6 +113,7 @@ export function toQuery(filters: LibraryFilters): LibraryQuery {
   if (filters.favorite) query.favorite = true;
   if (filters.minRating > 0) query.minRating = filters.minRating;
   if (filters.orientation) query.orientation = filters.orientation;
+  if (filters.textStatus) query.textStatus = filters.textStatus;
   if (filters.tag) query.tag = filters.tag;
   if (filters.collectionId !== null) query.collectionId = filters.collectionId;
   return query;

@@ -2,6 +2,7 @@ import { useEffect, useRef, useState, type RefObject } from 'react';
 import type { Collection, LibrarySort } from '../../../../shared/api/library.ts';
 import { modelIds, models } from '../../../../shared/models/index.ts';
 import { call } from '../../bridge/api.ts';
+import { TextCheckFilter } from '../text-check/text-check-filter.tsx';
 import { defaultFilters, tileSizes, useLibrary, type LibraryFilters } from './library-store.ts';
 
 /** Tags and collections for the filter pickers, refreshed whenever the library changes. */
@@ -203,6 +204,7 @@ export function LibraryToolbar() {
         ]}
         onChange={(value) => setFilters({ orientation: value as LibraryFilters['orientation'] })}
       />
+      <TextCheckFilter />
       {tags.length > 0 && (
         <FilterSelect
           label="Tag"

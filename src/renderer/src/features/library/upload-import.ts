@@ -1,16 +1,6 @@
 import { libraryLimits } from '../../../../shared/api/library.ts';
 import { call } from '../../bridge/api.ts';
 
-function readBase64(file: File): Promise<string> {
-  return file.arrayBuffer().then((buffer) => {
-    const bytes = new Uint8Array(buffer);
-    let binary = '';
-    for (let i = 0; i < bytes.length; i += 0x8000)
-      binary += String.fromCharCode(...bytes.subarray(i, i + 0x8000));
-    return btoa(binary);
-  });
-}
-
 /** One line for what an import did, however it came in (a drop, a choice, a dialog). */
 export function importSummary(imported: number, duplicates: number, refused: string[]): string {
   const parts = [`Imported ${imported} image${imported === 1 ? '' : 's'}`];
@@ -45,7 +35,7 @@ export async function importFiles(files: File[]): Promise<string> {
       continue;
     }
     const payload = await Promise.all(
-      batch.map(async (file) => ({ name: file.name, dataBase64: await readBase64(file) })),
+      batch.map(async (file) => ({ name: file.name, bytes: new Uint8Array(await file.arrayBuffer()) })),
     );
     const result = await call('library:importFiles', { files: payload });
     imported += result.imported.length - result.duplicates;

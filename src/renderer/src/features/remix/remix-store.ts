@@ -38,15 +38,6 @@ interface RemixState {
   setMessage(field: string, message: Message | null): void;
 }
 
-function readBase64(file: File): Promise<string> {
-  return new Promise((resolve, reject) => {
-    const reader = new FileReader();
-    reader.onload = () => resolve(String(reader.result).replace(/^data:[^,]*,/, ''));
-    reader.onerror = () => reject(reader.error ?? new Error(`Could not read ${file.name}`));
-    reader.readAsDataURL(file);
-  });
-}
-
 export const useRemix = create<RemixState>()((set, get) => ({
   previews: {},
   messages: {},
@@ -65,7 +56,7 @@ export const useRemix = create<RemixState>()((set, get) => ({
       try {
         const source = await call('library:addSource', {
           name: file.name,
-          dataBase64: await readBase64(file),
+          bytes: new Uint8Array(await file.arrayBuffer()),
         });
         const preview: SourcePreview = {
           url: URL.createObjectURL(file),
