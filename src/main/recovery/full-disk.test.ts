@@ -84,12 +84,13 @@ describe.skipIf(!small)('starting on a full disk (a real 12 MB tmpfs)', () => {
         model: 'ideogram-3',
         params: { prompt: 'ROOM AGAIN' },
       })) as { id: string };
-      for (let i = 0; i < 200; i++) {
-        const current = (await runtime.call('jobs:get', { id: job.id })) as { state: string };
-        if (current.state === 'completed') break;
+      const stateOf = async () =>
+        ((await runtime.call('jobs:list', { limit: 50 })) as { id: string; state: string }[]).find(
+          (listed) => listed.id === job.id,
+        )?.state;
+      for (let i = 0; i < 200 && (await stateOf()) !== 'completed'; i++)
         await new Promise((r) => setTimeout(r, 50));
-      }
-      expect(((await runtime.call('jobs:get', { id: job.id })) as { state: string }).state).toBe('completed');
+      expect(await stateOf()).toBe('completed');
     } finally {
       await runtime.close();
       small!.unfill();

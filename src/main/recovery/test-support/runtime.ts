@@ -1,6 +1,7 @@
 import Conf from 'conf';
 import { memoryLogger } from '../../logging/logger.ts';
 import { createSessionKeyStore } from '../../settings/key-store.ts';
+import { durationModels } from '../../simulator/index.ts';
 import { settingsFileName } from '../../settings/settings-store.ts';
 import { createWebOsHandlers } from '../../web/web-os-handlers.ts';
 import { startStudioRuntime, type StudioRuntime, type StudioRuntimeOptions } from '../studio-runtime.ts';
@@ -22,6 +23,8 @@ export async function startTestRuntime(
     transport: 'web',
     env: {},
     simulatorTimeScale: 0.01,
+    // The tight world the other engine tests pin: no queue waits or cold starts to wait out.
+    simulatorDurations: durationModels.tight,
     osHandlers: (library) => createWebOsHandlers(library, dataDir),
     quit: () => quits++,
     logger: memoryLogger(),
