@@ -8,6 +8,8 @@ export default defineConfig({
       rollupOptions: {
         input: {
           index: resolve('src/main/index.ts'),
+          // Started with new Worker(new URL('./backup-worker.js', import.meta.url)) from index.js.
+          'backup-worker': resolve('src/main/recovery/backup-worker.ts'),
           // Started with new Worker(new URL('./sql-worker.js', import.meta.url)) from index.js.
           'sql-worker': resolve('src/main/library/sql-worker.ts'),
           // A worker thread's own entry: ocr-reader.ts starts out/main/text-check-worker.js.

@@ -1,3 +1,5 @@
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
 import type { Browser } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startSimulator, type Simulator } from '../src/main/simulator/index.ts';
@@ -53,6 +55,10 @@ describe('the API key stays in main', () => {
     expect(stats.mediaRequestsWithKey).toBe(0);
     expect(traffic.text()).toContain('jobs:changed');
     expect(traffic.text()).toContain('"last4"');
+    // The search below reads the data folder's files: the log must be among them, with this run in it.
+    expect(readFileSync(join(studio.dataDir, 'studio.log'), 'utf8')).toMatch(
+      /\[start\] Ideogram Studio .*browser mode/,
+    );
     for (const text of [traffic.text(), ...studioTraces(studio)])
       expect(text.includes(secretKey)).toBe(false);
   });

@@ -1,8 +1,11 @@
 import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { platform } from 'node:os';
+import type Database from 'better-sqlite3';
 import type { AppInfo, Settings } from '../shared/api/app.ts';
+import type { IntegrityReport } from '../shared/api/library.ts';
 import type { osApi } from '../shared/api/os.ts';
+import type { recoveryApi } from '../shared/api/recovery.ts';
 import { createAppHandlers } from './app-handlers.ts';
 import { createJobEngine, type JobEngine } from './jobs/job-engine.ts';
 import { createJobHandlers } from './jobs/handlers.ts';
@@ -19,6 +22,9 @@ import { createEventBus, type EventBus } from './rpc/event-bus.ts';
 import { createSegmindClient, SegmindError, type SegmindClient } from './segmind/index.ts';
 import { createKeyManager, type KeyManager, type KeyStore } from './settings/key-store.ts';
 import type { SettingsStore } from './settings/settings-store.ts';
+import { emptyTrashFilesFirst } from './recovery/disk-full-trash.ts';
+import { openStudioRecoveryHandlers } from './recovery/recovery-handlers.ts';
+import { guardStorage } from './recovery/storage-guard.ts';
 import { durationModels, startSimulator, type DurationModel, type Simulator } from './simulator/index.ts';
 import { simulatorTextFaults, startTextCheck, type TextCheckService } from './text-check/start-text-check.ts';
 import type { MediaFile } from './web/web-host.ts';
@@ -64,6 +70,21 @@ export interface AppServicesOptions {
   osHandlers: (library: Library) => HandlerMap<typeof osApi>;
   /** Defaults to the rotating file in the data folder, echoed to the console. */
   logger?: Logger;
+  /** The library, already opened and checked (studio-runtime.ts); opened here when absent (tests). */
+  db?: Database.Database;
+  /**
+   * 'full': the library was opened on a full disk. Nothing that writes starts on its own (no job
+   * recovery, no integrity check), and emptying the trash frees the files before it touches the rows.
+   */
+  storage?: 'ok' | 'full';
+  /** The bus the transports listen on; outlives these services when the runtime restarts them. */
+  bus?: EventBus;
+  /** The recovery methods while the studio is open (the runtime's); a stand-in answers otherwise. */
+  recoveryHandlers?: HandlerMap<typeof recoveryApi>;
+  onDiskFull?(error: unknown): void;
+  onCorruption?(error: unknown): void;
+  /** The background check's verdict: the runtime sends a damaged library to the recovery screen. */
+  onIntegrityReport?(report: IntegrityReport): void;
 }
 
 export interface AppServices {
@@ -95,9 +116,10 @@ export async function createAppServices(options: AppServicesOptions): Promise<Ap
       secrets: () => [keys.current(), env.SEGMIND_API_KEY],
       echo: true,
     });
-  const db = openDatabase(join(options.dataDir, 'library.sqlite3'));
-  const library = createLibrary({ db, dataDir: options.dataDir });
-  const bus = createEventBus(logger);
+  const db = options.db ?? openDatabase(join(options.dataDir, 'library.sqlite3'));
+  const storage = options.storage ?? 'ok';
+  const library = createLibrary({ db, dataDir: options.dataDir, inlineReads: storage === 'full' });
+  const bus = options.bus ?? createEventBus(logger);
   const textCheck = startTextCheck({
     db,
     library,
@@ -107,6 +129,10 @@ export async function createAppServices(options: AppServicesOptions): Promise<Ap
   const liveOrigin = (env.SEGMIND_BASE_URL?.trim() || defaultApiOrigin).replace(/\/+$/, '');
 
   let simulator: Simulator | null = null;
+  async function stopSimulator(): Promise<void> {
+    await simulator?.close();
+    simulator = null;
+  }
   let client: SegmindClient | null = null;
   let mode: AppInfo['mode'] = 'simulator';
   // Money (src/main/spend/): budgets for the engine, the balance and spend totals for the page.
@@ -173,10 +199,7 @@ export async function createAppServices(options: AppServicesOptions): Promise<Ap
         client = clientFor(liveOrigin, key);
         account = { baseUrl: liveOrigin, apiKey: key, userAgent, simulated: false };
         mode = 'live';
-        if (simulator) {
-          await simulator.close();
-          simulator = null;
-        }
+        await stopSimulator();
       }
       engine.clientChanged();
       spend.connectionChanged();
@@ -209,34 +232,65 @@ export async function createAppServices(options: AppServicesOptions): Promise<Ap
     }
   }
 
-  const handlers: HandlerMap<Methods> = {
-    ...createAppHandlers({
-      info,
-      settings: options.settings,
-      keys,
-      // The failure is logged by connect(); the key or setting change itself has been saved.
-      onConnectionChanged: () => void connect().catch(() => undefined),
-      onSettingsChanged: (settings: Settings) => {
-        engine.setMaxInFlight(settings.concurrency);
-        engine.budgetChanged();
-        spend.settingsChanged();
-        bus.emit('settings:changed', settings);
+  const handlers: HandlerMap<Methods> = guardStorage(
+    {
+      ...createAppHandlers({
+        info,
+        settings: options.settings,
+        keys,
+        // The failure is logged by connect(); the key or setting change itself has been saved.
+        onConnectionChanged: () => void connect().catch(() => undefined),
+        onSettingsChanged: (settings: Settings) => {
+          engine.setMaxInFlight(settings.concurrency);
+          engine.budgetChanged();
+          spend.settingsChanged();
+          bus.emit('settings:changed', settings);
+        },
+        testKey,
+      }),
+      ...createJobHandlers(engine),
+      ...createLibraryHandlers(library),
+      ...createLineageHandlers(library),
+      ...(storage === 'full'
+        ? { 'library:emptyTrash': (input) => emptyTrashFilesFirst(db, library, options.dataDir, input?.ids) }
+        : {}),
+      ...options.osHandlers(library),
+      ...spend.handlers,
+      ...textCheck.handlers,
+      ...(options.recoveryHandlers ?? openStudioRecoveryHandlers(options.dataDir, logger)),
+    },
+    {
+      dataDir: options.dataDir,
+      onDiskFull: (error) => {
+        logger.warn('[storage] the disk is full:', error);
+        options.onDiskFull?.(error);
       },
-      testKey,
-    }),
-    ...createJobHandlers(engine),
-    ...createLibraryHandlers(library),
-    ...createLineageHandlers(library),
-    ...options.osHandlers(library),
-    ...spend.handlers,
-    ...textCheck.handlers,
-  };
+      onCorruption: (error) => {
+        logger.error('[storage] the library file is damaged:', error);
+        options.onCorruption?.(error);
+      },
+    },
+  );
 
   const stopLibraryEvents = library.onChange((change) => bus.emit('library:changed', change));
-  await connect();
-  engine.start();
+  try {
+    await connect();
+    // On a full disk, job recovery would fail at its first write: the runtime restarts these services
+    // once space is back, and that start recovers the jobs.
+    if (storage === 'ok') engine.start();
+  } catch (error) {
+    // Nothing half-started may outlive a failed start: the caller may try again on the same folder.
+    stopLibraryEvents();
+    await engine.stop().catch(() => undefined);
+    await textCheck.close();
+    await stopSimulator();
+    await library.close();
+    if (!options.db) db.close();
+    throw error;
+  }
   const { trashDays } = options.settings.get();
-  if (trashDays > 0) {
+  // Not on a full disk: deleting rows needs room there, and the user empties the trash by hand.
+  if (trashDays > 0 && storage === 'ok') {
     void library.purgeTrash(trashDays).then(
       ({ removed }) =>
         removed > 0 &&
@@ -246,16 +300,19 @@ export async function createAppServices(options: AppServicesOptions): Promise<Ap
   }
   // quick_check and a look for every original, on a thread of its own (9 s at 1M images): the page
   // can ask for the same report (library:checkIntegrity) to show what is missing.
-  void library.checkIntegrity().then(
-    (report) => {
-      if (report.database.length > 0 || report.missingCount > 0) {
-        logger.warn(
-          `[library] integrity: ${report.database.length} database problem(s), ${report.missingCount} image(s) missing their file`,
-        );
-      }
-    },
-    (error: unknown) => logger.error('[library] integrity check failed:', error),
-  );
+  if (storage === 'ok') {
+    void library.checkIntegrity().then(
+      (report) => {
+        if (report.database.length > 0 || report.missingCount > 0) {
+          logger.warn(
+            `[library] integrity: ${report.database.length} database problem(s), ${report.missingCount} image(s) missing their file`,
+          );
+        }
+        options.onIntegrityReport?.(report);
+      },
+      (error: unknown) => logger.error('[library] integrity check failed:', error),
+    );
+  }
 
   return {
     dispatch: createDispatcher(methods, handlers, {
@@ -277,7 +334,7 @@ export async function createAppServices(options: AppServicesOptions): Promise<Ap
       await switching;
       await engine.stop();
       await textCheck.close();
-      await simulator?.close();
+      await stopSimulator();
       await library.close();
       db.close();
     },

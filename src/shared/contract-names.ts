@@ -55,6 +55,12 @@ export const methodNames = [
   'balance:refresh',
   'textCheck:get',
   'textCheck:run',
+  'recovery:status',
+  'recovery:restoreBackup',
+  'recovery:startFresh',
+  'recovery:retry',
+  'recovery:quit',
+  'recovery:adoptOrphans',
 ] as const satisfies readonly MethodName[];
 
 export const eventNames = [
@@ -67,4 +73,5 @@ export const eventNames = [
   'spend:changed',
   'balance:changed',
   'textCheck:changed',
+  'recovery:changed',
 ] as const satisfies readonly EventName[];

@@ -4,6 +4,7 @@ import { jobsApi, jobsEvents } from './api/jobs.ts';
 import { libraryApi, libraryEvents } from './api/library.ts';
 import { lineageApi } from './api/lineage.ts';
 import { osApi } from './api/os.ts';
+import { recoveryApi, recoveryEvents } from './api/recovery.ts';
 import { spendApi, spendEvents } from './api/spend.ts';
 import { textCheckApi, textCheckEvents } from './api/text-check.ts';
 import type { Envelope, MethodDef, MethodInput, MethodOutput } from './rpc.ts';
@@ -20,6 +21,7 @@ export const methods = {
   ...osApi,
   ...spendApi,
   ...textCheckApi,
+  ...recoveryApi,
 } satisfies Record<string, MethodDef>;
 export type Methods = typeof methods;
 export type MethodName = keyof Methods & string;
@@ -30,6 +32,7 @@ export const events = {
   ...libraryEvents,
   ...spendEvents,
   ...textCheckEvents,
+  ...recoveryEvents,
 } satisfies Record<string, z.ZodType>;
 export type Events = typeof events;
 export type EventName = keyof Events & string;

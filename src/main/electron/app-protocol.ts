@@ -1,6 +1,6 @@
 import { protocol } from 'electron';
-import type { AppServices } from '../app-services.ts';
 import { appScheme, createAppRequestHandler } from '../protocol/app-request-handler.ts';
+import type { MediaFile } from '../web/web-host.ts';
 
 /** Must run before `ready`: makes studio:// a secure, standard origin so 'self' in the CSP covers it. */
 export function registerAppScheme(): void {
@@ -9,6 +9,9 @@ export function registerAppScheme(): void {
   ]);
 }
 
-export function setupAppProtocol(services: AppServices, rendererDir: string): void {
-  protocol.handle(appScheme, createAppRequestHandler(rendererDir, services.resolveMedia));
+export function setupAppProtocol(
+  resolveMedia: (path: string) => Promise<MediaFile>,
+  rendererDir: string,
+): void {
+  protocol.handle(appScheme, createAppRequestHandler(rendererDir, resolveMedia));
 }

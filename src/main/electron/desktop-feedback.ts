@@ -5,13 +5,15 @@ import type { EventBus } from '../rpc/event-bus.ts';
 /** Taskbar/dock progress while jobs run, and a notification when a batch ends while the user is away. */
 export function setupDesktopFeedback(
   bus: EventBus,
-  engine: JobEngine,
+  /** The running engine; null while the recovery screen is up (the runtime restarts services). */
+  getEngine: () => JobEngine | null,
   getWindow: () => BrowserWindow | null,
 ): () => void {
   return bus.subscribe((event, payload) => {
     const window = getWindow();
     if (!window || window.isDestroyed()) return;
-    if (event === 'jobs:changed') {
+    const engine = getEngine();
+    if (event === 'jobs:changed' && engine) {
       const { active, fraction } = engine.progress();
       window.setProgressBar(active > 0 ? fraction : -1);
     }

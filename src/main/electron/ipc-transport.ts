@@ -9,6 +9,8 @@ export function setupIpcTransport(
   dispatch: Dispatch,
   bus: EventBus,
   trustedIds: () => Set<number>,
+  /** From rendererDevUrl: null in a packaged app, so only studio://app may call. */
+  devServerUrl: string | null,
 ): () => void {
   for (const method of methodNames) {
     ipcMain.handle(method, (event, input: unknown) => {
@@ -18,7 +20,7 @@ export function setupIpcTransport(
         frameUrl: frame?.url ?? null,
         isMainFrame: !!frame && frame.parent === null,
       };
-      if (!isTrustedSender(facts, trustedIds(), process.env.ELECTRON_RENDERER_URL)) {
+      if (!isTrustedSender(facts, trustedIds(), devServerUrl ?? undefined)) {
         return {
           ok: false,
           error: { code: 'forbidden', message: 'This window may not call Ideogram Studio.' },

@@ -1,6 +1,6 @@
 import { BrowserWindow, screen } from 'electron';
-import type ElectronStore from 'electron-store';
-import { appOrigin } from '../protocol/app-request-handler.ts';
+import type Conf from 'conf';
+import { mainWindowOptions, rendererEntryUrl } from './window-options.ts';
 
 interface Bounds {
   x?: number;
@@ -13,8 +13,8 @@ interface Bounds {
 const defaultBounds: Bounds = { width: 1360, height: 880 };
 
 /** Saved bounds are only reused while they still land on a connected display. */
-function restoredBounds(store: ElectronStore<Record<string, unknown>>): Bounds {
-  const saved = store.get('windowBounds') as Bounds | undefined;
+function restoredBounds(store: Conf<Record<string, unknown>> | null): Bounds {
+  const saved = store?.get('windowBounds') as Bounds | undefined;
   if (!saved || typeof saved.width !== 'number' || typeof saved.height !== 'number') return defaultBounds;
   if (saved.x === undefined || saved.y === undefined) return { ...defaultBounds, ...saved };
   const visible = screen
@@ -29,35 +29,28 @@ function restoredBounds(store: ElectronStore<Record<string, unknown>>): Bounds {
   return visible ? saved : { width: saved.width, height: saved.height };
 }
 
+/**
+ * `store` keeps the window's place between runs; null while the data folder is not ours (another
+ * process holds it), when the window opens at its default size and remembers nothing.
+ */
 export function createMainWindow(
-  store: ElectronStore<Record<string, unknown>>,
+  store: Conf<Record<string, unknown>> | null,
   preloadPath: string,
+  devServerUrl: string | null,
 ): BrowserWindow {
   const bounds = restoredBounds(store);
-  const window = new BrowserWindow({
-    ...bounds,
-    minWidth: 900,
-    minHeight: 600,
-    show: false,
-    title: 'Ideogram Studio',
-    backgroundColor: '#16171b',
-    webPreferences: {
-      preload: preloadPath,
-      contextIsolation: true,
-      sandbox: true,
-      nodeIntegration: false,
-      webviewTag: false,
-      spellcheck: true,
-    },
-  });
+  const window = new BrowserWindow(mainWindowOptions(bounds, preloadPath));
   if (bounds.maximized) window.maximize();
   window.once('ready-to-show', () => window.show());
   const save = () => {
-    if (window.isDestroyed()) return;
-    store.set('windowBounds', { ...window.getNormalBounds(), maximized: window.isMaximized() });
+    if (window.isDestroyed() || !store) return;
+    try {
+      store.set('windowBounds', { ...window.getNormalBounds(), maximized: window.isMaximized() });
+    } catch {
+      // A full disk: the window opens where it did before, nothing else is lost.
+    }
   };
   window.on('close', save);
-  const devUrl = process.env.ELECTRON_RENDERER_URL;
-  void window.loadURL(devUrl ?? `${appOrigin}/index.html`);
+  void window.loadURL(rendererEntryUrl(devServerUrl));
   return window;
 }

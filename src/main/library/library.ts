@@ -36,6 +36,7 @@ import { listImages } from './library-query.ts';
 import { edgesOf, familyOf, lineageOf, recordLineage } from './lineage.ts';
 import { libraryCounts, libraryStats } from './library-stats.ts';
 import { drainPendingTerms } from './search-terms.ts';
+import { createInlineSqlReader } from './inline-sql-reader.ts';
 import { createSqlReader } from './sql-reader.ts';
 import { prepareImage, prepareImageFile, type PreparedImage } from './prepare-image.ts';
 import { checkWritable, removeTempFiles } from './temp-files.ts';
@@ -55,11 +56,13 @@ export interface LibraryOptions {
   /** The app's data folder; originals go to <dataDir>/images, thumbnails to <dataDir>/thumbnails. */
   dataDir: string;
   now?: () => number;
+  /** Reads on this connection instead of the SQL worker's: for a library opened on a full disk. */
+  inlineReads?: boolean;
 }
 
 export type Library = ReturnType<typeof createLibrary>;
 
-export function createLibrary({ db, dataDir, now = Date.now }: LibraryOptions) {
+export function createLibrary({ db, dataDir, now = Date.now, inlineReads = false }: LibraryOptions) {
   const store = createFileStore(path.join(dataDir, 'images'));
   const thumbnails = createThumbnails(path.join(dataDir, 'thumbnails'));
   const listeners = new Set<(change: LibraryChange) => void>();
@@ -70,7 +73,7 @@ export function createLibrary({ db, dataDir, now = Date.now }: LibraryOptions) {
   // Wall-clock time, as file times are; the lock taken before this makes it safe (see temp-files.ts).
   removeTempFiles(tempDir, Date.now());
   // Page queries run on their own thread and connection; writes stay on this one.
-  const reader = createSqlReader(db.name);
+  const reader = inlineReads ? createInlineSqlReader(db) : createSqlReader(db.name);
   const terms = createTermsDrain(asWritable(db));
 
   function emit(kind: LibraryChange['kind'], ids: string[]): void {
@@ -355,11 +358,11 @@ export function createLibrary({ db, dataDir, now = Date.now }: LibraryOptions) {
      * disk: a thread of its own, so neither the loop nor the page's queries wait for it.
      */
     async checkIntegrity(): Promise<IntegrityReport> {
-      const checker = createSqlReader(db.name);
+      const checker = inlineReads ? reader : createSqlReader(db.name);
       try {
         return await checker.run('integrity', { imagesDir: store.root, now: now() });
       } finally {
-        await checker.close();
+        if (checker !== reader) await checker.close();
       }
     },
     stats: (): LibraryStats => libraryStats(asWritable(db)),
@@ -387,7 +390,16 @@ function createTermsDrain(db: WritableDB) {
     if (stopped || !db.open) return;
     // 25 rows is 1-3 ms (up to 14 ms measured for 100 on a loaded machine): a bulk tag of 10,000
     // images is drained a few ms at a time without holding the loop.
-    if (drainPendingTerms(db, 25) > 0) setImmediate(step);
+    let left: number;
+    try {
+      left = drainPendingTerms(db, 25);
+    } catch {
+      // A full disk: thrown from a timer this would end the process. The rows stay queued and
+      // the next tick tries again; search reads queued rows meanwhile.
+      scheduled = false;
+      return;
+    }
+    if (left > 0) setImmediate(step);
     else scheduled = false;
   };
   const soon = () => {

@@ -4,19 +4,20 @@ import { createRoot } from 'react-dom/client';
 import './app/theme.css';
 import './app/layout.css';
 import { App } from './app/app.tsx';
-import { startStudio } from './app/start.ts';
 import { missingToken } from './bridge/api.ts';
 import { SessionNotice } from './bridge/session-notice.tsx';
+import { RecoveryGate } from './features/recovery/recovery-gate.tsx';
 
 const root = document.getElementById('root');
 if (!root) throw new Error('index.html has no #root');
 if (missingToken) {
   createRoot(root).render(<SessionNotice />);
 } else {
-  startStudio();
   createRoot(root).render(
     <StrictMode>
-      <App />
+      <RecoveryGate>
+        <App />
+      </RecoveryGate>
     </StrictMode>,
   );
 }

@@ -2,6 +2,7 @@ import { Banner } from '../features/banner/banner.tsx';
 import { ComposePanel } from '../features/compose/compose-panel.tsx';
 import { LibraryPanel } from '../features/library/library-panel.tsx';
 import { QueuePanel } from '../features/queue/queue-panel.tsx';
+import { StorageBanner } from '../features/recovery/storage-banner.tsx';
 import { SettingsDialog } from '../features/settings/settings-dialog.tsx';
 import { useSettings } from '../features/settings/settings-store.ts';
 import { BalanceBadge } from '../features/spend/balance-badge.tsx';
@@ -33,6 +34,7 @@ export function App() {
           Settings
         </button>
       </header>
+      <StorageBanner />
       <Banner />
       <main className="app-main">
         <ComposePanel />

@@ -6,12 +6,34 @@ import { subscribeSettings, useSettings } from '../features/settings/settings-st
 import { subscribeSpend, useSpend } from '../features/spend/spend-store.ts';
 import { subscribeTextStatus } from '../features/text-check/text-status-sync.ts';
 
+let started = false;
+
+/**
+ * The studio is shown: the first time, subscribe and load; after a spell on the recovery screen (a
+ * restored backup, a fresh library), load again, since everything may have changed beneath the page.
+ */
+export function enterStudio(): void {
+  if (started) return loadStudio();
+  started = true;
+  startStudio();
+}
+
 /** Subscribes to every event once, then loads each feature's first state. */
-export function startStudio(): void {
+function startStudio(): void {
   subscribeSettings();
   subscribeQueue(() => scheduleAdded());
   subscribeLibrary();
   subscribeSpend();
+  loadStudio();
+  // Events sent while the host restarted are not replayed: catch up on focus, without losing the
+  // user's place in the grid (only new images at the top are taken in).
+  window.addEventListener('focus', () => {
+    void useQueue.getState().load();
+    scheduleAdded();
+  });
+}
+
+function loadStudio(): void {
   void useSpend.getState().load();
   subscribeTextStatus();
   void useSettings
@@ -23,10 +45,4 @@ export function startStudio(): void {
     });
   void useQueue.getState().load();
   void useLibrary.getState().reload();
-  // Events sent while the host restarted are not replayed: catch up on focus, without losing the
-  // user's place in the grid (only new images at the top are taken in).
-  window.addEventListener('focus', () => {
-    void useQueue.getState().load();
-    scheduleAdded();
-  });
 }
