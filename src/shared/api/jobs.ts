@@ -106,6 +106,8 @@ export const Job = z.object({
   parentId: JobId.nullable(),
   /** Jobs made together (variations share one; a single job is a batch of its own). */
   batchId: JobId,
+  /** Its batch is paused: it keeps its place in the queue but is not sent. */
+  held: z.boolean(),
 });
 export type Job = z.infer<typeof Job>;
 
@@ -120,6 +122,8 @@ export const PauseReason = z.enum([
   'disk_full',
   /** A daily or monthly cap in Settings: new jobs wait; jobs already sent are still polled and fetched. */
   'budget',
+  /** The user paused the whole queue: nothing new is sent until they resume; jobs already sent finish. */
+  'user',
 ]);
 export type PauseReason = z.infer<typeof PauseReason>;
 

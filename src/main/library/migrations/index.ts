@@ -6,6 +6,7 @@ import { m005 } from './005-ledger.ts';
 import { m006 } from './006-library-counters.ts';
 import { m008 } from './008-lineage.ts';
 import { m009 } from './009-duration-samples.ts';
+import { m010 } from './010-batches.ts';
 import type { Migration } from './types.ts';
 
 export type { Migration } from './types.ts';
@@ -21,4 +22,5 @@ export const migrations: Migration[] = [
   m006,
   m008,
   m009,
+  m010,
 ];
