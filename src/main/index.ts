@@ -40,7 +40,7 @@ if (!app.requestSingleInstanceLock()) {
         transport: 'electron',
         version: app.getVersion(),
         network: createNetworkMonitor(),
-        osHandlers: (library) => createElectronOsHandlers(library, dataDir, () => window),
+        osHandlers: (library, batches) => createElectronOsHandlers(library, batches, dataDir, () => window),
       });
     } catch (error) {
       dialog.showErrorBox(

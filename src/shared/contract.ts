@@ -1,5 +1,6 @@
 import type { z } from 'zod';
 import { appApi, appEvents } from './api/app.ts';
+import { batchesApi, batchesEvents } from './api/batches.ts';
 import { jobsApi, jobsEvents } from './api/jobs.ts';
 import { libraryApi, libraryEvents } from './api/library.ts';
 import { lineageApi } from './api/lineage.ts';
@@ -13,6 +14,7 @@ import type { Envelope, MethodDef, MethodInput, MethodOutput } from './rpc.ts';
  */
 export const methods = {
   ...appApi,
+  ...batchesApi,
   ...jobsApi,
   ...libraryApi,
   ...lineageApi,
@@ -22,10 +24,13 @@ export const methods = {
 export type Methods = typeof methods;
 export type MethodName = keyof Methods & string;
 
-export const events = { ...appEvents, ...jobsEvents, ...libraryEvents, ...spendEvents } satisfies Record<
-  string,
-  z.ZodType
->;
+export const events = {
+  ...appEvents,
+  ...batchesEvents,
+  ...jobsEvents,
+  ...libraryEvents,
+  ...spendEvents,
+} satisfies Record<string, z.ZodType>;
 export type Events = typeof events;
 export type EventName = keyof Events & string;
 export type EventPayload<E extends EventName> = z.output<Events[E]>;

@@ -1,23 +1,25 @@
 import { Notification, type BrowserWindow } from 'electron';
+import { createFeedbackPlan } from '../batches/desktop-feedback-plan.ts';
 import type { JobEngine } from '../jobs/job-engine.ts';
 import type { EventBus } from '../rpc/event-bus.ts';
 
-/** Taskbar/dock progress while jobs run, and a notification when a batch ends while the user is away. */
+/**
+ * Taskbar/dock progress while jobs run, and a notification when a batch ends (or the queue runs dry)
+ * while the user is away; what to show is decided by desktop-feedback-plan.ts.
+ */
 export function setupDesktopFeedback(
   bus: EventBus,
   engine: JobEngine,
   getWindow: () => BrowserWindow | null,
 ): () => void {
+  const plan = createFeedbackPlan(() => engine.progress());
   return bus.subscribe((event, payload) => {
     const window = getWindow();
     if (!window || window.isDestroyed()) return;
-    if (event === 'jobs:changed') {
-      const { active, fraction } = engine.progress();
-      window.setProgressBar(active > 0 ? fraction : -1);
-    }
-    if (event === 'jobs:batchFinished' && !window.isFocused() && Notification.isSupported()) {
-      const body = (payload as { message?: string }).message ?? 'Your images are ready.';
-      const notification = new Notification({ title: 'Ideogram Studio', body });
+    const step = plan.step(event, payload);
+    if (step.progress !== undefined) window.setProgressBar(step.progress);
+    if (step.notification && !window.isFocused() && Notification.isSupported()) {
+      const notification = new Notification(step.notification);
       notification.on('click', () => window.show());
       notification.show();
     }

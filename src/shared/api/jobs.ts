@@ -222,6 +222,27 @@ export const jobsApi = {
   'jobs:variations': defineMethod(VariationsInput, z.array(Job)),
   'queue:status': defineMethod(z.object({}).strict(), QueueStatus),
   'queue:resume': defineMethod(z.object({}).strict(), QueueStatus),
+  /** Pauses the whole queue until Resume; jobs already sent finish. */
+  'queue:pause': defineMethod(z.object({}).strict(), QueueStatus),
+  /** Waiting jobs in the order they will be sent, held ones (a paused batch's) included. */
+  'queue:waiting': defineMethod(
+    z
+      .object({
+        limit: z.number().int().min(1).max(jobLimits.maxListLimit).default(100),
+        offset: z.number().int().min(0).default(0),
+      })
+      .strict(),
+    z.object({ jobs: z.array(Job), total: z.number().int() }),
+  ),
+  /** Moves a waiting job to the front or back, or next to another waiting job (a drag). */
+  'queue:move': defineMethod(
+    z.union([
+      z.object({ id: JobId, to: z.enum(['front', 'back']) }).strict(),
+      z.object({ id: JobId, before: JobId }).strict(),
+      z.object({ id: JobId, after: JobId }).strict(),
+    ]),
+    z.object({ ok: z.literal(true) }),
+  ),
 };
 
 export const BatchFinished = z.object({

@@ -53,13 +53,21 @@ describe('migration 010 (batches)', () => {
     );
     const batch = () =>
       db
-        .prepare(`SELECT total, completed, failed, canceled, images, unsent_usd AS unsent FROM batches`)
+        .prepare(`SELECT total, waiting, completed, failed, canceled, images, unsent_usd AS unsent FROM batches`)
         .get();
-    expect(batch()).toEqual({ total: 2, completed: 0, failed: 0, canceled: 0, images: 0, unsent: 0.1 });
+    expect(batch()).toEqual({ total: 2, waiting: 2, completed: 0, failed: 0, canceled: 0, images: 0, unsent: 0.1 });
     db.exec(`UPDATE jobs SET state = 'submitting' WHERE id = 'j1'`);
     db.exec(`UPDATE jobs SET state = 'completed', image_ids = '["x","y"]' WHERE id = 'j1'`);
     db.exec(`UPDATE jobs SET state = 'canceled' WHERE id = 'j2'`);
-    expect(batch()).toEqual({ total: 2, completed: 1, failed: 0, canceled: 1, images: 2, unsent: 0 });
+    expect(batch()).toEqual({
+      total: 2,
+      waiting: 0,
+      completed: 1,
+      failed: 0,
+      canceled: 1,
+      images: 2,
+      unsent: 0,
+    });
     db.exec(`DELETE FROM jobs WHERE id = 'j2'`);
     expect(batch()).toMatchObject({ total: 1, canceled: 0 });
     expect(db.prepare(`SELECT count(*) FROM batch_items`).pluck().get()).toBe(1);

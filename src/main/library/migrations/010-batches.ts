@@ -49,6 +49,8 @@ export const m010: Migration = {
         completed INTEGER NOT NULL DEFAULT 0 CHECK (completed >= 0),
         failed INTEGER NOT NULL DEFAULT 0 CHECK (failed >= 0),
         canceled INTEGER NOT NULL DEFAULT 0 CHECK (canceled >= 0),
+        -- Jobs waiting to be sent (queued, held or not).
+        waiting INTEGER NOT NULL DEFAULT 0 CHECK (waiting >= 0),
         images INTEGER NOT NULL DEFAULT 0 CHECK (images >= 0),
         -- Booked in the ledger for this batch's requests (Segmind's charge, else the estimate).
         spent_usd REAL NOT NULL DEFAULT 0,
@@ -63,6 +65,9 @@ export const m010: Migration = {
         -- The row of the file (as a spreadsheet numbers it) or the cell of the matrix (from 0).
         item INTEGER NOT NULL CHECK (item >= 0),
         estimate_usd REAL NOT NULL CHECK (estimate_usd >= 0),
+        -- A matrix cell's place: the index of its value on each of the batch's axes (a prompt's
+        -- {red|blue} choice is in no parameter). A file's rows read their values from the job.
+        coords TEXT NOT NULL DEFAULT '[]' CHECK (json_valid(coords)),
         UNIQUE (batch_id, item)
       ) STRICT;
 
@@ -73,6 +78,7 @@ export const m010: Migration = {
 
       CREATE TRIGGER batch_items_count AFTER INSERT ON batch_items BEGIN
         UPDATE batches SET total = total + 1,
+          waiting = waiting + ((SELECT state FROM jobs WHERE id = new.job_id) = 'queued'),
           unsent_usd = unsent_usd + CASE WHEN (SELECT state FROM jobs WHERE id = new.job_id) = 'queued'
             THEN new.estimate_usd ELSE 0 END
         WHERE id = new.batch_id;
@@ -83,6 +89,7 @@ export const m010: Migration = {
           completed = completed + (new.state = 'completed') - (old.state = 'completed'),
           failed = failed + (new.state IN (${failedStates})) - (old.state IN (${failedStates})),
           canceled = canceled + (new.state = 'canceled') - (old.state = 'canceled'),
+          waiting = waiting + (new.state = 'queued') - (old.state = 'queued'),
           images = images
             + CASE WHEN new.state = 'completed' THEN json_array_length(new.image_ids) ELSE 0 END
             - CASE WHEN old.state = 'completed' THEN json_array_length(old.image_ids) ELSE 0 END,
@@ -98,6 +105,7 @@ export const m010: Migration = {
           completed = completed - (old.state = 'completed'),
           failed = failed - (old.state IN (${failedStates})),
           canceled = canceled - (old.state = 'canceled'),
+          waiting = waiting - (old.state = 'queued'),
           images = images - CASE WHEN old.state = 'completed' THEN json_array_length(old.image_ids) ELSE 0 END,
           unsent_usd = unsent_usd - (old.state = 'queued')
             * coalesce((SELECT estimate_usd FROM batch_items WHERE job_id = old.id), 0)
