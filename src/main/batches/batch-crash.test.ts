@@ -1,36 +1,19 @@
-import { spawn, type ChildProcess } from 'node:child_process';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { afterEach, describe, expect, it } from 'vitest';
+import { killableChildren } from '../jobs/test-support/killable-child.ts';
 import { openDatabase } from '../library/database.ts';
 import { mulberry32, startSimulator } from '../simulator/index.ts';
 
-const childEntry = fileURLToPath(new URL('./test-support/batch-child.ts', import.meta.url));
+const children = killableChildren(fileURLToPath(new URL('./test-support/batch-child.ts', import.meta.url)));
+const runChild = children.run;
 const cleanups: (() => Promise<void> | void)[] = [];
-const children = new Set<ChildProcess>();
 afterEach(async () => {
-  for (const child of children) child.kill('SIGKILL');
-  children.clear();
+  children.killAll();
   for (const cleanup of cleanups.splice(0).reverse()) await cleanup();
 });
-
-function runChild(args: string[], line: string) {
-  const child = spawn(process.execPath, [childEntry, ...args], { stdio: ['ignore', 'pipe', 'pipe'] });
-  children.add(child);
-  let output = '';
-  const exited = new Promise<number | null>((resolve) => child.once('exit', (code) => resolve(code)));
-  const reached = new Promise<void>((resolve, reject) => {
-    child.stdout.on('data', (chunk: Buffer) => {
-      output += chunk.toString();
-      if (output.split('\n').includes(line)) resolve();
-    });
-    child.stderr.on('data', (chunk: Buffer) => (output += chunk.toString()));
-    void exited.then((code) => reject(new Error(`child exited (${code}) before "${line}":\n${output}`)));
-  });
-  return { child, reached, exited };
-}
 
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 
@@ -74,7 +57,6 @@ describe('a batch through SIGKILLs', () => {
       await sleep(300 + random() * 1500);
       child.kill('SIGKILL');
       await exited;
-      children.delete(child);
       activeAtKill.push(
         read(
           (db) =>
