@@ -109,7 +109,11 @@ export interface JobEngine {
   variations(
     input: CreateJobInput & { count: number; parentId?: string | undefined; imagesEach?: number | undefined },
   ): Job[];
-  list(input: { states?: JobState[] | undefined; limit: number }): Job[];
+  list(input: {
+    states?: JobState[] | undefined;
+    limit: number;
+    excludeBatches?: boolean | undefined;
+  }): Job[];
   get(id: string): Job;
   cancel(id: string): { job: Job; mayBeCharged: boolean };
   retry(id: string): Job;
@@ -378,8 +382,8 @@ export function createJobEngine(deps: JobEngineDeps): JobEngine {
       return added(rows);
     },
 
-    list({ states, limit }) {
-      return store.list(states, limit).map(view);
+    list({ states, limit, excludeBatches }) {
+      return store.list(states, limit, excludeBatches).map(view);
     },
 
     get: (id) => view(mustGet(id)),

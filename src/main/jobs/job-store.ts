@@ -65,8 +65,8 @@ export type AttemptStep = 'submit' | 'status' | 'result' | 'download' | 'store';
 export interface JobStore {
   insert(row: Omit<JobRow, 'updated_at'>): void;
   get(id: string): JobRow | undefined;
-  /** Newest first. */
-  list(states: readonly JobState[] | undefined, limit: number): JobRow[];
+  /** Newest first; `excludeBatches` leaves out the jobs of batches (ids `batch-…`). */
+  list(states: readonly JobState[] | undefined, limit: number, excludeBatches?: boolean): JobRow[];
   /** Oldest first: the order work is done in. */
   inStates(states: readonly JobState[]): JobRow[];
   /**
@@ -116,6 +116,10 @@ export function createJobStore(db: Database.Database): JobStore {
   const listAll = db.prepare('SELECT * FROM jobs ORDER BY created_at DESC, id DESC LIMIT ?');
   const listStates = db.prepare(
     'SELECT * FROM jobs WHERE state IN (SELECT value FROM json_each(?)) ORDER BY created_at DESC, id DESC LIMIT ?',
+  );
+  const listLone = db.prepare(
+    `SELECT * FROM jobs WHERE state IN (SELECT value FROM json_each(?)) AND batch_id NOT GLOB 'batch-*'
+     ORDER BY created_at DESC, id DESC LIMIT ?`,
   );
   const oldestInStates = db.prepare(
     'SELECT * FROM jobs WHERE state IN (SELECT value FROM json_each(?)) ORDER BY created_at, id',
@@ -172,8 +176,12 @@ export function createJobStore(db: Database.Database): JobStore {
   return {
     insert: (row) => void insert.run(row),
     get: (id) => getOne.get(id) as JobRow | undefined,
-    list: (states, limit) =>
-      (states ? listStates.all(JSON.stringify(states), limit) : listAll.all(limit)) as JobRow[],
+    list: (states, limit, excludeBatches) =>
+      (excludeBatches
+        ? listLone.all(JSON.stringify(states ?? jobStates), limit)
+        : states
+          ? listStates.all(JSON.stringify(states), limit)
+          : listAll.all(limit)) as JobRow[],
     inStates: (states) => oldestInStates.all(JSON.stringify(states)) as JobRow[],
     nextQueued: (limit) => queued.all(limit) as JobRow[],
     waiting: (limit, offset) => waitingPage.all(limit, offset) as JobRow[],

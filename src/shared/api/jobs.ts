@@ -211,6 +211,8 @@ export const jobsApi = {
       .object({
         states: z.array(JobState).min(1).optional(),
         limit: z.number().int().min(1).max(jobLimits.maxListLimit).default(200),
+        /** Leave out jobs of batches (the page shows those on the batch's own card). */
+        excludeBatches: z.boolean().optional(),
       })
       .strict(),
     z.array(Job),

@@ -53,9 +53,19 @@ describe('migration 010 (batches)', () => {
     );
     const batch = () =>
       db
-        .prepare(`SELECT total, waiting, completed, failed, canceled, images, unsent_usd AS unsent FROM batches`)
+        .prepare(
+          `SELECT total, waiting, completed, failed, canceled, images, unsent_usd AS unsent FROM batches`,
+        )
         .get();
-    expect(batch()).toEqual({ total: 2, waiting: 2, completed: 0, failed: 0, canceled: 0, images: 0, unsent: 0.1 });
+    expect(batch()).toEqual({
+      total: 2,
+      waiting: 2,
+      completed: 0,
+      failed: 0,
+      canceled: 0,
+      images: 0,
+      unsent: 0.1,
+    });
     db.exec(`UPDATE jobs SET state = 'submitting' WHERE id = 'j1'`);
     db.exec(`UPDATE jobs SET state = 'completed', image_ids = '["x","y"]' WHERE id = 'j1'`);
     db.exec(`UPDATE jobs SET state = 'canceled' WHERE id = 'j2'`);

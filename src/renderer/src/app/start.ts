@@ -1,3 +1,5 @@
+import { subscribeBatches, useBatches } from '../features/batch/batch-store.ts';
+import { watchBatchFileDrops, watchBatchProgressTitle } from '../features/batch/batch-page-hooks.ts';
 import { restoreLastParams } from '../features/compose/compose-store.ts';
 import { scheduleAdded, subscribeLibrary } from '../features/library/library-changes.ts';
 import { useLibrary } from '../features/library/library-store.ts';
@@ -11,7 +13,11 @@ export function startStudio(): void {
   subscribeQueue(() => scheduleAdded());
   subscribeLibrary();
   subscribeSpend();
+  subscribeBatches();
+  watchBatchFileDrops();
+  watchBatchProgressTitle();
   void useSpend.getState().load();
+  void useBatches.getState().load();
   void useSettings
     .getState()
     .load()
@@ -25,6 +31,7 @@ export function startStudio(): void {
   // user's place in the grid (only new images at the top are taken in).
   window.addEventListener('focus', () => {
     void useQueue.getState().load();
+    void useBatches.getState().load();
     scheduleAdded();
   });
 }

@@ -57,7 +57,12 @@ export function Banner() {
         </div>
       )}
       {paused && status && (
-        <div className={`banner banner-${paused}`} role="alert" data-reason={paused}>
+        // The user's own pause is no interruption: it is said, not alerted.
+        <div
+          className={`banner banner-${paused}`}
+          role={paused === 'user' ? 'status' : 'alert'}
+          data-reason={paused}
+        >
           <div className="banner-text">
             <strong>{envRefused ? 'The key from SEGMIND_API_KEY was refused' : titles[paused]}</strong>
             <span>
