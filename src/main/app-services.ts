@@ -2,8 +2,12 @@ import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { platform } from 'node:os';
 import type Database from 'better-sqlite3';
-import type { AppInfo, Settings } from '../shared/api/app.ts';
+import { perMinuteOf, type AppInfo, type Settings } from '../shared/api/app.ts';
+import type { Job } from '../shared/api/jobs.ts';
 import type { IntegrityReport } from '../shared/api/library.ts';
+import { createBatchService, type BatchService } from './batches/batch-service.ts';
+import { createBatchHandlers } from './batches/handlers.ts';
+import type { RateLimitSetting } from './jobs/request-budget.ts';
 import type { osApi } from '../shared/api/os.ts';
 import type { recoveryApi } from '../shared/api/recovery.ts';
 import { createAppHandlers } from './app-handlers.ts';
@@ -32,6 +36,11 @@ import { setupSpend } from './spend/setup-spend.ts';
 
 export const defaultApiOrigin = 'https://api.segmind.com';
 
+/** The plan's limit from Settings, as the engine's request budget takes it. */
+function rateLimitOf(settings: Settings): RateLimitSetting {
+  return { perMinute: perMinuteOf(settings.rateLimit), pollsCount: settings.rateLimit.pollsCount };
+}
+
 /**
  * Budgets for the calls that make main decode, copy or spend: a page in a loop (or a hostile one)
  * gets 'rate_limited' instead of a frozen app or a queue of paid jobs.
@@ -48,6 +57,14 @@ const rateLimits = {
   'jobs:create': { burst: 50, perSecond: 10 },
   'jobs:variations': { burst: 10, perSecond: 2 },
   'key:test': { burst: 3, perSecond: 0.5 },
+  // Each reads or queues a whole file: a page in a loop must not hold main on parsing.
+  'batches:read': { burst: 5, perSecond: 1 },
+  'batches:check': { burst: 10, perSecond: 4 },
+  'batches:startFile': { burst: 3, perSecond: 0.5 },
+  'batches:startMatrix': { burst: 5, perSecond: 1 },
+  'batches:exportCsv': { burst: 5, perSecond: 1 },
+  'os:openBatchFile': { burst: 5, perSecond: 1 },
+  'os:saveBatchCsv': { burst: 5, perSecond: 1 },
   // Each one asks Segmind: a page in a loop must not turn into a stream of calls to the balance route.
   'balance:refresh': { burst: 5, perSecond: 0.5 },
   'textCheck:run': { burst: 10, perSecond: 2 },
@@ -67,7 +84,7 @@ export interface AppServicesOptions {
   /** The OS's online state (Electron's net.isOnline); without it the engine learns from errors alone. */
   network?: { isOnline(): boolean; onChange(listener: () => void): () => void };
   /** Reveal, copy, drag out: the Electron adapters, or browser mode's refusals. */
-  osHandlers: (library: Library) => HandlerMap<typeof osApi>;
+  osHandlers: (library: Library, batches: BatchService) => HandlerMap<typeof osApi>;
   /** Defaults to the rotating file in the data folder, echoed to the console. */
   logger?: Logger;
   /** The library, already opened and checked (studio-runtime.ts); opened here when absent (tests). */
@@ -93,6 +110,7 @@ export interface AppServices {
   library: Library;
   engine: JobEngine;
   textCheck: TextCheckService;
+  batches: BatchService;
   keys: KeyManager;
   logger: Logger;
   info(): AppInfo;
@@ -165,6 +183,19 @@ export async function createAppServices(options: AppServicesOptions): Promise<Ap
     network: options.network,
     logger,
     maySubmit: spend.maySubmit,
+    rateLimit: rateLimitOf(options.settings.get()),
+  });
+  const batches = createBatchService({
+    db,
+    engine,
+    prices: spend.prices,
+    createCollection: (name) => library.createCollection(name),
+    emit: (summary) => bus.emit('batches:changed', summary),
+    logger,
+  });
+  const stopBatchEvents = bus.subscribe((event, payload) => {
+    if (event === 'jobs:changed') batches.jobChanged(payload as Job);
+    else if (event === 'queue:status') batches.queueChanged();
   });
 
   function info(): AppInfo {
@@ -242,6 +273,8 @@ export async function createAppServices(options: AppServicesOptions): Promise<Ap
         onConnectionChanged: () => void connect().catch(() => undefined),
         onSettingsChanged: (settings: Settings) => {
           engine.setMaxInFlight(settings.concurrency);
+          engine.setRateLimit(rateLimitOf(settings));
+          batches.queueChanged();
           engine.budgetChanged();
           spend.settingsChanged();
           bus.emit('settings:changed', settings);
@@ -249,12 +282,13 @@ export async function createAppServices(options: AppServicesOptions): Promise<Ap
         testKey,
       }),
       ...createJobHandlers(engine),
+      ...createBatchHandlers(batches),
       ...createLibraryHandlers(library),
       ...createLineageHandlers(library),
       ...(storage === 'full'
         ? { 'library:emptyTrash': (input) => emptyTrashFilesFirst(db, library, options.dataDir, input?.ids) }
         : {}),
-      ...options.osHandlers(library),
+      ...options.osHandlers(library, batches),
       ...spend.handlers,
       ...textCheck.handlers,
       ...(options.recoveryHandlers ?? openStudioRecoveryHandlers(options.dataDir, logger)),
@@ -277,10 +311,15 @@ export async function createAppServices(options: AppServicesOptions): Promise<Ap
     await connect();
     // On a full disk, job recovery would fail at its first write: the runtime restarts these services
     // once space is back, and that start recovers the jobs.
-    if (storage === 'ok') engine.start();
+    if (storage === 'ok') {
+      batches.start();
+      engine.start();
+    }
   } catch (error) {
     // Nothing half-started may outlive a failed start: the caller may try again on the same folder.
     stopLibraryEvents();
+    stopBatchEvents();
+    batches.dispose();
     await engine.stop().catch(() => undefined);
     await textCheck.close();
     await stopSimulator();
@@ -324,12 +363,15 @@ export async function createAppServices(options: AppServicesOptions): Promise<Ap
     library,
     engine,
     textCheck: textCheck.service,
+    batches,
     keys,
     logger,
     info,
     resolveMedia: (path) => resolveMediaRequest(library, path),
     async close() {
       stopLibraryEvents();
+      stopBatchEvents();
+      batches.dispose();
       spend.dispose();
       await switching;
       await engine.stop();

@@ -61,7 +61,7 @@ if (!app.requestSingleInstanceLock()) {
         keyStore: createSafeStorageKeyStore(dataDir),
         transport: 'electron',
         network: createNetworkMonitor(),
-        osHandlers: (library) => createElectronOsHandlers(library, dataDir, () => window),
+        osHandlers: (library, batches) => createElectronOsHandlers(library, batches, dataDir, () => window),
         quit: () => app.quit(),
       });
     } catch (error) {

@@ -1,5 +1,6 @@
 import type { z } from 'zod';
 import { appApi, appEvents } from './api/app.ts';
+import { batchesApi, batchesEvents } from './api/batches.ts';
 import { jobsApi, jobsEvents } from './api/jobs.ts';
 import { libraryApi, libraryEvents } from './api/library.ts';
 import { lineageApi } from './api/lineage.ts';
@@ -15,6 +16,7 @@ import type { Envelope, MethodDef, MethodInput, MethodOutput } from './rpc.ts';
  */
 export const methods = {
   ...appApi,
+  ...batchesApi,
   ...jobsApi,
   ...libraryApi,
   ...lineageApi,
@@ -33,6 +35,7 @@ export const events = {
   ...spendEvents,
   ...textCheckEvents,
   ...recoveryEvents,
+  ...batchesEvents,
 } satisfies Record<string, z.ZodType>;
 export type Events = typeof events;
 export type EventName = keyof Events & string;

@@ -8,7 +8,10 @@ import {
   type OpenDialogOptions,
   type SaveDialogOptions,
 } from 'electron';
-import { copyFile } from 'node:fs/promises';
+import { copyFile, readFile, stat, writeFile } from 'node:fs/promises';
+import { basename } from 'node:path';
+import { batchLimits } from '../../shared/api/batches.ts';
+import type { BatchService } from '../batches/batch-service.ts';
 import type { osApi } from '../../shared/api/os.ts';
 import { downloadNameOf } from '../../shared/download-name.ts';
 import { extensionOf } from '../library/image-format.ts';
@@ -19,10 +22,44 @@ import type { HandlerMap } from '../rpc/handler-map.ts';
 /** The OS side of the library: every action takes image ids and resolves files itself, never paths. */
 export function createElectronOsHandlers(
   library: Library,
+  batches: BatchService,
   dataDir: string,
   getWindow: () => BrowserWindow | null,
 ): HandlerMap<typeof osApi> {
   return {
+    'os:openBatchFile': async () => {
+      const window = getWindow();
+      const options: OpenDialogOptions = {
+        title: 'Make a batch from a table file',
+        buttonLabel: 'Open',
+        properties: ['openFile'],
+        filters: [{ name: 'Tables', extensions: ['csv', 'tsv', 'tab', 'json', 'txt'] }],
+      };
+      const answer = window
+        ? await dialog.showOpenDialog(window, options)
+        : await dialog.showOpenDialog(options);
+      const file = answer.canceled ? undefined : answer.filePaths[0];
+      if (!file) return { canceled: true as const };
+      // Bytes bound the characters from above: a file within the cap in bytes is within it in text.
+      if ((await stat(file)).size > batchLimits.maxFileChars) {
+        throw new AppError(
+          'too_large',
+          `${basename(file)} is larger than ${batchLimits.maxFileChars / 1024 / 1024} MB; split it into several files.`,
+        );
+      }
+      return { name: basename(file), text: await readFile(file, 'utf8') };
+    },
+    'os:saveBatchCsv': async ({ id }) => {
+      const csv = batches.exportCsv(id);
+      const target = await askSavePath(getWindow(), {
+        title: 'Export the batch as CSV',
+        defaultPath: csv.fileName,
+        filters: [{ name: 'CSV', extensions: ['csv'] }],
+      });
+      if (!target) return { canceled: true as const };
+      await writeFile(target, csv.text, 'utf8');
+      return { path: target };
+    },
     'os:revealImage': async ({ id }) => {
       shell.showItemInFolder((await library.fileFor(id, 'original')).path);
       return { ok: true };

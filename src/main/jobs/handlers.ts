@@ -13,5 +13,14 @@ export function createJobHandlers(engine: JobEngine): HandlerMap<typeof jobsApi>
     'jobs:variations': (input) => engine.variations(input),
     'queue:status': () => engine.status(),
     'queue:resume': () => engine.resume(),
+    'queue:pause': () => engine.pause(),
+    'queue:waiting': ({ limit, offset }) => ({
+      jobs: engine.waiting(limit, offset),
+      total: engine.status().counts.queued ?? 0,
+    }),
+    'queue:move': (move) => {
+      engine.move(move);
+      return { ok: true };
+    },
   };
 }

@@ -1,39 +1,21 @@
-import { spawn, type ChildProcess } from 'node:child_process';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { afterEach, describe, expect, it } from 'vitest';
+import { killableChildren } from './test-support/killable-child.ts';
 import { activeJobStates } from '../../shared/api/jobs.ts';
 import { openDatabase } from '../library/database.ts';
 import { mulberry32, startSimulator } from '../simulator/index.ts';
 import { auditLedger } from './test-support/ledger-audit.ts';
 
-const childEntry = fileURLToPath(new URL('./test-support/engine-child.ts', import.meta.url));
+const children = killableChildren(fileURLToPath(new URL('./test-support/engine-child.ts', import.meta.url)));
+const runChild = children.run;
 const cleanups: (() => Promise<void> | void)[] = [];
-const children = new Set<ChildProcess>();
 afterEach(async () => {
-  for (const child of children) child.kill('SIGKILL');
-  children.clear();
+  children.killAll();
   for (const cleanup of cleanups.splice(0).reverse()) await cleanup();
 });
-
-/** Starts the child; resolves once it printed `line`, and returns it with a promise of its exit. */
-function runChild(args: string[], line: string) {
-  const child = spawn(process.execPath, [childEntry, ...args], { stdio: ['ignore', 'pipe', 'pipe'] });
-  children.add(child);
-  let output = '';
-  const exited = new Promise<number | null>((resolve) => child.once('exit', (code) => resolve(code)));
-  const reached = new Promise<void>((resolve, reject) => {
-    child.stdout.on('data', (chunk: Buffer) => {
-      output += chunk.toString();
-      if (output.split('\n').includes(line)) resolve();
-    });
-    child.stderr.on('data', (chunk: Buffer) => (output += chunk.toString()));
-    void exited.then((code) => reject(new Error(`child exited (${code}) before "${line}":\n${output}`)));
-  });
-  return { child, reached, exited };
-}
 
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 
@@ -79,7 +61,6 @@ describe('job engine crash safety', () => {
       await sleep(100 + random() * 900);
       child.kill('SIGKILL');
       await exited;
-      children.delete(child);
       activeAtKill.push(countActive());
       debrisAtKill.push(partFiles().length);
     }

@@ -27,20 +27,41 @@ import { estimateKeyFor, seedMsFor } from './job-keys.ts';
 import { createRecovery } from './job-recovery.ts';
 import { createJobRunner } from './job-runner.ts';
 import { createJobStore, endPatch, jobFromRow, queuedRow, type JobRow } from './job-store.ts';
-import type { SubmitCheck } from './job-submitter.ts';
+import { inFlightStates, type SubmitCheck } from './job-submitter.ts';
 import { pauseRules } from './pause-rules.ts';
 import { plannedPollPolicy, type PollPolicy } from './poll-policy.ts';
-import { createRequestBudget, type RateLimitSetting } from './request-budget.ts';
+import { createRequestBudget, type RateLimitSetting, type TokenForecast } from './request-budget.ts';
 import { createQueueGate, type NetworkWatch } from './queue-gate.ts';
 import { createSharedTimer, realTimers, type Timers } from './shared-timer.ts';
 import { storageMessage, storageProblemOf } from './storage-errors.ts';
 import { consoleLogger, type Logger } from '../logging/logger.ts';
 import { budgetCheck, createBudgetGuard } from './budget-guard.ts';
 import { createLedger } from './ledger.ts';
+import { createQueueOrder, type QueueMove } from './queue-order.ts';
+import { createUserPause } from './user-pause.ts';
 
 export type { JobLibrary } from './job-fetcher.ts';
 export type { PendingSubmit, SubmitCheck } from './job-submitter.ts';
 export type { NetworkWatch } from './queue-gate.ts';
+export type { QueueMove } from './queue-order.ts';
+
+/** One job of a batch, its parameters already parsed by the model's schema. */
+export interface BatchJobInput {
+  model: ModelId;
+  params: ModelParams;
+}
+
+/** What a finish-time forecast needs from the engine (batches/finish-forecast.ts). */
+export interface ForecastInputs {
+  now: number;
+  maxInFlight: number;
+  /** The account's limit as the request budget applies it. */
+  tokens: TokenForecast;
+  /** Expected time from submit to COMPLETED for a kind of job, learned (duration-estimator.ts). */
+  expectedMs(estimateKey: string, seedMs: number): number;
+  /** Jobs on the wire now: their batch and when each should end. */
+  inFlight: { batchId: string; endsAt: number }[];
+}
 
 export interface JobEngineDeps {
   db: Database.Database;
@@ -88,14 +109,39 @@ export interface JobEngine {
   variations(
     input: CreateJobInput & { count: number; parentId?: string | undefined; imagesEach?: number | undefined },
   ): Job[];
-  list(input: { states?: JobState[] | undefined; limit: number }): Job[];
+  list(input: {
+    states?: JobState[] | undefined;
+    limit: number;
+    excludeBatches?: boolean | undefined;
+  }): Job[];
   get(id: string): Job;
   cancel(id: string): { job: Job; mayBeCharged: boolean };
   retry(id: string): Job;
   remove(id: string): { id: string };
   status(): QueueStatus;
   resume(): QueueStatus;
+  /** The user's pause of the whole queue (kept across restarts); only resume() ends it. */
+  pause(): QueueStatus;
   progress(): JobProgress;
+  /** Waiting jobs in send order, held ones included. */
+  waiting(limit: number, offset: number): Job[];
+  move(move: QueueMove): void;
+  /**
+   * Queues a batch's jobs in one transaction (callers pass a few hundred at a time), behind everything
+   * waiting, with no event per job. `held` jobs keep their place but are not sent (a paused batch, or
+   * one whose rows are still going in). Returns the ids in order; `afterInsert` runs in the same
+   * transaction with them (the batch's own rows).
+   */
+  enqueue(
+    batchId: string,
+    jobs: readonly BatchJobInput[],
+    options: { held: boolean; afterInsert?: (ids: string[]) => void },
+  ): string[];
+  /** Holds or releases a batch's jobs that are not sent yet; the submitter skips held ones. */
+  holdBatch(batchId: string, held: boolean): void;
+  /** Cancels a batch's jobs not sent yet (jobs already sent finish: they are paid for). */
+  cancelQueued(batchId: string): number;
+  forecastInputs(): ForecastInputs;
 }
 
 export function createJobEngine(deps: JobEngineDeps): JobEngine {
@@ -112,6 +158,8 @@ export function createJobEngine(deps: JobEngineDeps): JobEngine {
   // Money: the check before each submit; the default has no caps but still books each job's estimate.
   const maySubmit = deps.maySubmit ?? budgetCheck(createBudgetGuard({ ledger: createLedger(db), now }));
   const store = createJobStore(db);
+  const order = createQueueOrder(db);
+  const userPause = createUserPause(db);
   const timer = createSharedTimer(now, timers, logger);
   const estimator = createDurationEstimator(db, now);
   const budget = createRequestBudget({
@@ -198,9 +246,10 @@ export function createJobEngine(deps: JobEngineDeps): JobEngine {
 
   const view = (row: JobRow): Job => jobFromRow(row, now());
 
+  /** Only jobs on the wire are read: a batch of 10,000 waiting must not be parsed at every status. */
   function progress(): JobProgress {
-    const active = store.inStates(activeJobStates).map(view);
-    return progressOf(active, runDone);
+    const running = store.inStates(inFlightStates).map(view);
+    return progressOf(running, runDone, store.countInStates(['queued']));
   }
 
   function status(): QueueStatus {
@@ -212,6 +261,8 @@ export function createJobEngine(deps: JobEngineDeps): JobEngine {
     params: Record<string, unknown>,
     batchId: string | null,
     parentId: string | null,
+    queuePos: number,
+    held = false,
   ): JobRow {
     const id = randomUUID();
     const t = now();
@@ -228,6 +279,8 @@ export function createJobEngine(deps: JobEngineDeps): JobEngine {
       expectedMs: Math.round(expected.meanMs),
       batchId: batchId ?? id,
       parentId,
+      queuePos,
+      held,
     });
     store.insert(row);
     return { ...row, updated_at: t };
@@ -252,6 +305,7 @@ export function createJobEngine(deps: JobEngineDeps): JobEngine {
       recovery.start();
       finishRecovery();
       if (!deps.getClient()) gate.pause('no_key', pauseRules.no_key.message);
+      if (userPause.isPaused()) gate.pause('user', pauseRules.user.message);
       runner.pump();
       events.statusChanged();
     },
@@ -295,7 +349,7 @@ export function createJobEngine(deps: JobEngineDeps): JobEngine {
     create({ model, params }) {
       beginWork();
       const sent = withDrawnSeed(getModel(model), params, random);
-      return added([writing(() => insert(model, sent, null, null))])[0] as Job;
+      return added([writing(() => insert(model, sent, null, null, order.backPosition(now())))])[0] as Job;
     },
 
     variations({ model, params, count, parentId, imagesEach }) {
@@ -312,17 +366,24 @@ export function createJobEngine(deps: JobEngineDeps): JobEngine {
       const batchId = randomUUID();
       beginWork();
       const rows = writing(() =>
-        db.transaction(() =>
-          Array.from({ length: count }, (_, i) =>
-            insert(model, seed ? { ...each, [seed.name]: seeds[i] } : each, batchId, parentId ?? null),
-          ),
-        )(),
+        db.transaction(() => {
+          const first = order.backPosition(now());
+          return Array.from({ length: count }, (_, i) =>
+            insert(
+              model,
+              seed ? { ...each, [seed.name]: seeds[i] } : each,
+              batchId,
+              parentId ?? null,
+              first + i,
+            ),
+          );
+        })(),
       );
       return added(rows);
     },
 
-    list({ states, limit }) {
-      return store.list(states, limit).map(view);
+    list({ states, limit, excludeBatches }) {
+      return store.list(states, limit, excludeBatches).map(view);
     },
 
     get: (id) => view(mustGet(id)),
@@ -406,13 +467,77 @@ export function createJobEngine(deps: JobEngineDeps): JobEngine {
     status,
 
     resume() {
+      writing(() => userPause.set(false, now()));
       gate.userResume();
       if (deps.getClient()) gate.clear('no_key');
       runner.pump();
       return status();
     },
 
+    pause() {
+      writing(() => userPause.set(true, now()));
+      gate.pause('user', pauseRules.user.message);
+      return status();
+    },
+
     progress,
+
+    waiting: (limit, offset) => store.waiting(limit, offset).map(view),
+
+    move(move) {
+      writing(() => order.move(move));
+      events.statusChanged();
+      runner.pump();
+    },
+
+    enqueue(batchId, jobs, { held, afterInsert }) {
+      beginWork();
+      const ids = writing(() =>
+        db.transaction(() => {
+          const first = order.backPosition(now());
+          const rows = jobs.map(({ model, params }, i) =>
+            insert(model, withDrawnSeed(getModel(model), params, random), batchId, null, first + i, held),
+          );
+          const inserted = rows.map((row) => row.id);
+          afterInsert?.(inserted);
+          return inserted;
+        })(),
+      );
+      events.statusChanged();
+      if (started && !held) runner.pump();
+      return ids;
+    },
+
+    holdBatch(batchId, held) {
+      writing(() => store.holdBatch(batchId, held));
+      events.statusChanged();
+      if (!held) runner.pump();
+    },
+
+    cancelQueued(batchId) {
+      const ids = writing(() => store.cancelQueuedOfBatch(batchId, now()));
+      for (const id of ids) runner.forget(id);
+      runDone += ids.length;
+      events.statusChanged();
+      events.finished(batchId);
+      runner.pump();
+      return ids.length;
+    },
+
+    forecastInputs() {
+      const t = now();
+      const inFlight = store.inStates(inFlightStates).map((row) => ({
+        batchId: row.batch_id,
+        endsAt: Math.max(t, (row.submitted_at ?? t) + (row.expected_ms ?? 0)),
+      }));
+      return {
+        now: t,
+        maxInFlight,
+        tokens: budget.forecast(),
+        expectedMs: (key, seedMs) => estimator.beliefs(key, seedMs).meanMs,
+        inFlight,
+      };
+    },
   };
   return engine;
 }

@@ -73,6 +73,8 @@ export function createJobEvents(options: {
       arm();
     },
     finished(batchId) {
+      // Asked at every job's end: only the last one of a batch reads the batch.
+      if (store.batchActive(batchId)) return;
       const rows = store.inBatch(batchId);
       if (rows.length === 0 || rows.some((row) => isActiveJobState(row.state))) return;
       const completed = rows.filter((row) => row.state === 'completed').length;
@@ -102,15 +104,17 @@ function batchMessage(prompt: string, images: number, failed: number): string {
 
 /**
  * Progress of the current run of work for a taskbar bar: finished jobs count whole, running ones by
- * their elapsed share of the expected time (capped, so a late job never shows as done).
+ * their elapsed share of the expected time (capped, so a late job never shows as done), waiting ones
+ * (only counted: they have no progress to read) as nothing yet.
  */
-export function progressOf(active: Job[], done: number): JobProgress {
+export function progressOf(running: Job[], done: number, waiting = 0): JobProgress {
   let partial = 0;
-  for (const job of active) {
+  for (const job of running) {
     if (job.state === 'downloading') partial += 0.95;
     else if (job.state === 'submitted' && job.expectedMs)
       partial += 0.9 * Math.min(1, job.elapsedMs / job.expectedMs);
   }
-  const total = active.length + done;
-  return { active: active.length, done, fraction: total === 0 ? 0 : Math.min(1, (done + partial) / total) };
+  const active = running.length + waiting;
+  const total = active + done;
+  return { active, done, fraction: total === 0 ? 0 : Math.min(1, (done + partial) / total) };
 }

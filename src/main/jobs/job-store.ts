@@ -33,6 +33,10 @@ export interface JobRow {
   credits_spent: number | null;
   parent_id: string | null;
   batch_id: string;
+  /** The send order among queued jobs (queue-order.ts); lower goes first. */
+  queue_pos: number;
+  /** 1 while the job's batch is paused: it keeps its place but is not sent. */
+  held: 0 | 1;
 }
 
 /** Columns a transition may set; the only identifiers that ever reach SQL text. */
@@ -51,6 +55,7 @@ const patchable = [
   'error_action',
   'image_ids',
   'credits_spent',
+  'queue_pos',
 ] as const;
 type PatchColumn = (typeof patchable)[number];
 export type JobPatch = Partial<Pick<JobRow, PatchColumn>>;
@@ -60,13 +65,24 @@ export type AttemptStep = 'submit' | 'status' | 'result' | 'download' | 'store';
 export interface JobStore {
   insert(row: Omit<JobRow, 'updated_at'>): void;
   get(id: string): JobRow | undefined;
-  /** Newest first. */
-  list(states: readonly JobState[] | undefined, limit: number): JobRow[];
+  /** Newest first; `excludeBatches` leaves out the jobs of batches (ids `batch-…`). */
+  list(states: readonly JobState[] | undefined, limit: number, excludeBatches?: boolean): JobRow[];
   /** Oldest first: the order work is done in. */
   inStates(states: readonly JobState[]): JobRow[];
-  /** The next `limit` queued jobs in the order they are sent (an index walk, however long the queue). */
+  /**
+   * The next `limit` queued jobs in the order they are sent, leaving out held ones (jobs_send_order: an
+   * index walk, however long the queue and however many jobs a paused batch holds).
+   */
   nextQueued(limit: number): JobRow[];
+  /** Queued jobs in send order, held ones included: what the page lists as waiting. */
+  waiting(limit: number, offset: number): JobRow[];
   inBatch(batchId: string): JobRow[];
+  /** Whether any job of the batch is still to finish (a few seeks on jobs_batch_state). */
+  batchActive(batchId: string): boolean;
+  /** Holds or releases every job of a batch; returns how many queued ones that touched. */
+  holdBatch(batchId: string, held: boolean): number;
+  /** Cancels a batch's jobs not sent yet, in one statement; returns their ids. */
+  cancelQueuedOfBatch(batchId: string, at: number): string[];
   countInStates(states: readonly JobState[]): number;
   counts(): Record<JobState, number>;
   /**
@@ -91,20 +107,45 @@ export function createJobStore(db: Database.Database): JobStore {
   const insert = db.prepare(
     `INSERT INTO jobs (id, model, params, prompt, state, remote_status, request_id, status_url, response_url, created_at,
        submitted_at, finished_at, updated_at, estimate_key, expected_ms, attempts, error_kind, error_message,
-       error_action, image_ids, credits_spent, parent_id, batch_id)
+       error_action, image_ids, credits_spent, parent_id, batch_id, queue_pos, held)
      VALUES (@id, @model, @params, @prompt, @state, @remote_status, @request_id, @status_url, @response_url, @created_at,
        @submitted_at, @finished_at, @created_at, @estimate_key, @expected_ms, @attempts, @error_kind, @error_message,
-       @error_action, @image_ids, @credits_spent, @parent_id, @batch_id)`,
+       @error_action, @image_ids, @credits_spent, @parent_id, @batch_id, @queue_pos, @held)`,
   );
   const getOne = db.prepare('SELECT * FROM jobs WHERE id = ?');
   const listAll = db.prepare('SELECT * FROM jobs ORDER BY created_at DESC, id DESC LIMIT ?');
   const listStates = db.prepare(
     'SELECT * FROM jobs WHERE state IN (SELECT value FROM json_each(?)) ORDER BY created_at DESC, id DESC LIMIT ?',
   );
+  const listLone = db.prepare(
+    `SELECT * FROM jobs WHERE state IN (SELECT value FROM json_each(?)) AND batch_id NOT GLOB 'batch-*'
+     ORDER BY created_at DESC, id DESC LIMIT ?`,
+  );
   const oldestInStates = db.prepare(
     'SELECT * FROM jobs WHERE state IN (SELECT value FROM json_each(?)) ORDER BY created_at, id',
   );
-  const queued = db.prepare(`SELECT * FROM jobs WHERE state = 'queued' ORDER BY created_at, id LIMIT ?`);
+  // INDEXED BY: without statistics the planner takes jobs_state_created and sorts every queued row.
+  const queued = db.prepare(
+    `SELECT * FROM jobs INDEXED BY jobs_send_order WHERE state = 'queued' AND held = 0 ORDER BY queue_pos, id LIMIT ?`,
+  );
+  const waitingPage = db.prepare(
+    `SELECT * FROM jobs INDEXED BY jobs_queue_order WHERE state = 'queued' ORDER BY queue_pos, id LIMIT ? OFFSET ?`,
+  );
+  const activeInBatch = db
+    .prepare(
+      `SELECT 1 FROM jobs WHERE batch_id = ? AND state IN ('queued', 'submitting', 'submitted', 'downloading') LIMIT 1`,
+    )
+    .pluck();
+  const hold = db.prepare('UPDATE jobs SET held = ? WHERE batch_id = ? AND held <> ?');
+  const countQueuedInBatch = db
+    .prepare(`SELECT count(*) FROM jobs WHERE batch_id = ? AND state = 'queued'`)
+    .pluck();
+  const cancelQueued = db
+    .prepare(
+      `UPDATE jobs SET state = 'canceled', finished_at = @at, updated_at = @at, remote_status = NULL
+       WHERE batch_id = @batch AND state = 'queued' RETURNING id`,
+    )
+    .pluck();
   const countStates = db
     .prepare('SELECT count(*) FROM jobs WHERE state IN (SELECT value FROM json_each(?))')
     .pluck();
@@ -135,11 +176,23 @@ export function createJobStore(db: Database.Database): JobStore {
   return {
     insert: (row) => void insert.run(row),
     get: (id) => getOne.get(id) as JobRow | undefined,
-    list: (states, limit) =>
-      (states ? listStates.all(JSON.stringify(states), limit) : listAll.all(limit)) as JobRow[],
+    list: (states, limit, excludeBatches) =>
+      (excludeBatches
+        ? listLone.all(JSON.stringify(states ?? jobStates), limit)
+        : states
+          ? listStates.all(JSON.stringify(states), limit)
+          : listAll.all(limit)) as JobRow[],
     inStates: (states) => oldestInStates.all(JSON.stringify(states)) as JobRow[],
     nextQueued: (limit) => queued.all(limit) as JobRow[],
+    waiting: (limit, offset) => waitingPage.all(limit, offset) as JobRow[],
     inBatch: (batchId) => batch.all(batchId) as JobRow[],
+    batchActive: (batchId) => activeInBatch.get(batchId) !== undefined,
+    holdBatch(batchId, held) {
+      const flag = held ? 1 : 0;
+      hold.run(flag, batchId, flag);
+      return countQueuedInBatch.get(batchId) as number;
+    },
+    cancelQueuedOfBatch: (batchId, at) => cancelQueued.all({ batch: batchId, at }) as string[],
     countInStates: (states) => countStates.get(JSON.stringify(states)) as number,
     counts() {
       const counts = Object.fromEntries(jobStates.map((state) => [state, 0])) as Record<JobState, number>;
@@ -181,6 +234,8 @@ export function queuedRow(job: {
   expectedMs: number;
   batchId: string;
   parentId: string | null;
+  queuePos: number;
+  held?: boolean;
 }): Omit<JobRow, 'updated_at'> {
   return {
     id: job.id,
@@ -205,6 +260,8 @@ export function queuedRow(job: {
     credits_spent: null,
     parent_id: job.parentId,
     batch_id: job.batchId,
+    queue_pos: job.queuePos,
+    held: job.held ? 1 : 0,
   };
 }
 
@@ -255,5 +312,6 @@ export function jobFromRow(row: JobRow, now: number): Job {
     creditsSpent: row.credits_spent,
     parentId: row.parent_id,
     batchId: row.batch_id,
+    held: row.held === 1,
   };
 }

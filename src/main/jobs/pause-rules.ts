@@ -64,6 +64,13 @@ export const pauseRules: Record<PauseReason, PauseRule> = {
     message: 'A budget in Settings is reached. Raise it or wait until it starts over.',
     heldPerJob: true,
   },
+  // The user's own pause (kept across restarts, user-pause.ts): only their Resume ends it. Results
+  // already paid for are still fetched, inside the hour Segmind keeps them.
+  user: {
+    holdsPolls: false,
+    onResume: 'clear',
+    message: 'You paused the queue. Nothing new is sent until you resume; jobs already sent finish.',
+  },
 };
 
 /** The order the banner names them in: the one the user should fix first comes first. */
@@ -75,5 +82,6 @@ export const pausePriority: readonly PauseReason[] = [
   'disk_full',
   'offline',
   'budget',
+  'user',
   'rate_limited',
 ];

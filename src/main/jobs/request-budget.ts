@@ -10,6 +10,19 @@ export interface RateLimitSetting {
 
 export type RequestKind = 'submit' | 'poll';
 
+/**
+ * The bucket as it stands, for a finish-time forecast: tokens on hand, how many it holds, how fast it
+ * refills, and how many poll-kind requests each submit has drawn lately (0 when polls do not count).
+ * `perMinute` null: no limit, nothing to wait for.
+ */
+export interface TokenForecast {
+  perMinute: number | null;
+  tokens: number;
+  capacity: number;
+  refillPerMs: number;
+  pollsPerSubmit: number;
+}
+
 interface Waiter {
   kind: RequestKind;
   /** How much this request is worth now (see createRequestBudget); read when a token frees up. */
@@ -31,6 +44,7 @@ export interface RequestBudget {
   refund(kind: RequestKind): void;
   /** The time the next token frees up (now if one is free). */
   nextTokenAt(): number;
+  forecast(): TokenForecast;
   waiting(): number;
   /**
    * How scarce requests are: 1 while the budget keeps up, more as asks pile up waiting. The poll
@@ -84,9 +98,13 @@ export function createRequestBudget(options: {
   let tokens = 0;
   let updatedAt = now();
   let pressure = 1;
+  // Limited requests sent, by kind, since the setting last changed: polls per submit for forecasts.
+  const spent = { submit: 0, poll: 0 };
 
   function configure(next: RateLimitSetting): void {
     setting = next;
+    spent.submit = 0;
+    spent.poll = 0;
     if (next.perMinute === null) return;
     capacity = Math.max(1, Math.min(3, Math.floor(next.perMinute / 10)));
     refillPerMs = Math.max(0, next.perMinute - capacity) / (WINDOW_MS + WINDOW_MARGIN_MS);
@@ -126,6 +144,7 @@ export function createRequestBudget(options: {
       const waiter = waiters.get(bestKey!)!;
       waiters.delete(bestKey!);
       tokens -= 1;
+      spent[waiter.kind]++;
       // Polls still queued after this grant: requests are scarcer than the plans assume. (Submits
       // queue as a matter of course in a batch: they say nothing about the polls' plans.)
       if ([...waiters.values()].some((w) => w.kind === 'poll')) {
@@ -147,6 +166,7 @@ export function createRequestBudget(options: {
       // Nothing waits before it: a free token is this request's. Otherwise it queues by value.
       if (tokens >= 1 && waiters.size === 0) {
         tokens -= 1;
+        spent[kind]++;
         pressure = Math.max(1, pressure * PRESSURE_DOWN);
         return run();
       }
@@ -162,14 +182,27 @@ export function createRequestBudget(options: {
       refill();
       if (tokens < 1 || waiters.size > 0) return false;
       tokens -= 1;
+      spent[kind]++;
       return true;
     },
     refund(kind) {
       if (!limited(kind)) return;
       refill();
       tokens = Math.min(capacity, tokens + 1);
+      spent[kind] = Math.max(0, spent[kind] - 1);
     },
     nextTokenAt,
+    forecast() {
+      refill();
+      return {
+        perMinute: setting.perMinute,
+        tokens,
+        capacity,
+        refillPerMs,
+        // Before any job was seen, a poll that finds it done and the result fetch: two per submit.
+        pollsPerSubmit: !setting.pollsCount ? 0 : spent.submit === 0 ? 2 : spent.poll / spent.submit,
+      };
+    },
     waiting: () => waiters.size,
     pressure: () => (setting.perMinute === null ? 1 : pressure),
     setLimit(next) {

@@ -3,6 +3,7 @@ import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import Conf from 'conf';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { BatchId, DraftId } from '../../shared/api/batches.ts';
 import { jobLimits, JobId } from '../../shared/api/jobs.ts';
 import { CollectionId, ImageId } from '../../shared/api/library.ts';
 import { methodNames, methods, type MethodName } from '../../shared/contract.ts';
@@ -74,6 +75,8 @@ describe('IPC contract under fuzzing', () => {
       images: valueOf<{ imported: string[] }>(imported).imported,
       collections: [collection.id],
       jobs: [] as string[],
+      drafts: [] as string[],
+      batches: [] as string[],
     };
     const fromPool =
       <T>(list: T[], otherwise: () => T) =>
@@ -91,6 +94,14 @@ describe('IPC contract under fuzzing', () => {
       {
         matches: (s) => s === JobId,
         draw: (r) => fromPool(known.jobs, () => `job-${Math.floor(r() * 1e6)}`)(r),
+      },
+      {
+        matches: (s) => s === DraftId,
+        draw: (r) => fromPool(known.drafts, () => sampleRegex(/^draft-[0-9a-f-]{36}$/, r))(r),
+      },
+      {
+        matches: (s) => s === BatchId,
+        draw: (r) => fromPool(known.batches, () => sampleRegex(/^batch-[0-9a-f-]{36}$/, r))(r),
       },
       // Real image bytes most of the time, so imports get past decoding; noise otherwise.
       {
@@ -110,15 +121,41 @@ describe('IPC contract under fuzzing', () => {
     const canary = join(`${dataDir}-canary`, 'written');
     const extra = [canary, `file://${canary}`, `${'../'.repeat(8)}etc/passwd`, 'C:\\Windows\\win.ini'];
 
-    /** jobs:create's params are open at the contract: draw them from the chosen model's own schema. */
-    function shaped(method: MethodName, input: unknown): unknown {
-      if (method !== 'jobs:create' && method !== 'jobs:variations') return input;
-      const value = input as { model: ModelId; params: unknown; count?: number };
-      const params = validInput(models[value.model].schema, options)?.value as
-        Record<string, unknown> | undefined;
-      // Fewer simulated images: the point is reaching the engine, not rendering hundreds of pictures.
+    /** A model's params drawn from its own schema, one image each: the point is reaching the engine. */
+    function paramsOf(model: ModelId): Record<string, unknown> {
+      const params = validInput(models[model].schema, options)?.value as Record<string, unknown> | undefined;
       if (params && typeof params.num_images === 'number') params.num_images = 1;
-      return { ...value, params: params ?? {}, ...(value.count ? { count: jobLimits.minVariations } : {}) };
+      return params ?? {};
+    }
+
+    /**
+     * Inputs whose meaning the contract leaves open: jobs' and matrices' params come from the chosen
+     * model's schema, a batch file is a real table whose one column is the prompt, and a matrix varies
+     * the seed, so the services get past their own checks and are reached.
+     */
+    function shaped(method: MethodName, input: unknown): unknown {
+      const value = input as Record<string, unknown> & { model: ModelId; count?: number };
+      switch (method) {
+        case 'jobs:create':
+        case 'jobs:variations':
+          return {
+            ...value,
+            params: paramsOf(value.model),
+            ...(value.count ? { count: jobLimits.minVariations } : {}),
+          };
+        case 'batches:read':
+          return { ...value, text: 'prompt\n"A poster that says ""SALE"""\n"A badge that says ""NEW"""\n' };
+        case 'batches:check':
+          return { ...value, mapping: ['prompt'], fixed: {} };
+        case 'batches:startFile':
+          return { ...value, mapping: ['prompt'], fixed: {}, skipInvalid: true };
+        case 'batches:editCell':
+          return { ...value, row: 2, column: 0 };
+        case 'batches:startMatrix':
+          return { ...value, params: paramsOf(value.model), axes: [{ param: 'seed', values: [101, 202] }] };
+        default:
+          return input;
+      }
     }
 
     const internal: string[] = [];
@@ -142,8 +179,15 @@ describe('IPC contract under fuzzing', () => {
         valid.push(input);
         const envelope = await call(method, input);
         record(method, 'valid', envelope);
-        if (envelope.ok) row.ok++;
-        else row.refused[envelope.error.code] = (row.refused[envelope.error.code] ?? 0) + 1;
+        if (!envelope.ok) {
+          row.refused[envelope.error.code] = (row.refused[envelope.error.code] ?? 0) + 1;
+          continue;
+        }
+        row.ok++;
+        // What was made is what later methods' ids point at.
+        const made = envelope.value as { draftId?: string; id?: string };
+        if (method === 'batches:read' && made.draftId) known.drafts.push(made.draftId);
+        if (method.startsWith('batches:start') && made.id) known.batches.push(made.id);
       }
       if (valid.length === 0) noValidInput.push(method);
       for (let round = 0; round < 8 && valid.length > 0; round++) {

@@ -11,6 +11,7 @@ export const defaultSettings: Settings = {
   askAboveUsd: 1,
   priceOverrides: {},
   trashDays: 30,
+  rateLimit: { plan: 'none', customPerMinute: 20, pollsCount: false },
 };
 
 /** The name of the settings file in the data folder, shared by electron-store and browser mode. */

@@ -1,6 +1,7 @@
 import type Database from 'better-sqlite3';
 import type { Settings } from '../../shared/api/app.ts';
 import type { spendApi } from '../../shared/api/spend.ts';
+import type { PriceTable } from '../../shared/pricing.ts';
 import { budgetCheck, createBudgetGuard } from '../jobs/budget-guard.ts';
 import type { SubmitCheck } from '../jobs/job-submitter.ts';
 import { createLedger } from '../jobs/ledger.ts';
@@ -26,6 +27,8 @@ export interface SpendSetupOptions {
 export interface SpendSetup {
   /** For the job engine: asked before each submit (the budget guard). */
   maySubmit: SubmitCheck;
+  /** The price table in force (published, corrected by charges, overridden): what estimates use. */
+  prices(): PriceTable;
   /** Wraps a Segmind client so its answers' credit headers keep the balance current. */
   tap(client: SegmindClient): SegmindClient;
   /** Call after the live/simulator connection (or the key) changed. */
@@ -76,6 +79,7 @@ export function setupSpend(options: SpendSetupOptions): SpendSetup {
 
   return {
     maySubmit: budgetCheck(guard),
+    prices: () => guard.prices(),
     tap: (client) => tapUsage(client, (usage) => balance.sawUsage(usage)),
     connectionChanged() {
       balance.reset();

@@ -238,6 +238,7 @@ describe('browser-mode host', () => {
           askAboveUsd: 1,
           priceOverrides: {},
           trashDays: 30,
+          rateLimit: { plan: 'none', customPerMinute: 20, pollsCount: false },
         });
       });
       req.on('error', reject);

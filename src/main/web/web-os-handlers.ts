@@ -35,6 +35,9 @@ export function createWebOsHandlers(library: Library, dataDir: string): HandlerM
     'os:openImage': desktopOnly,
     // The page uploads chosen files itself (library:importFiles).
     'os:importImages': desktopOnly,
+    // The page reads a chosen table file itself (batches:read) and downloads the CSV (batches:exportCsv).
+    'os:openBatchFile': desktopOnly,
+    'os:saveBatchCsv': desktopOnly,
     'os:exportImages': ({ ids, all, as }) => {
       const name = `ideogram-studio-export-${stamp()}`;
       const which = all ? library.allIds() : (ids ?? []);

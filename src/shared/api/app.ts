@@ -5,6 +5,26 @@ import { Budgets } from './spend.ts';
 
 export const Theme = z.enum(['system', 'light', 'dark']);
 
+/** Segmind's documented plans: 5 requests a minute on Free, 50 on Pro; custom for enterprise. */
+export const ratePlans = { free: 5, pro: 50 } as const;
+
+/**
+ * The account's rate limit as the user knows it. Submits are spaced under it; whether status polls
+ * count is not documented by Segmind, so the user says (and the poller then keeps inside it too).
+ */
+export const RateLimitChoice = z.object({
+  plan: z.enum(['none', 'free', 'pro', 'custom']),
+  customPerMinute: z.number().int().min(1).max(10_000),
+  pollsCount: z.boolean(),
+});
+export type RateLimitChoice = z.infer<typeof RateLimitChoice>;
+
+/** Requests a minute the choice allows, or null when no limit is set. */
+export function perMinuteOf(choice: RateLimitChoice): number | null {
+  if (choice.plan === 'none') return null;
+  return choice.plan === 'custom' ? choice.customPerMinute : ratePlans[choice.plan];
+}
+
 /** The settings the page may read and change. Window bounds and the key are main's alone. */
 export const Settings = z.object({
   concurrency: z.number().int().min(1).max(8),
@@ -22,6 +42,7 @@ export const Settings = z.object({
   priceOverrides: z.record(z.string().max(64), z.number().min(0).max(100)),
   /** Images in the trash longer than this many days are deleted for good at start; 0 keeps them. */
   trashDays: z.number().int().min(0).max(3650),
+  rateLimit: RateLimitChoice,
 });
 export type Settings = z.infer<typeof Settings>;
 

@@ -106,6 +106,8 @@ export const Job = z.object({
   parentId: JobId.nullable(),
   /** Jobs made together (variations share one; a single job is a batch of its own). */
   batchId: JobId,
+  /** Its batch is paused: it keeps its place in the queue but is not sent. */
+  held: z.boolean(),
 });
 export type Job = z.infer<typeof Job>;
 
@@ -120,6 +122,8 @@ export const PauseReason = z.enum([
   'disk_full',
   /** A daily or monthly cap in Settings: new jobs wait; jobs already sent are still polled and fetched. */
   'budget',
+  /** The user paused the whole queue: nothing new is sent until they resume; jobs already sent finish. */
+  'user',
 ]);
 export type PauseReason = z.infer<typeof PauseReason>;
 
@@ -207,6 +211,8 @@ export const jobsApi = {
       .object({
         states: z.array(JobState).min(1).optional(),
         limit: z.number().int().min(1).max(jobLimits.maxListLimit).default(200),
+        /** Leave out jobs of batches (the page shows those on the batch's own card). */
+        excludeBatches: z.boolean().optional(),
       })
       .strict(),
     z.array(Job),
@@ -217,6 +223,27 @@ export const jobsApi = {
   'jobs:variations': defineMethod(VariationsInput, z.array(Job)),
   'queue:status': defineMethod(z.object({}).strict(), QueueStatus),
   'queue:resume': defineMethod(z.object({}).strict(), QueueStatus),
+  /** Pauses the whole queue until Resume; jobs already sent finish. */
+  'queue:pause': defineMethod(z.object({}).strict(), QueueStatus),
+  /** Waiting jobs in the order they will be sent, held ones (a paused batch's) included. */
+  'queue:waiting': defineMethod(
+    z
+      .object({
+        limit: z.number().int().min(1).max(jobLimits.maxListLimit).default(100),
+        offset: z.number().int().min(0).default(0),
+      })
+      .strict(),
+    z.object({ jobs: z.array(Job), total: z.number().int() }),
+  ),
+  /** Moves a waiting job to the front or back, or next to another waiting job (a drag). */
+  'queue:move': defineMethod(
+    z.union([
+      z.object({ id: JobId, to: z.enum(['front', 'back']) }).strict(),
+      z.object({ id: JobId, before: JobId }).strict(),
+      z.object({ id: JobId, after: JobId }).strict(),
+    ]),
+    z.object({ ok: z.literal(true) }),
+  ),
 };
 
 export const BatchFinished = z.object({

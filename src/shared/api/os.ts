@@ -62,4 +62,14 @@ export const osApi = {
     z.object({}).strict().optional(),
     z.union([z.object({ restored: z.number().int(), files: z.number().int() }), Canceled]),
   ),
+  /** Asks which table file (CSV, TSV, JSON) with the open dialog and hands back its text, size-capped. */
+  'os:openBatchFile': defineMethod(
+    z.object({}).strict().optional(),
+    z.union([z.object({ name: z.string(), text: z.string() }), Canceled]),
+  ),
+  /** Asks where with the save dialog, then writes the batch's CSV there. */
+  'os:saveBatchCsv': defineMethod(
+    z.object({ id: z.string().regex(/^batch-[0-9a-f-]{36}$/) }).strict(),
+    z.union([z.object({ path: z.string() }), Canceled]),
+  ),
 };

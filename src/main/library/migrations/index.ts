@@ -7,6 +7,7 @@ import { m006 } from './006-library-counters.ts';
 import { m007 } from './007-text-check.ts';
 import { m008 } from './008-lineage.ts';
 import { m009 } from './009-duration-samples.ts';
+import { m010 } from './010-batches.ts';
 import type { Migration } from './types.ts';
 
 export type { Migration } from './types.ts';
@@ -23,4 +24,5 @@ export const migrations: Migration[] = [
   m007,
   m008,
   m009,
+  m010,
 ];

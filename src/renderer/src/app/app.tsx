@@ -1,4 +1,8 @@
 import { Banner } from '../features/banner/banner.tsx';
+import { BatchGridDialog } from '../features/batch/batch-grid-dialog.tsx';
+import { BatchImportDialog } from '../features/batch/batch-import-dialog.tsx';
+import { useBatches } from '../features/batch/batch-store.ts';
+import { MatrixDialog } from '../features/batch/matrix-dialog.tsx';
 import { ComposePanel } from '../features/compose/compose-panel.tsx';
 import { LibraryPanel } from '../features/library/library-panel.tsx';
 import { QueuePanel } from '../features/queue/queue-panel.tsx';
@@ -16,6 +20,7 @@ export function App() {
   const info = useSettings((state) => state.info);
   const setOpen = useSettings((state) => state.setOpen);
   const openSpend = useSpend((state) => state.setOpen);
+  const openImport = useBatches((state) => state.openImport);
   return (
     <div className="app">
       <header className="app-header">
@@ -27,6 +32,9 @@ export function App() {
         )}
         <span className="app-header-spacer" />
         <BalanceBadge />
+        <button type="button" className="btn" onClick={() => openImport(true)}>
+          Batch from file…
+        </button>
         <button type="button" className="btn" onClick={() => openSpend(true)}>
           Spend
         </button>
@@ -43,6 +51,9 @@ export function App() {
       </main>
       <SettingsDialog />
       <SpendDialog />
+      <BatchImportDialog />
+      <MatrixDialog />
+      <BatchGridDialog />
       <ConfirmSpendDialog />
     </div>
   );

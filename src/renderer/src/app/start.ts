@@ -1,3 +1,5 @@
+import { subscribeBatches, useBatches } from '../features/batch/batch-store.ts';
+import { watchBatchFileDrops, watchBatchProgressTitle } from '../features/batch/batch-page-hooks.ts';
 import { restoreLastParams } from '../features/compose/compose-store.ts';
 import { scheduleAdded, subscribeLibrary } from '../features/library/library-changes.ts';
 import { useLibrary } from '../features/library/library-store.ts';
@@ -24,17 +26,22 @@ function startStudio(): void {
   subscribeQueue(() => scheduleAdded());
   subscribeLibrary();
   subscribeSpend();
+  subscribeBatches();
+  watchBatchFileDrops();
+  watchBatchProgressTitle();
   loadStudio();
   // Events sent while the host restarted are not replayed: catch up on focus, without losing the
   // user's place in the grid (only new images at the top are taken in).
   window.addEventListener('focus', () => {
     void useQueue.getState().load();
+    void useBatches.getState().load();
     scheduleAdded();
   });
 }
 
 function loadStudio(): void {
   void useSpend.getState().load();
+  void useBatches.getState().load();
   subscribeTextStatus();
   void useSettings
     .getState()

@@ -17,6 +17,7 @@ const titles: Record<PauseReason, string> = {
   rate_limited: 'Rate limited',
   disk_full: 'The data folder cannot be written',
   budget: 'Budget reached',
+  user: 'Queue paused',
 };
 
 const hints: Record<PauseReason, string> = {
@@ -29,6 +30,7 @@ const hints: Record<PauseReason, string> = {
   disk_full: 'Free some space on the disk of the data folder; the queue resumes by itself once it can write.',
   budget:
     'New jobs wait until the cap is raised or the day (or month) starts over; jobs already sent finish.',
+  user: 'Nothing new is sent until you press Resume; jobs already sent finish and are saved.',
 };
 
 /** One banner for whatever stops the queue, and a steady notice while images are simulated. */
@@ -55,7 +57,12 @@ export function Banner() {
         </div>
       )}
       {paused && status && (
-        <div className={`banner banner-${paused}`} role="alert" data-reason={paused}>
+        // The user's own pause is no interruption: it is said, not alerted.
+        <div
+          className={`banner banner-${paused}`}
+          role={paused === 'user' ? 'status' : 'alert'}
+          data-reason={paused}
+        >
           <div className="banner-text">
             <strong>{envRefused ? 'The key from SEGMIND_API_KEY was refused' : titles[paused]}</strong>
             <span>

@@ -1,5 +1,6 @@
 import type { FieldGroup, FieldMeta } from '../../../../shared/models/index.ts';
 import { modelIds, models } from '../../../../shared/models/index.ts';
+import { useBatches } from '../batch/batch-store.ts';
 import { useCompose } from './compose-store.ts';
 import { CostEstimate } from './cost-estimate.tsx';
 import { FieldControl } from './field-control.tsx';
@@ -119,6 +120,9 @@ export function ComposePanel() {
             <CostEstimate model={model} draft={draft} />
             <button type="button" className="btn" onClick={resetModel}>
               Reset form
+            </button>
+            <button type="button" className="btn" onClick={() => useBatches.getState().openMatrix(true)}>
+              Matrix…
             </button>
             <button type="submit" className="btn btn-primary" disabled={submitting}>
               {submitting ? <span className="spinner" aria-hidden="true" /> : null}

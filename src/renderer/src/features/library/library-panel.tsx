@@ -12,6 +12,8 @@ import { defaultFilters, scheduleReload, useLibrary } from './library-store.ts';
 import { LibraryToolbar } from './library-toolbar.tsx';
 import './library.css';
 import { entriesOf, filesOf, maxDroppedFiles } from './dropped-files.ts';
+import { readTableFile, tableFilePattern } from '../batch/batch-store.ts';
+import { useCompose } from '../compose/compose-store.ts';
 import { LibraryTransfer } from './library-transfer.tsx';
 import { importFiles } from './upload-import.ts';
 
@@ -96,7 +98,12 @@ export function LibraryPanel() {
         const entries = entriesOf(event.dataTransfer);
         setImportNote({ ok: true, text: 'Reading the dropped files…' });
         filesOf(entries)
-          .then(({ files, truncated }) => {
+          .then(({ files: dropped, truncated }) => {
+            // A table file among them is a batch to map, not an image to import.
+            const table = dropped.find((file) => tableFilePattern.test(file.name));
+            if (table) void readTableFile(table, useCompose.getState().model);
+            const files = dropped.filter((file) => file !== table);
+            if (files.length === 0) return 'Opened the table file as a batch.';
             setImportNote({
               ok: true,
               text: `Importing ${files.length} file${files.length === 1 ? '' : 's'}…`,

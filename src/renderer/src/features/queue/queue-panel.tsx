@@ -6,7 +6,9 @@ import { useNow } from '../../lib/use-now.ts';
 import { ErrorState, LoadingState } from '../../app/states.tsx';
 import { useDetail } from '../detail/detail-store.ts';
 import { JobCost } from '../spend/job-cost.tsx';
+import { BatchCards } from '../batch/batch-cards.tsx';
 import { useQueue, type JobView } from './queue-store.ts';
+import { WaitingList } from './waiting-list.tsx';
 import './queue.css';
 
 const stageLabels: Record<JobState, string> = {
@@ -130,7 +132,10 @@ export function QueuePanel() {
     return view ? isActiveJobState(view.job.state) : false;
   });
   const now = useNow(anyActive, 500);
-  const activeCount = order.filter((id) => jobs[id] && isActiveJobState(jobs[id].job.state)).length;
+  const waitingTotal = useQueue((state) => state.waitingTotal);
+  const activeCount =
+    order.filter((id) => jobs[id] && isActiveJobState(jobs[id].job.state)).length + waitingTotal;
+  const userPaused = status?.reason === 'user';
 
   return (
     <section className="panel queue-panel" aria-labelledby="queue-heading">
@@ -140,7 +145,14 @@ export function QueuePanel() {
           {activeCount > 0 ? `${activeCount} active` : status?.state === 'paused' ? 'Paused' : 'Idle'}
         </span>
         <span className="app-header-spacer" />
-        {order.length > activeCount && (
+        <button
+          type="button"
+          className="btn btn-small"
+          onClick={() => void (userPaused ? useQueue.getState().resume() : useQueue.getState().pause())}
+        >
+          {userPaused ? 'Resume queue' : 'Pause queue'}
+        </button>
+        {order.some((id) => jobs[id] && !isActiveJobState(jobs[id].job.state)) && (
           <button type="button" className="btn btn-small" onClick={() => void clearFinished()}>
             Clear finished
           </button>
@@ -155,18 +167,24 @@ export function QueuePanel() {
             message={loadError}
             onRetry={() => void useQueue.getState().load()}
           />
-        ) : order.length === 0 ? (
-          <div className="empty-state">
-            <strong>Nothing in the queue</strong>
-            Write a prompt and press Generate: jobs show up here while they run.
-          </div>
         ) : (
-          <ul className="job-list" aria-label="Jobs">
-            {order.map((id) => {
-              const view = jobs[id];
-              return view ? <JobRow key={id} view={view} now={now} /> : null;
-            })}
-          </ul>
+          <>
+            <BatchCards />
+            <WaitingList />
+            {order.length === 0 && waitingTotal === 0 ? (
+              <div className="empty-state">
+                <strong>Nothing in the queue</strong>
+                Write a prompt and press Generate: jobs show up here while they run.
+              </div>
+            ) : (
+              <ul className="job-list" aria-label="Jobs">
+                {order.map((id) => {
+                  const view = jobs[id];
+                  return view ? <JobRow key={id} view={view} now={now} /> : null;
+                })}
+              </ul>
+            )}
+          </>
         )}
       </div>
     </section>

@@ -1,5 +1,6 @@
 import { create } from 'zustand';
-import { isActiveJobState, type Job, type QueueStatus } from '../../../../shared/api/jobs.ts';
+import { isBatchId } from '../../../../shared/api/batches.ts';
+import { isActiveJobState, jobStates, type Job, type QueueStatus } from '../../../../shared/api/jobs.ts';
 import { call, on } from '../../bridge/api.ts';
 import { messageOf } from '../../lib/errors.ts';
 
@@ -17,7 +18,13 @@ interface QueueState {
   loadError: string | null;
   /** Per job: the last action that failed, or a warning (e.g. a cancel that may still be charged). */
   notes: Record<string, string>;
+  /** The first waiting jobs in the order they will be sent (batches' included), and how many wait. */
+  waiting: Job[];
+  waitingTotal: number;
   load(): Promise<void>;
+  loadWaiting(): Promise<void>;
+  pause(): Promise<void>;
+  move(id: string, where: { to: 'front' | 'back' } | { before: string } | { after: string }): Promise<void>;
   apply(job: Job): void;
   cancel(id: string): Promise<void>;
   retry(id: string): Promise<void>;
@@ -25,6 +32,13 @@ interface QueueState {
   clearFinished(): Promise<void>;
   resume(): Promise<void>;
 }
+
+/** Waiting jobs shown at once; the rest are counted. */
+export const WAITING_SHOWN = 50;
+
+/** The list below shows jobs under way and done; waiting ones and batches' jobs have views of their own. */
+const listedStates = jobStates.filter((state) => state !== 'queued');
+const listed = (job: Job) => job.state !== 'queued' && !isBatchId(job.batchId);
 
 function sortOrder(jobs: Record<string, JobView>): string[] {
   return Object.values(jobs)
@@ -50,12 +64,15 @@ export const useQueue = create<QueueState>()((set, get) => {
     loaded: false,
     loadError: null,
     notes: {},
+    waiting: [],
+    waitingTotal: 0,
     async load() {
       try {
         const [list, status] = await Promise.all([
-          call('jobs:list', { limit: 200 }),
+          call('jobs:list', { limit: 200, states: listedStates, excludeBatches: true }),
           call('queue:status', {}),
         ]);
+        void get().loadWaiting();
         const now = Date.now();
         const jobs: Record<string, JobView> = {};
         for (const job of list) jobs[job.id] = { job, receivedAt: now };
@@ -65,9 +82,30 @@ export const useQueue = create<QueueState>()((set, get) => {
       }
     },
     apply(job) {
+      if (!listed(job)) return;
       const jobs = { ...get().jobs, [job.id]: { job, receivedAt: Date.now() } };
       set({ jobs, order: get().jobs[job.id] ? get().order : sortOrder(jobs) });
     },
+    async loadWaiting() {
+      try {
+        const page = await call('queue:waiting', { limit: WAITING_SHOWN, offset: 0 });
+        set({ waiting: page.jobs, waitingTotal: page.total });
+      } catch (error) {
+        set({ loadError: messageOf(error) });
+      }
+    },
+    async pause() {
+      try {
+        set({ status: await call('queue:pause', {}) });
+      } catch (error) {
+        set({ loadError: messageOf(error) });
+      }
+    },
+    move: (id, where) =>
+      act(id, async () => {
+        await call('queue:move', { id, ...where });
+        await get().loadWaiting();
+      }),
     cancel: (id) =>
       act(id, async () => {
         const result = await call('jobs:cancel', { id });
@@ -98,14 +136,29 @@ export const useQueue = create<QueueState>()((set, get) => {
   };
 });
 
+let waitingTimer: ReturnType<typeof setTimeout> | null = null;
+/** The waiting list is read again, at most a few times a second, when what waits may have changed. */
+function waitingSoon(): void {
+  waitingTimer ??= setTimeout(() => {
+    waitingTimer = null;
+    void useQueue.getState().loadWaiting();
+  }, 300);
+}
+
 export function subscribeQueue(onImages: () => void): () => void {
   const offJob = on('jobs:changed', (job) => {
-    const before = useQueue.getState().jobs[job.id]?.job;
-    useQueue.getState().apply(job);
+    const state = useQueue.getState();
+    const before = state.jobs[job.id]?.job;
+    state.apply(job);
+    if (job.state === 'queued' || state.waiting.some((waiting) => waiting.id === job.id)) waitingSoon();
     // A job's new images are in the library once it completes, whether or not the library says so.
     if (job.imageIds.length > (before?.imageIds.length ?? 0)) onImages();
   });
-  const offStatus = on('queue:status', (status) => useQueue.setState({ status }));
+  const offStatus = on('queue:status', (status) => {
+    // Batches are queued without an event per job: the counts say the waiting list moved.
+    if (status.counts.queued !== useQueue.getState().status?.counts.queued) waitingSoon();
+    useQueue.setState({ status });
+  });
   return () => {
     offJob();
     offStatus();

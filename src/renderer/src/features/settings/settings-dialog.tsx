@@ -9,6 +9,7 @@ import { LibraryCare } from './library-care.tsx';
 import { SpendSettings } from '../spend/spend-settings.tsx';
 import { keySourceText } from './key-source.ts';
 import { TrashSetting } from '../library/trash-setting.tsx';
+import { RateLimitSetting } from './rate-limit-setting.tsx';
 
 function KeySection() {
   const key = useSettings((state) => state.key);
@@ -127,6 +128,7 @@ export function SettingsDialog() {
                 How many requests run in parallel; Segmind may rate-limit higher numbers.
               </p>
             </section>
+            <RateLimitSetting settings={settings} change={change} />
             <SpendSettings settings={settings} change={change} />
             <section className="settings-section" aria-labelledby="settings-theme">
               <h3 id="settings-theme">Theme</h3>

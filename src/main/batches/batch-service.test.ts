@@ -1,0 +1,177 @@
+import Database from 'better-sqlite3';
+import { parse } from 'csv-parse/sync';
+import { afterEach, describe, expect, it } from 'vitest';
+import { expandMatrix, matrixCost } from '../../shared/batches/matrix.ts';
+import { estimate } from '../../shared/pricing.ts';
+import { until } from '../jobs/test-support/engine-world.ts';
+import { createBatchWorld, type BatchWorld } from './test-support/batch-world.ts';
+
+const SCALE = 0.01;
+const worlds: BatchWorld[] = [];
+afterEach(async () => {
+  for (const world of worlds.splice(0)) await world.close();
+});
+
+async function world(maxInFlight = 8) {
+  const w = await createBatchWorld({ scale: SCALE, engine: { maxInFlight } });
+  worlds.push(w);
+  return w;
+}
+
+describe('batches', () => {
+  it('a 4 x 3 x 2 matrix gives 24 jobs, its shown price is the sum of their estimates, and the grid fills', async () => {
+    const w = await world();
+    const base = { prompt: 'A {red|blue} fox poster', rendering_speed: 'TURBO', resolution: '512x1536' };
+    const axes = [
+      { param: 'style_type', values: ['AUTO', 'GENERAL', 'REALISTIC', 'DESIGN'] },
+      { param: 'rendering_speed', values: ['TURBO', 'DEFAULT', 'QUALITY'] },
+    ];
+    // What the page shows before the click: the same expansion, priced.
+    const shown = matrixCost('ideogram-3', expandMatrix('ideogram-3', base, axes));
+    expect(shown.jobs).toBe(24);
+    const batch = await w.batches.startMatrix({ model: 'ideogram-3', params: base, axes, name: 'Fox grid' });
+    expect(batch).toMatchObject({
+      total: 24,
+      origin: 'matrix',
+      state: expect.stringMatching(/waiting|running/),
+    });
+    expect(batch.axes.map((axis) => axis.key)).toEqual(['style_type', 'rendering_speed', 'prompt#1']);
+    const jobs = w.engine.list({ limit: 100 }).filter((job) => job.batchId === batch.id);
+    expect(jobs).toHaveLength(24);
+    const sum = jobs.reduce((total, job) => total + estimate(job.model, job.params).usd, 0);
+    expect(shown.usd).toBeCloseTo(sum, 10);
+    expect(batch.expectedUsd).toBeCloseTo(sum, 10);
+    // Every job has a seed of its own, drawn once, and the prompt choice put in.
+    expect(new Set(jobs.map((job) => job.params.seed)).size).toBe(24);
+    expect(new Set(jobs.map((job) => job.prompt))).toEqual(
+      new Set(['A red fox poster', 'A blue fox poster']),
+    );
+
+    w.engine.start();
+    await until(() => w.batches.get(batch.id).state === 'done', 'the matrix to finish', 60_000);
+    const done = w.batches.get(batch.id);
+    expect(done).toMatchObject({ completed: 24, images: 24, waiting: 0, finishesAt: null });
+    expect(done.spentUsd).toBeGreaterThan(0);
+    const { cells } = w.batches.cells({ id: batch.id, offset: 0, limit: 100 });
+    expect(cells.map((cell) => cell.values)).toContainEqual(['DESIGN', 'QUALITY', 'blue']);
+    expect(cells.every((cell) => cell.imageIds.length === 1 && cell.state === 'completed')).toBe(true);
+    // The batch's images are in its own collection.
+    const collection = (await w.library.listCollections()).find((c) => c.id === done.collectionId);
+    expect(collection).toMatchObject({ name: 'Batch: Fox grid', count: 24 });
+    // Its end went out as a summary (they are throttled: far fewer than one per job change).
+    await until(() => w.emitted.at(-1)?.state === 'done', 'the last summary');
+    expect(w.emitted.length).toBeLessThan(24 * 4);
+  });
+
+  it('queues a file with bad rows skipped, exports a CSV with a column per parameter, and refuses to start unskipped', async () => {
+    const w = await world();
+    const lines = ['prompt,style_type,seed'];
+    for (let i = 0; i < 20; i++) lines.push(`Badge ${i},${i % 2 ? 'DESIGN' : 'GENERAL'},${1000 + i}`);
+    lines[5] = 'Badge 4,PLAID,1004';
+    const draft = w.batches.read({ name: 'badges.csv', text: lines.join('\n'), model: 'ideogram-3' });
+    expect(draft).toMatchObject({ rowCount: 20, mapping: ['prompt', 'style_type', 'seed'], format: 'csv' });
+    const choice = {
+      draftId: draft.draftId,
+      model: 'ideogram-3' as const,
+      mapping: draft.mapping,
+      fixed: { rendering_speed: 'TURBO', resolution: '512x1536' },
+    };
+    const check = w.batches.check(choice);
+    expect(check).toMatchObject({ rows: 20, valid: 19, invalid: 1, errorCount: 1 });
+    expect(check.errors[0]!.message).toBe(
+      'Row 6, column "style_type" (style_type): must be one of AUTO, GENERAL, REALISTIC, DESIGN',
+    );
+    await expect(w.batches.startFile({ ...choice, name: 'Badges', skipInvalid: false })).rejects.toThrow(
+      /1 row\(s\) still have errors/,
+    );
+    // Fixed in place: then every row goes.
+    w.batches.editCell({ draftId: draft.draftId, row: 6, column: 1, value: 'design' });
+    expect(w.batches.check(choice)).toMatchObject({ valid: 20, invalid: 0 });
+    w.batches.editCell({ draftId: draft.draftId, row: 7, column: 2, value: '7' });
+    const batch = await w.batches.startFile({ ...choice, name: 'Badges', skipInvalid: true });
+    expect(batch.total).toBe(19);
+    w.engine.start();
+    await until(() => w.batches.get(batch.id).state === 'done', 'the file batch to finish', 60_000);
+
+    const { fileName, text } = w.batches.exportCsv(batch.id);
+    expect(fileName).toBe('badges.csv');
+    const rows = parse(text, { columns: true }) as Record<string, string>[];
+    expect(Object.keys(rows[0]!)).toEqual([
+      'row',
+      'prompt',
+      'style_type',
+      'rendering_speed',
+      'resolution',
+      'state',
+      'file_name',
+      'seed',
+      'cost_usd',
+      'text_check',
+    ]);
+    expect(rows).toHaveLength(19);
+    expect(rows.map((row) => row.row)).not.toContain('7');
+    expect(rows.find((row) => row.row === '6')).toMatchObject({
+      style_type: 'DESIGN',
+      prompt: 'Badge 4',
+      seed: '1004',
+      state: 'completed',
+      text_check: '',
+    });
+    expect(
+      rows.every((row) => /^\d{4}-\d\d-\d\d_badge-\d+_\w{8}\.(png|jpg|webp)$/.test(row.file_name!)),
+    ).toBe(true);
+    expect(rows.every((row) => Number(row.cost_usd) > 0)).toBe(true);
+    // The ledger and the batch agree on what it cost.
+    const db = new Database(w.db.name, { readonly: true });
+    const booked = db
+      .prepare(
+        `SELECT sum(coalesce(actual_usd, estimate_usd)) FROM ledger WHERE job_id IN (SELECT job_id FROM batch_items WHERE batch_id = ?)`,
+      )
+      .pluck()
+      .get(batch.id) as number;
+    db.close();
+    expect(w.batches.get(batch.id).spentUsd).toBeCloseTo(booked, 9);
+  });
+
+  it('pauses one batch in place while others go, cancels the rest of it, and drops a batch a crash left half queued', async () => {
+    const w = await world(2);
+    const make = (name: string, n: number) =>
+      w.batches.startMatrix({
+        model: 'ideogram-3',
+        params: { prompt: `${name} poster`, rendering_speed: 'TURBO', resolution: '512x1536' },
+        axes: [{ param: 'seed', values: Array.from({ length: n }, (_, i) => 500 + i) }],
+        name,
+      });
+    const first = await make('First', 6);
+    const second = await make('Second', 3);
+    w.batches.pause(first.id);
+    expect(w.batches.get(first.id)).toMatchObject({ state: 'paused', paused: true, finishesAt: null });
+    w.engine.start();
+    await until(() => w.batches.get(second.id).state === 'done', 'the second batch to finish');
+    expect(w.batches.get(first.id)).toMatchObject({ completed: 0, waiting: 6, state: 'paused' });
+    w.batches.resume(first.id);
+    await until(() => w.batches.get(first.id).completed >= 1, 'the first batch to start');
+    const after = w.batches.cancelRest(first.id);
+    await until(() => w.batches.get(first.id).state === 'done', 'what was sent to finish');
+    const end = w.batches.get(first.id);
+    expect(end.completed + end.canceled).toBe(6);
+    expect(end.canceled).toBe(after.canceled);
+    expect(end.canceled).toBeGreaterThan(0);
+    expect(w.simulator.stats().submits).toBe(3 + end.completed);
+
+    // A batch whose rows were still going in when the app died: held, never sent, dropped at start.
+    w.db
+      .prepare(
+        `INSERT INTO batches (id, name, origin, model, created_at, phase, axes, params) VALUES ('batch-00000000-0000-0000-0000-000000000000', 'Cut', 'file', 'ideogram-3', 1, 'queuing', '[]', '[]')`,
+      )
+      .run();
+    w.engine.enqueue(
+      'batch-00000000-0000-0000-0000-000000000000',
+      [{ model: 'ideogram-3', params: { prompt: 'cut' } }],
+      { held: true },
+    );
+    w.batches.start();
+    expect(w.batches.list().map((b) => b.name)).toEqual(['Second', 'First']);
+    expect(w.engine.waiting(10, 0)).toEqual([]);
+  });
+});
