@@ -58,10 +58,7 @@ async function recordsOf(text: string, options: Options): Promise<string[][]> {
   const parser = parse(options);
   const records: string[][] = [];
   let failure: unknown = null;
-  parser.on('readable', () => {
-    let record: string[] | null;
-    while ((record = parser.read() as string[] | null) !== null) records.push(record);
-  });
+  parser.on('data', (record: string[]) => records.push(record));
   parser.on('error', (error) => (failure ??= error));
   const ended = new Promise<void>((resolve) => {
     parser.once('end', resolve);
