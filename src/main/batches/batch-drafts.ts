@@ -7,6 +7,8 @@ export interface Draft {
   name: string;
   table: Table;
   usedAt: number;
+  /** Its rows are going into a batch: a fix now could change a row after it was checked. */
+  queuing: boolean;
 }
 
 /** Files read but not started yet: a few at a time, the oldest forgotten first. */
@@ -29,8 +31,14 @@ export function createDrafts(now: () => number) {
   }
 
   return {
-    read(name: string, text: string): Draft {
-      const draft = { id: `draft-${randomUUID()}`, name, table: readTable(name, text), usedAt: now() };
+    async read(name: string, text: string): Promise<Draft> {
+      const draft = {
+        id: `draft-${randomUUID()}`,
+        name,
+        table: await readTable(name, text),
+        usedAt: now(),
+        queuing: false,
+      };
       drafts.set(draft.id, draft);
       prune();
       return draft;
@@ -49,7 +57,13 @@ export function createDrafts(now: () => number) {
     },
     /** Changes one cell, as the user fixed it in place. */
     edit(id: string, row: number, column: number, value: string): void {
-      const { table } = this.get(id);
+      const { table, queuing } = this.get(id);
+      if (queuing) {
+        throw new AppError(
+          'conflict',
+          'This file is being queued as a batch right now: it can no longer change.',
+        );
+      }
       const cells = table.cells[row - table.firstRow];
       if (!cells) throw new AppError('not_found', `The file has no row ${row}.`);
       if (column >= table.headers.length)

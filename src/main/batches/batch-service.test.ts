@@ -68,7 +68,7 @@ describe('batches', () => {
     const lines = ['prompt,style_type,seed'];
     for (let i = 0; i < 20; i++) lines.push(`Badge ${i},${i % 2 ? 'DESIGN' : 'GENERAL'},${1000 + i}`);
     lines[5] = 'Badge 4,PLAID,1004';
-    const draft = w.batches.read({ name: 'badges.csv', text: lines.join('\n'), model: 'ideogram-3' });
+    const draft = await w.batches.read({ name: 'badges.csv', text: lines.join('\n'), model: 'ideogram-3' });
     expect(draft).toMatchObject({ rowCount: 20, mapping: ['prompt', 'style_type', 'seed'], format: 'csv' });
     const choice = {
       draftId: draft.draftId,
@@ -76,7 +76,7 @@ describe('batches', () => {
       mapping: draft.mapping,
       fixed: { rendering_speed: 'TURBO', resolution: '512x1536' },
     };
-    const check = w.batches.check(choice);
+    const check = await w.batches.check(choice);
     expect(check).toMatchObject({ rows: 20, valid: 19, invalid: 1, errorCount: 1 });
     expect(check.errors[0]!.message).toBe(
       'Row 6, column "style_type" (style_type): must be one of AUTO, GENERAL, REALISTIC, DESIGN',
@@ -86,7 +86,7 @@ describe('batches', () => {
     );
     // Fixed in place: then every row goes.
     w.batches.editCell({ draftId: draft.draftId, row: 6, column: 1, value: 'design' });
-    expect(w.batches.check(choice)).toMatchObject({ valid: 20, invalid: 0 });
+    expect(await w.batches.check(choice)).toMatchObject({ valid: 20, invalid: 0 });
     w.batches.editCell({ draftId: draft.draftId, row: 7, column: 2, value: '7' });
     const batch = await w.batches.startFile({ ...choice, name: 'Badges', skipInvalid: true });
     expect(batch.total).toBe(19);
@@ -131,6 +131,66 @@ describe('batches', () => {
       .get(batch.id) as number;
     db.close();
     expect(w.batches.get(batch.id).spentUsd).toBeCloseTo(booked, 9);
+  });
+
+  it('queues a file in one pass: a start refused for a late bad row leaves no batch, job or collection, and the file cannot change while it goes in', async () => {
+    const w = await world();
+    const lines = ['prompt,style_type,seed'];
+    for (let i = 0; i < 600; i++) lines.push(`Flyer ${i},${i % 2 ? 'DESIGN' : 'GENERAL'},${1000 + i}`);
+    // Past the first chunk of jobs: some were already written, held, when this row is reached.
+    lines[501] = 'Flyer 500,PLAID,1500';
+    const draft = await w.batches.read({ name: 'flyers.csv', text: lines.join('\n'), model: 'ideogram-3' });
+    const choice = {
+      draftId: draft.draftId,
+      model: 'ideogram-3' as const,
+      mapping: draft.mapping,
+      fixed: { rendering_speed: 'TURBO' },
+    };
+    await expect(w.batches.startFile({ ...choice, name: 'Flyers', skipInvalid: false })).rejects.toThrow(
+      /1 row\(s\) still have errors/,
+    );
+    expect(w.batches.list()).toEqual([]);
+    expect(w.engine.waiting(1000, 0)).toEqual([]);
+    expect((await w.library.listCollections()).map((c) => c.name)).not.toContain('Batch: Flyers');
+
+    // The file is still open: fixed, it starts; while its rows go in, a fix is refused.
+    w.batches.editCell({ draftId: draft.draftId, row: 502, column: 1, value: 'realistic' });
+    const started = w.batches.startFile({ ...choice, name: 'Flyers', skipInvalid: false });
+    await new Promise((resolve) => setImmediate(resolve));
+    expect(() => w.batches.editCell({ draftId: draft.draftId, row: 2, column: 1, value: 'AUTO' })).toThrow(
+      /being queued/,
+    );
+    const batch = await started;
+    expect(batch).toMatchObject({ total: 600, waiting: 600, origin: 'file' });
+    expect(batch.axes.find((axis) => axis.param === 'style_type')?.values).toEqual([
+      'GENERAL',
+      'DESIGN',
+      'REALISTIC',
+    ]);
+    const collection = (await w.library.listCollections()).find((c) => c.id === batch.collectionId);
+    expect(collection?.name).toBe('Batch: Flyers');
+    expect(w.engine.waiting(1000, 0).filter((job) => job.batchId === batch.id)).toHaveLength(600);
+  });
+
+  it('checks a big file a turn of the loop at a time: timers still run while it is checked', async () => {
+    const w = await world();
+    const lines = ['prompt,seed'];
+    for (let i = 0; i < 3000; i++) lines.push(`Label ${i},${i < 2 ? 7 : 1000 + i}`);
+    const draft = await w.batches.read({ name: 'labels.csv', text: lines.join('\n'), model: 'ideogram-3' });
+    let ticks = 0;
+    const timer = setInterval(() => ticks++, 0);
+    let ticksWhenDone = -1;
+    const checked = w.batches
+      .check({ draftId: draft.draftId, model: 'ideogram-3', mapping: draft.mapping, fixed: {} })
+      .then((result) => {
+        ticksWhenDone = ticks;
+        return result;
+      });
+    const result = await checked;
+    clearInterval(timer);
+    expect(result).toMatchObject({ rows: 3000, valid: 2998, invalid: 2, errorCount: 2 });
+    expect(result.errors.map((error) => error.row)).toEqual([2, 3]);
+    expect(ticksWhenDone).toBeGreaterThan(0);
   });
 
   it('pauses one batch in place while others go, cancels the rest of it, and drops a batch a crash left half queued', async () => {

@@ -27,6 +27,8 @@ import { suggestMapping } from './column-mapping.ts';
 
 /** Jobs queued per transaction: big enough to be quick, small enough that the loop breathes between. */
 export const QUEUE_CHUNK = 250;
+/** Rows checked between two turns of the loop: a few milliseconds of work. */
+const ROWS_PER_TURN = 250;
 /** Per batch, at most one batches:changed this often while its jobs move. */
 const EMIT_THROTTLE_MS = 500;
 const RECENT_BATCHES = 50;
@@ -93,18 +95,18 @@ export function createBatchService(options: BatchServiceOptions) {
 
   /**
    * Queues a batch a chunk at a time, every job held until the last is in: a crash midway leaves a
-   * batch in 'queuing' of which nothing was sent, dropped at the next start (start()).
+   * batch in 'queuing' of which nothing was sent, dropped at the next start (start()). Its axes and
+   * collection are asked for once the items have all been read (a file's axes come from its rows),
+   * so an error from the items leaves nothing behind.
    */
   async function queue(
-    batch: { name: string; origin: 'file' | 'matrix'; model: ModelId; axes: AxisInfo[]; params: string[] },
-    items: Iterable<QueueItem>,
+    batch: { name: string; origin: 'file' | 'matrix'; model: ModelId; params: string[] },
+    items: Iterable<QueueItem> | AsyncIterable<QueueItem>,
+    axes: () => AxisInfo[],
   ): Promise<BatchSummary> {
     const id = `batch-${randomUUID()}`;
     const prices = options.prices();
-    db.transaction(() => {
-      const collectionId = collectionFor(`Batch: ${batch.name}`);
-      store.insert({ id, ...batch, createdAt: now(), collectionId });
-    })();
+    store.insert({ id, ...batch, createdAt: now() });
     try {
       let chunk: QueueItem[] = [];
       const flush = () => {
@@ -128,7 +130,7 @@ export function createBatchService(options: BatchServiceOptions) {
           },
         );
       };
-      for (const entry of items) {
+      for await (const entry of items) {
         chunk.push(entry);
         if (chunk.length >= QUEUE_CHUNK) {
           flush();
@@ -136,7 +138,10 @@ export function createBatchService(options: BatchServiceOptions) {
         }
       }
       if (chunk.length > 0) flush();
-      db.transaction(() => store.markReady(id))();
+      db.transaction(() => {
+        const collectionId = collectionFor(`Batch: ${batch.name}`);
+        store.markReady(id, { axes: axes(), collectionId });
+      })();
       engine.holdBatch(id, false);
     } catch (error) {
       // Nothing of it was sent (every job was held): it goes, and the user still has the file.
@@ -192,8 +197,8 @@ export function createBatchService(options: BatchServiceOptions) {
       }
     },
 
-    read({ name, text, model }: { name: string; text: string; model: ModelId }): DraftInfo {
-      const draft = drafts.read(name, text);
+    async read({ name, text, model }: { name: string; text: string; model: ModelId }): Promise<DraftInfo> {
+      const draft = await drafts.read(name, text);
       const { table } = draft;
       return {
         draftId: draft.id,
@@ -206,12 +211,13 @@ export function createBatchService(options: BatchServiceOptions) {
       };
     },
 
-    check(choice: {
+    /** Every row, a turn of the loop at a time: a 50,000-row file must not freeze the page's calls. */
+    async check(choice: {
       draftId: string;
       model: ModelId;
       mapping: ColumnMapping;
       fixed: Record<string, string>;
-    }): CheckResult {
+    }): Promise<CheckResult> {
       const { draft, plan } = planOf(choice);
       const prices = options.prices();
       const errors: RowError[] = [];
@@ -221,7 +227,7 @@ export function createBatchService(options: BatchServiceOptions) {
       let images = 0;
       let usd = 0;
       for (const result of checkRows(draft.table, plan)) {
-        rows++;
+        if (++rows % ROWS_PER_TURN === 0) await yieldToLoop();
         if (result.ok) {
           valid++;
           const cost = estimate(plan.model, result.params, prices);
@@ -263,34 +269,44 @@ export function createBatchService(options: BatchServiceOptions) {
         ...new Set(plan.mapping.filter((p): p is string => p !== null).concat(Object.keys(plan.fixed))),
       ];
       const axes = createAxisCollector(plan.model, params);
-      let invalid = 0;
-      let valid = 0;
-      for (const result of checkRows(draft.table, plan)) {
-        if (!result.ok) {
-          invalid++;
-          continue;
+      // One pass: each row is checked as it goes in. A row with errors the user did not choose to skip
+      // stops the queueing (the rest are only counted) and the held jobs go with the batch.
+      async function* validItems(): AsyncGenerator<QueueItem> {
+        let rows = 0;
+        let invalid = 0;
+        let valid = 0;
+        for (const result of checkRows(draft.table, plan)) {
+          if (++rows % ROWS_PER_TURN === 0) await yieldToLoop();
+          if (!result.ok) invalid++;
+          else if (invalid === 0 || choice.skipInvalid) {
+            valid++;
+            axes.add(result.params);
+            yield { item: result.row, params: result.params, coords: [] };
+          }
         }
-        valid++;
-        axes.add(result.params);
+        if (invalid > 0 && !choice.skipInvalid) {
+          throw new AppError(
+            'validation',
+            `${invalid} row(s) still have errors: fix them, or choose to skip them.`,
+          );
+        }
+        if (valid === 0)
+          throw new AppError('validation', 'No row of the file is valid: there is nothing to queue.');
       }
-      if (invalid > 0 && !choice.skipInvalid) {
-        throw new AppError(
-          'validation',
-          `${invalid} row(s) still have errors: fix them, or choose to skip them.`,
+      // The draft is the batch's while its rows go in: a fix arriving now must not change rows halfway.
+      if (draft.queuing) throw new AppError('conflict', 'This file is already being queued.');
+      draft.queuing = true;
+      try {
+        const summary = await queue(
+          { name: choice.name, origin: 'file', model: plan.model, params },
+          validItems(),
+          () => axes.axes(),
         );
+        drafts.forget(draft.id);
+        return summary;
+      } finally {
+        draft.queuing = false;
       }
-      if (valid === 0)
-        throw new AppError('validation', 'No row of the file is valid: there is nothing to queue.');
-      // The draft is the batch's now: a fix arriving while it queues must not change rows halfway.
-      drafts.forget(draft.id);
-      function* validItems(): Generator<QueueItem> {
-        for (const result of checkRows(draft.table, plan))
-          if (result.ok) yield { item: result.row, params: result.params, coords: [] };
-      }
-      return queue(
-        { name: choice.name, origin: 'file', model: plan.model, axes: axes.axes(), params },
-        validItems(),
-      );
     },
 
     async startMatrix(input: {
@@ -314,8 +330,9 @@ export function createBatchService(options: BatchServiceOptions) {
         (name) => varied.has(name) || input.params[name] !== undefined || name === 'prompt',
       );
       return queue(
-        { name: input.name, origin: 'matrix', model: input.model, axes: matrix.axes, params },
+        { name: input.name, origin: 'matrix', model: input.model, params },
         matrix.cells.map((cell) => ({ item: cell.index, params: cell.params, coords: cell.coords })),
+        () => matrix.axes,
       );
     },
 

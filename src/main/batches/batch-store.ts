@@ -60,7 +60,7 @@ export interface ImageFileRow {
 export function createBatchStore(db: Database.Database) {
   const insertBatch = db.prepare(
     `INSERT INTO batches (id, name, origin, model, created_at, phase, paused, axes, params, collection_id)
-     VALUES (@id, @name, @origin, @model, @created_at, 'queuing', 0, @axes, @params, @collection_id)`,
+     VALUES (@id, @name, @origin, @model, @created_at, 'queuing', 0, '[]', @params, NULL)`,
   );
   const insertItem = db.prepare(
     'INSERT INTO batch_items (job_id, batch_id, item, estimate_usd, coords) VALUES (?, ?, ?, ?, ?)',
@@ -69,7 +69,9 @@ export function createBatchStore(db: Database.Database) {
   const recent = db.prepare<[number], BatchRow>(
     'SELECT * FROM batches ORDER BY created_at DESC, id DESC LIMIT ?',
   );
-  const ready = db.prepare(`UPDATE batches SET phase = 'ready' WHERE id = ?`);
+  const ready = db.prepare(
+    `UPDATE batches SET phase = 'ready', axes = @axes, collection_id = @collection_id WHERE id = @id`,
+  );
   const pause = db.prepare('UPDATE batches SET paused = ? WHERE id = ?');
   const queuing = db.prepare<[], string>(`SELECT id FROM batches WHERE phase = 'queuing'`).pluck();
   const removeJobs = db.prepare('DELETE FROM jobs WHERE batch_id = ?');
@@ -96,15 +98,18 @@ export function createBatchStore(db: Database.Database) {
   );
 
   return {
+    /**
+     * A batch whose rows are about to go in. Its axes and collection come with markReady: a file's
+     * axes are known once its last row is read, and every row's insert rewrites this row (the
+     * counters), which a few hundred long prompts listed as an axis would make heavy.
+     */
     insert(batch: {
       id: string;
       name: string;
       origin: 'file' | 'matrix';
       model: ModelId;
       createdAt: number;
-      axes: readonly AxisInfo[];
       params: readonly string[];
-      collectionId: number | null;
     }): void {
       insertBatch.run({
         id: batch.id,
@@ -112,9 +117,7 @@ export function createBatchStore(db: Database.Database) {
         origin: batch.origin,
         model: batch.model,
         created_at: batch.createdAt,
-        axes: JSON.stringify(batch.axes),
         params: JSON.stringify(batch.params),
-        collection_id: batch.collectionId,
       });
     },
     /** Call inside the transaction that queued the jobs. */
@@ -125,7 +128,9 @@ export function createBatchStore(db: Database.Database) {
     },
     get: (id: string) => getOne.get(id),
     recent: (limit: number) => recent.all(limit),
-    markReady: (id: string) => void ready.run(id),
+    markReady(id: string, done: { axes: readonly AxisInfo[]; collectionId: number | null }): void {
+      ready.run({ id, axes: JSON.stringify(done.axes), collection_id: done.collectionId });
+    },
     setPaused: (id: string, paused: boolean) => void pause.run(paused ? 1 : 0, id),
     /** Batches whose rows were still going in when the app stopped: none of their jobs was sent. */
     leftoverQueuing: () => queuing.all(),

@@ -1,15 +1,12 @@
 import { describe, expect, it } from 'vitest';
 import { mulberry32 } from '../simulator/index.ts';
 import { readTable } from './batch-table.ts';
+import { csvField } from './test-support/csv-field.ts';
 import { suggestMapping } from './column-mapping.ts';
 import { checkRows } from './row-check.ts';
 
-function csvField(text: string): string {
-  return /[",\n]/.test(text) ? `"${text.replaceAll('"', '""')}"` : text;
-}
-
 describe('checking a file row by row', () => {
-  it('a 500-row CSV with 3 bad rows gives exactly 3 precise errors and 497 valid rows', () => {
+  it('a 500-row CSV with 3 bad rows gives exactly 3 precise errors and 497 valid rows', async () => {
     const seed = 1616;
     console.info(`[row-check] seed ${seed}`);
     const random = mulberry32(seed);
@@ -34,7 +31,7 @@ describe('checking a file row by row', () => {
     lines[17] = 'A poster of a fox,VINTAGE,TURBO,,x';
     lines[250] = 'A poster of an owl,DESIGN,TURBO,42,x';
     lines[499] = ',GENERAL,TURBO,,x';
-    const table = readTable('campaign.csv', `${lines.join('\r\n')}\r\n`);
+    const table = await readTable('campaign.csv', `${lines.join('\r\n')}\r\n`);
     const mapping = suggestMapping('ideogram-3', table.headers);
     expect(mapping).toEqual(['prompt', 'style_type', 'rendering_speed', 'seed', null]);
 
@@ -56,8 +53,8 @@ describe('checking a file row by row', () => {
     expect(valid.every((r) => r.ok && styles.includes(String(r.params.style_type)))).toBe(true);
   });
 
-  it('refuses a plan that would fail every row, once, before reading any', () => {
-    const table = readTable('t.tsv', 'Style\tnotes\nDESIGN\tx\n');
+  it('refuses a plan that would fail every row, once, before reading any', async () => {
+    const table = await readTable('t.tsv', 'Style\tnotes\nDESIGN\tx\n');
     expect(() => [
       ...checkRows(table, { model: 'ideogram-3', mapping: ['style_type', null], fixed: {} }),
     ]).toThrow(/No column goes to prompt \(Prompt\), which every row needs/);
@@ -70,8 +67,8 @@ describe('checking a file row by row', () => {
     ]).toThrow(/both go to style_type/);
   });
 
-  it('reads JSON items, fixed values and lists, and names an extra cell', () => {
-    const table = readTable(
+  it('reads JSON items, fixed values and lists, and names an extra cell', async () => {
+    const table = await readTable(
       'b.json',
       JSON.stringify([
         { prompt: 'one', style_codes: ['1A2B3C4D'], magic_prompt: 'off' },
@@ -86,7 +83,7 @@ describe('checking a file row by row', () => {
       { prompt: 'one', style_codes: ['1A2B3C4D'], magic_prompt: 'OFF', rendering_speed: 'TURBO' },
       { prompt: 'two', style_codes: ['1A2B3C4D', '0000FFFF'], color_palette: { name: 'PASTEL' } },
     ]);
-    const extra = readTable('e.csv', 'prompt\nfox,stray\n');
+    const extra = await readTable('e.csv', 'prompt\nfox,stray\n');
     const [result] = [...checkRows(extra, { model: 'ideogram-3', mapping: ['prompt'], fixed: {} })];
     expect(result).toMatchObject({ ok: false, errors: [{ row: 2, column: 1 }] });
     expect(result!.ok ? '' : result!.errors[0]!.message).toMatch(
@@ -94,8 +91,10 @@ describe('checking a file row by row', () => {
     );
   });
 
-  it('says where a file cannot be read', () => {
-    expect(() => readTable('x.csv', 'prompt,style\n"unclosed,GENERAL\n')).toThrow(/could not be read as CSV/);
-    expect(() => readTable('x.json', '{"rows": 3}')).toThrow(/must be a list of objects/);
+  it('says where a file cannot be read', async () => {
+    await expect(readTable('x.csv', 'prompt,style\n"unclosed,GENERAL\n')).rejects.toThrow(
+      /could not be read as CSV/,
+    );
+    await expect(readTable('x.json', '{"rows": 3}')).rejects.toThrow(/must be a list of objects/);
   });
 });

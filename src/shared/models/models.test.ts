@@ -1,4 +1,6 @@
 import { describe, expect, it } from 'vitest';
+import { z } from 'zod';
+import { paramWith } from './form-fields.ts';
 import {
   aspectRatios,
   drawSeed,
@@ -337,6 +339,19 @@ describe('parameter roles come from the schema', () => {
     expect(imageCountParamOf(getModel('ideogram-3'))).toBeUndefined();
     expect(priceTierOf(getModel('ideogram-4'), {})).toBe('QUALITY');
     expect(priceTierOf(getModel('ideogram-3'), { rendering_speed: 'TURBO' })).toBe('TURBO');
+  });
+
+  it("remembers each schema's answer apart from every other schema's, absent roles included", () => {
+    const rule = { min: 1, max: 9, random: 'omit' as const };
+    const a = z.object({ x: z.number().meta({ seed: rule }), y: z.string() });
+    const b = z.object({ x: z.number(), y: z.number().meta({ seed: { ...rule, max: 99 } }) });
+    for (let ask = 0; ask < 2; ask++) {
+      expect(paramWith(a, 'seed')).toMatchObject({ name: 'x', meta: rule });
+      expect(paramWith(b, 'seed')).toMatchObject({ name: 'y', meta: { max: 99 } });
+      expect(paramWith(a, 'priceTier')).toBeUndefined();
+    }
+    // The same answer each time, not a new walk over the fields.
+    expect(paramWith(a, 'seed')).toBe(paramWith(a, 'seed'));
   });
 
   it('draws a Random seed in range and keeps a locked one', () => {

@@ -47,7 +47,7 @@ const rows = Number(values.rows);
 if (rows > 0) {
   const lines = ['prompt,rendering_speed,resolution'];
   for (let i = 0; i < rows; i++) lines.push(`batch row ${i + 2},TURBO,512x1536`);
-  const draft = batches.read({ name: 'crash.csv', text: lines.join('\n'), model: 'ideogram-3' });
+  const draft = await batches.read({ name: 'crash.csv', text: lines.join('\n'), model: 'ideogram-3' });
   await batches.startFile({
     draftId: draft.draftId,
     model: 'ideogram-3',
