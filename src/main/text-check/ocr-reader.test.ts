@@ -44,4 +44,40 @@ describe('OCR reader', { timeout: 240_000 }, () => {
     const missing = path.join(dir, 'gone.png');
     await expect(reader.read(missing, ['paddle'])).rejects.toThrow(/missing|exist/i);
   });
+
+  it('closes while readings are under way: each fails as closed, and the process lives on', async () => {
+    const file = path.join(dir, 'busy.png');
+    fs.writeFileSync(
+      file,
+      await renderImage({
+        modelLabel: 'Ideogram 4.0',
+        prompt: 'A poster that says "LAST CALL"',
+        seed: 302,
+        index: 0,
+        width: 1024,
+        height: 1024,
+        format: 'png',
+      }),
+    );
+    const own = createOcrReader();
+    // Warm: the engine is loaded, so the next readings are inside onnxruntime when close() lands.
+    await own.read(file, ['paddle']);
+    const readings = Array.from({ length: 6 }, () =>
+      own.read(file, ['paddle']).then(
+        () => 'read',
+        (e: Error) => e.message,
+      ),
+    );
+    await new Promise((resolve) => setTimeout(resolve, 150));
+    await own.close();
+    const outcomes = await Promise.all(readings);
+    expect(
+      outcomes.every((o) => o === 'read' || /closed|closing/.test(o)),
+      outcomes.join('; '),
+    ).toBe(true);
+    // Before the fix the worker closed onnxruntime under a running inference and took the whole
+    // process down ("terminate called after throwing an instance of 'Napi::Error'"): this line ran only
+    // if it survived. Another reader still reads.
+    expect((await reader.read(file, ['paddle']))[0]!.lines.join(' ')).toMatch(/LAST/);
+  });
 });

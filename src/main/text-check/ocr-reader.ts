@@ -85,8 +85,9 @@ export function createOcrReader(options: OcrReaderOptions = {}): OcrReader {
       if (!closing) return;
       const exited = new Promise<void>((resolve) => closing.once('exit', () => resolve()));
       closing.postMessage('close');
-      // Engines that hang on shutdown must not hold the app open.
-      const timer = setTimeout(() => void closing.terminate(), 2_000);
+      // The worker lets the readings under way finish (one takes a second or two, longer on a busy
+      // machine); an engine that hangs past that must still not hold the app open.
+      const timer = setTimeout(() => void closing.terminate(), 15_000);
       await exited;
       clearTimeout(timer);
       failAll(new Error('The OCR reader was closed.'));

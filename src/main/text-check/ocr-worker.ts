@@ -20,6 +20,8 @@ if (process.platform === 'linux') {
   }
 }
 const port = parentPort;
+/** Set by 'close': readings not yet begun are refused, the ones under way finish. */
+let closing = false;
 const engines = new Map<EngineName, Promise<OcrEngine>>();
 
 function engine(name: EngineName): Promise<OcrEngine> {
@@ -59,6 +61,7 @@ async function handle(request: OcrRequest): Promise<OcrReply> {
       skipped.push({ engine: name, message: error instanceof Error ? error.message : String(error) });
       continue;
     }
+    if (closing) throw new Error('The OCR reader is closing.');
     const started = performance.now();
     const lines = await reader.read(png);
     readings.push({ engine: name, lines, ms: performance.now() - started });
@@ -66,14 +69,20 @@ async function handle(request: OcrRequest): Promise<OcrReply> {
   return { id: request.id, ok: true, readings, skipped };
 }
 
+/** Readings under way: closing waits for them, since onnxruntime's native run may not outlive its thread. */
+const inFlight = new Set<Promise<void>>();
+
 port.on('message', (message: OcrRequest | 'close') => {
   if (message === 'close') {
-    void Promise.allSettled([...engines.values()].map(async (e) => (await e).close())).then(() =>
-      port.close(),
-    );
+    closing = true;
+    // An engine torn down under a running inference ends the whole process ("terminate called after
+    // throwing an instance of 'Napi::Error'"), so the readings finish first; their answers go unread.
+    void Promise.allSettled(inFlight)
+      .then(() => Promise.allSettled([...engines.values()].map(async (e) => (await e).close())))
+      .then(() => port.close());
     return;
   }
-  handle(message).then(
+  const reading = handle(message).then(
     (reply) => port.postMessage(reply),
     (error: unknown) =>
       port.postMessage({
@@ -82,4 +91,6 @@ port.on('message', (message: OcrRequest | 'close') => {
         message: error instanceof Error ? error.message : String(error),
       } satisfies OcrReply),
   );
+  inFlight.add(reading);
+  void reading.finally(() => inFlight.delete(reading));
 });
