@@ -86,7 +86,7 @@ export function createJobEvents(options: {
         completed,
         failed,
         imageIds,
-        queueIdle: store.countInStates(activeJobStates) === 0,
+        queueIdle: !store.anyInStates(activeJobStates),
         message: batchMessage(rows[0]?.prompt ?? '', imageIds.length, failed),
       };
       flush();

@@ -84,6 +84,8 @@ export interface JobStore {
   /** Cancels a batch's jobs not sent yet, in one statement; returns their ids. */
   cancelQueuedOfBatch(batchId: string, at: number): string[];
   countInStates(states: readonly JobState[]): number;
+  /** Whether any job is in one of `states`: stops at the first, where a count walks them all. */
+  anyInStates(states: readonly JobState[]): boolean;
   counts(): Record<JobState, number>;
   /**
    * Moves a job only if it is still in one of `from`: the check and the write are one statement, so
@@ -149,6 +151,9 @@ export function createJobStore(db: Database.Database): JobStore {
   const countStates = db
     .prepare('SELECT count(*) FROM jobs WHERE state IN (SELECT value FROM json_each(?))')
     .pluck();
+  const anyStates = db
+    .prepare('SELECT EXISTS (SELECT 1 FROM jobs WHERE state IN (SELECT value FROM json_each(?)))')
+    .pluck();
   const countAll = db.prepare('SELECT state, count(*) AS n FROM jobs GROUP BY state');
   const batch = db.prepare('SELECT * FROM jobs WHERE batch_id = ? ORDER BY created_at, id');
   const removeOne = db.prepare('DELETE FROM jobs WHERE id = ? AND state IN (SELECT value FROM json_each(?))');
@@ -194,6 +199,7 @@ export function createJobStore(db: Database.Database): JobStore {
     },
     cancelQueuedOfBatch: (batchId, at) => cancelQueued.all({ batch: batchId, at }) as string[],
     countInStates: (states) => countStates.get(JSON.stringify(states)) as number,
+    anyInStates: (states) => anyStates.get(JSON.stringify(states)) === 1,
     counts() {
       const counts = Object.fromEntries(jobStates.map((state) => [state, 0])) as Record<JobState, number>;
       for (const { state, n } of countAll.all() as { state: JobState; n: number }[]) counts[state] = n;
