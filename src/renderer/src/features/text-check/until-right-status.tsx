@@ -2,7 +2,7 @@ import { useEffect } from 'react';
 import type { ImageRecord } from '../../../../shared/api/library.ts';
 import { useDetail } from '../detail/detail-store.ts';
 import { useUntilRight } from './until-right-store.ts';
-import { attemptWords, chainWords } from './until-right-words.ts';
+import { attemptTone, attemptWords, chainWords } from './until-right-words.ts';
 import './text-check.css';
 
 function useChainOf(jobId: string | null) {
@@ -21,7 +21,7 @@ export function UntilRightNote({ jobId }: { jobId: string }) {
   const chain = useChainOf(jobId);
   if (!chain) return null;
   return (
-    <p className={`until-right-note until-right-${chain.state}`} data-testid="until-right-note">
+    <p className={`until-right-note until-right-${attemptTone(chain, jobId)}`} data-testid="until-right-note">
       {attemptWords(chain, jobId)}
     </p>
   );
@@ -38,7 +38,7 @@ export function UntilRightSection({ record }: { record: ImageRecord }) {
       <h3 id="until-right-title" className="field-label">
         Until it’s right
       </h3>
-      <p className={`until-right-note until-right-${chain.state}`}>
+      <p className={`until-right-note until-right-${attemptTone(chain, record.jobId)}`}>
         {passing === record.id ? chainWords(chain) : attemptWords(chain, record.jobId)}
       </p>
       {passing && passing !== record.id && (

@@ -21,6 +21,13 @@ export function chainWords(chain: UntilRightChain): string {
   }
 }
 
+/** How an attempt's line looks: an earlier attempt's text was wrong whatever came of the chain. */
+export function attemptTone(chain: UntilRightChain, jobId: string): string {
+  const index = chain.jobIds.indexOf(jobId);
+  const earlier = index >= 0 && index < chain.jobIds.length - 1 && chain.passingJobId !== jobId;
+  return earlier ? 'retried' : chain.state;
+}
+
 /** The line for one attempt's job: an earlier attempt says it was tried again, the last says where the chain is. */
 export function attemptWords(chain: UntilRightChain, jobId: string): string {
   const index = chain.jobIds.indexOf(jobId);
