@@ -25,6 +25,7 @@ export function setupUntilRight(deps: {
     engine: deps.engine,
     budgetRefusal: deps.budgetRefusal,
     emit: (chain) => deps.bus.emit('untilRight:changed', chain),
+    check: (ids) => void deps.checks.run(ids),
     logger: deps.logger,
   });
   const stopChecks = deps.checks.onChanged((check) => service.textChecked(check));

@@ -81,6 +81,8 @@ export interface UntilRightDeps {
   budgetRefusal(request: { model: ModelId; params: ModelParams }): string | null;
   /** Told of every change of a chain (forwarded to the page as untilRight:changed). */
   emit(chain: UntilRightChain): void;
+  /** Queues images for a check (the text check's run). */
+  check(imageIds: string[]): void;
   now?: () => number;
   random?: () => number;
   logger?: Logger;
@@ -191,9 +193,20 @@ export function createUntilRight(deps: UntilRightDeps) {
   }
 
   return {
-    /** Decides what a crash or quit left undecided: verdicts stored while no retry was queued yet. */
+    /**
+     * Decides what a crash or quit left undecided: verdicts stored while no retry was queued yet. An
+     * attempt's image stored just before a kill may never have been marked for its check (the mark
+     * follows the job's transaction): it is sent to the check now, or the chain would wait forever.
+     */
     start(): void {
-      for (const id of runningChains(db)) evaluateSafely(id);
+      for (const id of runningChains(db)) {
+        const last = attemptJobs(db, id).at(-1)!;
+        const unmarked = attemptImages(db, last).filter((image) => image.status === null && !image.trashed);
+        if (jobStateOf(db, last) === 'completed' && unmarked.length > 0) {
+          deps.check(unmarked.map((image) => image.id));
+        }
+        evaluateSafely(id);
+      }
     },
 
     /** jobs:create with the option on: the job and its chain are written together. */

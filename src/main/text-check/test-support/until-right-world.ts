@@ -75,6 +75,7 @@ export function untilRightWorld(options: UntilRightWorldOptions) {
       return verdict.ok ? null : verdict.message;
     },
     emit: (chain) => chainEvents.push(chain),
+    check: (ids) => void checks.run(ids),
     now: clock.now,
     random: options.random,
     logger: options.logger,
