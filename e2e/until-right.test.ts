@@ -47,6 +47,9 @@ describe('until it is right, simulator misspelling the first request of each pro
       const pageErrors: string[] = [];
       page.on('pageerror', (error) => pageErrors.push(error.message));
       await page.goto(studio.openUrl);
+      // Asked before spending more than $0.30 (the page reads it at load).
+      await rpc(page, 'settings:update', { askAboveUsd: 0.3 });
+      await page.reload();
 
       const prompt = 'A shop sign that says "OPEN LATE"';
       // Offered only once the prompt quotes text.
@@ -63,7 +66,18 @@ describe('until it is right, simulator misspelling the first request of each pro
         .toMatch(/^up to 2 more images if the text is wrong, up to \$0\.23 more$/);
       expect(await page.getByTestId('cost-estimate').innerText()).toBe('1 image · about $0.11');
       await screenshot(page, 'until-right-compose');
+
+      // One image ($0.11) is under the $0.30 threshold set above, the worst case of three ($0.34) is not.
       await page.getByRole('button', { name: 'Generate' }).click();
+      const confirm = page.getByRole('dialog', { name: 'Generate until the text is right (up to $0.34)?' });
+      await confirm.getByText('3 jobs, 3 images, about $0.34.').waitFor();
+      await screenshot(page, 'until-right-confirm');
+      await confirm.getByRole('button', { name: 'Cancel' }).click();
+      await confirm.waitFor({ state: 'hidden' });
+      await page.waitForTimeout(300);
+      expect(await rpc<unknown[]>(page, 'jobs:list', {})).toEqual([]);
+      await page.getByRole('button', { name: 'Generate' }).click();
+      await confirm.getByRole('button', { name: 'Make 3 images' }).click();
 
       // The first attempt's image: marked once its check has read the words wrong.
       const marked = grid(page)
