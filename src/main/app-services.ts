@@ -31,6 +31,7 @@ import { openStudioRecoveryHandlers } from './recovery/recovery-handlers.ts';
 import { guardStorage } from './recovery/storage-guard.ts';
 import { durationModels, startSimulator, type DurationModel, type Simulator } from './simulator/index.ts';
 import { simulatorTextFaults, startTextCheck, type TextCheckService } from './text-check/start-text-check.ts';
+import { setupUntilRight } from './text-check/start-until-right.ts';
 import type { MediaFile } from './web/web-host.ts';
 import { setupSpend } from './spend/setup-spend.ts';
 
@@ -193,6 +194,14 @@ export async function createAppServices(options: AppServicesOptions): Promise<Ap
     emit: (summary) => bus.emit('batches:changed', summary),
     logger,
   });
+  const untilRight = setupUntilRight({
+    db,
+    engine,
+    checks: textCheck.service,
+    bus,
+    budgetRefusal: spend.budgetRefusal,
+    logger,
+  });
   const stopBatchEvents = bus.subscribe((event, payload) => {
     if (event === 'jobs:changed') batches.jobChanged(payload as Job);
     else if (event === 'queue:status') batches.queueChanged();
@@ -281,7 +290,7 @@ export async function createAppServices(options: AppServicesOptions): Promise<Ap
         },
         testKey,
       }),
-      ...createJobHandlers(engine),
+      ...createJobHandlers(engine, untilRight.service),
       ...createBatchHandlers(batches),
       ...createLibraryHandlers(library),
       ...createLineageHandlers(library),
@@ -291,6 +300,7 @@ export async function createAppServices(options: AppServicesOptions): Promise<Ap
       ...options.osHandlers(library, batches),
       ...spend.handlers,
       ...textCheck.handlers,
+      ...untilRight.handlers,
       ...(options.recoveryHandlers ?? openStudioRecoveryHandlers(options.dataDir, logger)),
     },
     {
@@ -314,11 +324,13 @@ export async function createAppServices(options: AppServicesOptions): Promise<Ap
     if (storage === 'ok') {
       batches.start();
       engine.start();
+      untilRight.service.start();
     }
   } catch (error) {
     // Nothing half-started may outlive a failed start: the caller may try again on the same folder.
     stopLibraryEvents();
     stopBatchEvents();
+    untilRight.dispose();
     batches.dispose();
     await engine.stop().catch(() => undefined);
     await textCheck.close();
@@ -371,6 +383,7 @@ export async function createAppServices(options: AppServicesOptions): Promise<Ap
     async close() {
       stopLibraryEvents();
       stopBatchEvents();
+      untilRight.dispose();
       batches.dispose();
       spend.dispose();
       await switching;

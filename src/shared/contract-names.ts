@@ -73,6 +73,7 @@ export const methodNames = [
   'balance:refresh',
   'textCheck:get',
   'textCheck:run',
+  'untilRight:list',
   'recovery:status',
   'recovery:restoreBackup',
   'recovery:startFresh',
@@ -92,5 +93,6 @@ export const eventNames = [
   'spend:changed',
   'balance:changed',
   'textCheck:changed',
+  'untilRight:changed',
   'recovery:changed',
 ] as const satisfies readonly EventName[];

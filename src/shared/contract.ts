@@ -8,6 +8,7 @@ import { osApi } from './api/os.ts';
 import { recoveryApi, recoveryEvents } from './api/recovery.ts';
 import { spendApi, spendEvents } from './api/spend.ts';
 import { textCheckApi, textCheckEvents } from './api/text-check.ts';
+import { untilRightApi, untilRightEvents } from './api/until-right.ts';
 import type { Envelope, MethodDef, MethodInput, MethodOutput } from './rpc.ts';
 
 /**
@@ -23,6 +24,7 @@ export const methods = {
   ...osApi,
   ...spendApi,
   ...textCheckApi,
+  ...untilRightApi,
   ...recoveryApi,
 } satisfies Record<string, MethodDef>;
 export type Methods = typeof methods;
@@ -34,6 +36,7 @@ export const events = {
   ...libraryEvents,
   ...spendEvents,
   ...textCheckEvents,
+  ...untilRightEvents,
   ...recoveryEvents,
   ...batchesEvents,
 } satisfies Record<string, z.ZodType>;

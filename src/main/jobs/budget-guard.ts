@@ -38,6 +38,8 @@ export interface BudgetGuard {
    * go, the estimate is kept with the job, for the ledger row its charge will make.
    */
   admit(job: { id: string; model: ModelId; params: ModelParams }): BudgetVerdict;
+  /** The same question about a request not queued yet (a retry about to be made): nothing is booked. */
+  check(request: { model: ModelId; params: ModelParams }): BudgetVerdict;
   /** Several jobs at once (variations, batches): how many of them, in order, fit under the caps now. */
   fits(costsUsd: readonly number[]): number;
   status(): BudgetStatus;
@@ -127,30 +129,38 @@ export function createBudgetGuard(options: BudgetGuardOptions): BudgetGuard {
     return null;
   }
 
+  function check(request: { model: ModelId; params: ModelParams }): BudgetVerdict {
+    const cost = estimate(request.model, request.params, prices());
+    const crossed = firstCrossing([cost.usd]);
+    if (crossed) {
+      const name = crossed.cap === 'daily' ? 'Daily' : 'Monthly';
+      const until = crossed.cap === 'daily' ? 'tomorrow' : 'next month';
+      const tooBig = cost.usd > crossed.limit + EPSILON;
+      const message = tooBig
+        ? `${name} budget too small: the next job (about ${formatUsd(cost.usd)}) costs more than the whole ${formatUsd(crossed.limit)}. Raise it to send it.`
+        : `${name} budget reached: ${formatUsd(crossed.used)} of ${formatUsd(crossed.limit)}. Raise it or wait until ${until}.`;
+      const recheckAt = Math.min(crossed.resetsAt, now() + RECHECK_MS);
+      return {
+        ok: false,
+        estimate: cost,
+        cap: crossed.cap,
+        message,
+        resetsAt: crossed.resetsAt,
+        recheckAt,
+      };
+    }
+    return { ok: true, estimate: cost };
+  }
+
   return {
     admit(job) {
-      const cost = estimate(job.model, job.params, prices());
-      const crossed = firstCrossing([cost.usd]);
-      if (crossed) {
-        const name = crossed.cap === 'daily' ? 'Daily' : 'Monthly';
-        const until = crossed.cap === 'daily' ? 'tomorrow' : 'next month';
-        const tooBig = cost.usd > crossed.limit + EPSILON;
-        const message = tooBig
-          ? `${name} budget too small: the next job (about ${formatUsd(cost.usd)}) costs more than the whole ${formatUsd(crossed.limit)}. Raise it to send it.`
-          : `${name} budget reached: ${formatUsd(crossed.used)} of ${formatUsd(crossed.limit)}. Raise it or wait until ${until}.`;
-        const recheckAt = Math.min(crossed.resetsAt, now() + RECHECK_MS);
-        return {
-          ok: false,
-          estimate: cost,
-          cap: crossed.cap,
-          message,
-          resetsAt: crossed.resetsAt,
-          recheckAt,
-        };
-      }
-      ledger.recordEstimate(job.id, { usd: cost.usd, images: cost.images, tier: cost.tier }, now());
-      return { ok: true, estimate: cost };
+      const verdict = check(job);
+      const cost = verdict.estimate;
+      if (verdict.ok)
+        ledger.recordEstimate(job.id, { usd: cost.usd, images: cost.images, tier: cost.tier }, now());
+      return verdict;
     },
+    check,
     fits(costs) {
       return firstCrossing(costs)?.index ?? costs.length;
     },

@@ -1,11 +1,22 @@
-import type { jobsApi } from '../../shared/api/jobs.ts';
+import type { Job, jobsApi, UntilRightOption } from '../../shared/api/jobs.ts';
+import { AppError } from '../../shared/rpc.ts';
 import type { HandlerMap } from '../rpc/handler-map.ts';
-import type { JobEngine } from './job-engine.ts';
+import type { CreateJobInput, JobEngine } from './job-engine.ts';
 
-/** The jobs feature's side of the contract; inputs arrive already parsed by the dispatcher. */
-export function createJobHandlers(engine: JobEngine): HandlerMap<typeof jobsApi> {
+/**
+ * The jobs feature's side of the contract; inputs arrive already parsed by the dispatcher. A job with
+ * "until it's right" on is made by that service (src/main/text-check/until-right.ts), with its chain.
+ */
+export function createJobHandlers(
+  engine: JobEngine,
+  untilRight?: { create(input: CreateJobInput & { untilRight: UntilRightOption }): Job },
+): HandlerMap<typeof jobsApi> {
   return {
-    'jobs:create': (input) => engine.create(input),
+    'jobs:create': ({ untilRight: option, ...input }) => {
+      if (!option) return engine.create(input);
+      if (!untilRight) throw new AppError('unavailable', '“Until it’s right” is not available here.');
+      return untilRight.create({ ...input, untilRight: option });
+    },
     'jobs:list': (input) => engine.list(input),
     'jobs:cancel': ({ id }) => engine.cancel(id),
     'jobs:retry': ({ id }) => engine.retry(id),

@@ -95,6 +95,11 @@ export interface CreateJobInput {
   params: ModelParams;
 }
 
+export interface CreateJobOptions {
+  parentId?: string;
+  afterInsert?: (jobId: string) => void;
+}
+
 export interface JobEngine {
   /** Recovers from the last run (see job-recovery.ts), then starts sending and polling. */
   start(): void;
@@ -105,7 +110,12 @@ export interface JobEngine {
   setRateLimit(setting: RateLimitSetting): void;
   /** Budgets or prices changed: jobs held back by a cap are asked about again. */
   budgetChanged(): void;
-  create(input: CreateJobInput): Job;
+  /**
+   * Queues one job. `afterInsert` runs in the transaction that inserts it (the caller's own rows about
+   * the job: they and the job are written together or not at all); `parentId` links it to the job it
+   * repeats, as variations are linked.
+   */
+  create(input: CreateJobInput, options?: CreateJobOptions): Job;
   variations(
     input: CreateJobInput & { count: number; parentId?: string | undefined; imagesEach?: number | undefined },
   ): Job[];
@@ -348,10 +358,17 @@ export function createJobEngine(deps: JobEngineDeps): JobEngine {
       runner.pump();
     },
 
-    create({ model, params }) {
+    create({ model, params }, options = {}) {
       beginWork();
       const sent = withDrawnSeed(getModel(model), params, random);
-      return added([writing(() => insert(model, sent, null, null, order.backPosition(now())))])[0] as Job;
+      const row = writing(() =>
+        db.transaction(() => {
+          const inserted = insert(model, sent, null, options.parentId ?? null, order.backPosition(now()));
+          options.afterInsert?.(inserted.id);
+          return inserted;
+        })(),
+      );
+      return added([row])[0] as Job;
     },
 
     variations({ model, params, count, parentId, imagesEach }) {

@@ -137,12 +137,12 @@ describe('IPC contract under fuzzing', () => {
       const value = input as Record<string, unknown> & { model: ModelId; count?: number };
       switch (method) {
         case 'jobs:create':
-        case 'jobs:variations':
-          return {
-            ...value,
-            params: paramsOf(value.model),
-            ...(value.count ? { count: jobLimits.minVariations } : {}),
-          };
+        case 'jobs:variations': {
+          const params = paramsOf(value.model);
+          // "Until it's right" needs quoted text to check: a random prompt rarely has any.
+          if (value.untilRight) params.prompt = 'A badge that says "FUZZ"';
+          return { ...value, params, ...(value.count ? { count: jobLimits.minVariations } : {}) };
+        }
         case 'batches:read':
           return { ...value, text: 'prompt\n"A poster that says ""SALE"""\n"A badge that says ""NEW"""\n' };
         case 'batches:check':

@@ -9,7 +9,8 @@ import { startSimulator } from './simulator.ts';
 const usage = `Usage: npm run simulator -- [--port N] [--host H] [--time-scale X] [--key K] [--credits USD] [--free-credits USD]
   [--shape ${outputShapes.join('|')}] [--rate N/ms] [--retention-ms N] [--durations ${Object.keys(durationModels).join('|')}]
   [--fault-400 .. --fault-504 P] [--drop P] [--truncate P] [--slow-body-ms N] [--malformed-json P]
-  [--misspell P] [--hard-text P]   share of images whose quoted text is misspelled / hard to read`;
+  [--misspell P] [--hard-text P]   share of images whose quoted text is misspelled / hard to read
+  [--misspell-first K]             misspell every image of the first K requests of each prompt`;
 
 function number(value: string | undefined, name: string): number | undefined {
   if (value === undefined) return undefined;
@@ -39,6 +40,7 @@ const { values } = parseArgs({
     'malformed-json': { type: 'string' },
     misspell: { type: 'string' },
     'hard-text': { type: 'string' },
+    'misspell-first': { type: 'string' },
     help: { type: 'boolean', short: 'h' },
     ...faultOptions,
   },
@@ -100,6 +102,7 @@ const simulator = await startSimulator({
   textFaults: {
     misspellRate: number(text('misspell'), 'misspell') ?? 0,
     hardTextRate: number(text('hard-text'), 'hard-text') ?? 0,
+    misspellFirst: number(text('misspell-first'), 'misspell-first') ?? 0,
   },
 });
 process.stdout.write(`${simulator.url}\n`);

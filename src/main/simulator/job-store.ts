@@ -35,6 +35,8 @@ export interface SimJob {
   images: StoredImage[] | undefined;
   rendering: Promise<StoredImage[]>;
   tokens: string[];
+  /** Among the first `misspellFirst` requests of its prompt: every image's quoted text is misspelled. */
+  misspelled: boolean;
 }
 
 export interface JobStoreOptions {
@@ -81,6 +83,7 @@ export class JobStore {
   private readonly mediaByToken = new Map<string, { job: SimJob; image: StoredImage }>();
   private readonly timers = new Set<ReturnType<typeof setTimeout>>();
   private readonly options: JobStoreOptions;
+  private readonly requestsByPrompt = new Map<string, number>();
 
   constructor(options: JobStoreOptions) {
     this.options = options;
@@ -102,6 +105,9 @@ export class JobStore {
         : drawSeed(seedParam?.rule ?? { ...SEED_RANGE, random: 'omit' }, random);
     const count = spec.imageCount(params);
     const shape = this.outputShape;
+    const prompt = String(params.prompt);
+    const nth = (this.requestsByPrompt.get(prompt) ?? 0) + 1;
+    this.requestsByPrompt.set(prompt, nth);
     const job: SimJob = {
       id: randomUUID(),
       model,
@@ -119,6 +125,7 @@ export class JobStore {
       images: undefined,
       rendering: Promise.resolve([]),
       tokens: [],
+      misspelled: nth <= (this.options.textFaults().misspellFirst ?? 0),
     };
     if (blockedBy === undefined) {
       job.rendering = this.render(job);
@@ -258,7 +265,9 @@ export class JobStore {
         format,
         ...(palette ? { palette } : {}),
         ...(source ? { source } : {}),
-        textFaults: this.options.textFaults(),
+        textFaults: job.misspelled
+          ? { ...this.options.textFaults(), misspellRate: 1 }
+          : this.options.textFaults(),
       });
       const token = `${randomUUID()}.${format === 'jpeg' ? 'jpg' : 'png'}`;
       const image: StoredImage = {

@@ -8,6 +8,12 @@ export interface TextFaults {
   misspellRate?: number;
   /** Share of images (0..1) whose quoted text is drawn small, rotated, outlined or on a busy background. */
   hardTextRate?: number;
+  /**
+   * The first K requests of each prompt have every image misspelled, later ones follow misspellRate:
+   * like a seed that gets the words wrong and the next that gets them right, deterministically, so a
+   * test or a demo of "until it's right" knows which attempt passes.
+   */
+  misspellFirst?: number;
 }
 
 export const misspellings = ['swap', 'drop', 'double'] as const;

@@ -1,6 +1,7 @@
 import type Database from 'better-sqlite3';
 import type { Settings } from '../../shared/api/app.ts';
 import type { spendApi } from '../../shared/api/spend.ts';
+import type { ModelId, ModelParams } from '../../shared/models/index.ts';
 import type { PriceTable } from '../../shared/pricing.ts';
 import { budgetCheck, createBudgetGuard } from '../jobs/budget-guard.ts';
 import type { SubmitCheck } from '../jobs/job-submitter.ts';
@@ -29,6 +30,8 @@ export interface SpendSetup {
   maySubmit: SubmitCheck;
   /** The price table in force (published, corrected by charges, overridden): what estimates use. */
   prices(): PriceTable;
+  /** Why the budgets would refuse this request now (in the queue banner's words), or null if they allow it. */
+  budgetRefusal(request: { model: ModelId; params: ModelParams }): string | null;
   /** Wraps a Segmind client so its answers' credit headers keep the balance current. */
   tap(client: SegmindClient): SegmindClient;
   /** Call after the live/simulator connection (or the key) changed. */
@@ -80,6 +83,10 @@ export function setupSpend(options: SpendSetupOptions): SpendSetup {
   return {
     maySubmit: budgetCheck(guard),
     prices: () => guard.prices(),
+    budgetRefusal(request) {
+      const verdict = guard.check(request);
+      return verdict.ok ? null : verdict.message;
+    },
     tap: (client) => tapUsage(client, (usage) => balance.sawUsage(usage)),
     connectionChanged() {
       balance.reset();

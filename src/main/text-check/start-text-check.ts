@@ -47,7 +47,8 @@ function rate(value: string | undefined, name: string): number | undefined {
 
 /**
  * The demo simulator's text knobs, from the environment (STUDIO_SIM_MISSPELL, STUDIO_SIM_HARD_TEXT:
- * shares of images between 0 and 1), so a demo or an e2e run can show the check at work.
+ * shares of images between 0 and 1; STUDIO_SIM_MISSPELL_FIRST: a count of requests per prompt), so a
+ * demo or an e2e run can show the check at work.
  */
 export function simulatorTextFaults(env: NodeJS.ProcessEnv): TextFaults {
   const faults: TextFaults = {};
@@ -55,5 +56,13 @@ export function simulatorTextFaults(env: NodeJS.ProcessEnv): TextFaults {
   const hard = rate(env.STUDIO_SIM_HARD_TEXT, 'STUDIO_SIM_HARD_TEXT');
   if (misspell !== undefined) faults.misspellRate = misspell;
   if (hard !== undefined) faults.hardTextRate = hard;
+  const first = env.STUDIO_SIM_MISSPELL_FIRST?.trim();
+  if (first) {
+    const n = Number(first);
+    if (!Number.isInteger(n) || n < 0) {
+      throw new Error(`STUDIO_SIM_MISSPELL_FIRST must be a whole number of requests, not "${first}"`);
+    }
+    faults.misspellFirst = n;
+  }
   return faults;
 }

@@ -179,7 +179,20 @@ type Fields<E extends z.ZodRawShape, D extends 'in' | 'out'> = keyof E extends n
     ? z.input<z.ZodObject<E>>
     : z.output<z.ZodObject<E>>;
 
-export const CreateJobInput = modelRequest(() => ({}));
+export const untilRightLimits = { minRetries: 1, maxRetries: 5, defaultRetries: 2 } as const;
+
+/**
+ * "Until it's right": if the text check finds the job's quoted text wrong, up to `retries` more jobs
+ * are queued, each with a new seed, until one image reads right (src/main/text-check/until-right.ts).
+ */
+export const UntilRightOption = z
+  .object({
+    retries: z.number().int().min(untilRightLimits.minRetries).max(untilRightLimits.maxRetries),
+  })
+  .strict();
+export type UntilRightOption = z.infer<typeof UntilRightOption>;
+
+export const CreateJobInput = modelRequest(() => ({ untilRight: UntilRightOption.optional() }));
 
 export const VariationsInput = modelRequest((model) => {
   const imageCount = imageCountParamOf(getModel(model));

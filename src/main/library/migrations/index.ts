@@ -8,6 +8,7 @@ import { m007 } from './007-text-check.ts';
 import { m008 } from './008-lineage.ts';
 import { m009 } from './009-duration-samples.ts';
 import { m010 } from './010-batches.ts';
+import { m011 } from './011-until-right.ts';
 import type { Migration } from './types.ts';
 
 export type { Migration } from './types.ts';
@@ -25,4 +26,5 @@ export const migrations: Migration[] = [
   m008,
   m009,
   m010,
+  m011,
 ];

@@ -7,6 +7,7 @@ import { subscribeQueue, useQueue } from '../features/queue/queue-store.ts';
 import { subscribeSettings, useSettings } from '../features/settings/settings-store.ts';
 import { subscribeSpend, useSpend } from '../features/spend/spend-store.ts';
 import { subscribeTextStatus } from '../features/text-check/text-status-sync.ts';
+import { subscribeUntilRight } from '../features/text-check/until-right-store.ts';
 
 let started = false;
 
@@ -27,6 +28,7 @@ function startStudio(): void {
   subscribeLibrary();
   subscribeSpend();
   subscribeBatches();
+  subscribeUntilRight();
   watchBatchFileDrops();
   watchBatchProgressTitle();
   loadStudio();

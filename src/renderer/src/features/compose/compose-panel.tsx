@@ -6,6 +6,7 @@ import { CostEstimate } from './cost-estimate.tsx';
 import { FieldControl } from './field-control.tsx';
 import { PromptEditor } from './prompt-editor.tsx';
 import { ExactTextWarning } from '../text-check/exact-text-warning.tsx';
+import { UntilRightCost, UntilRightOption } from '../text-check/until-right-option.tsx';
 import { SpecialField, isSpecialWidget } from './special-fields.tsx';
 import './compose.css';
 
@@ -87,6 +88,7 @@ export function ComposePanel() {
                     focusKey={focusField?.name === 'prompt' ? focusField.n : undefined}
                   />,
                   <ExactTextWarning key="exact-text" />,
+                  <UntilRightOption key="until-right" draft={draft} />,
                 ];
               }
               if (field.name === 'resolution' && spec.fields.some((other) => other.name === 'aspect_ratio')) {
@@ -118,6 +120,7 @@ export function ComposePanel() {
           )}
           <div className="compose-actions">
             <CostEstimate model={model} draft={draft} />
+            <UntilRightCost model={model} draft={draft} />
             <button type="button" className="btn" onClick={resetModel}>
               Reset form
             </button>

@@ -4,6 +4,7 @@ import { cleanDraft, defaultsOf, draftFrom, withoutOldExamples, type Draft } fro
 import { call } from '../../bridge/api.ts';
 import { fieldIssuesOf, messageOf } from '../../lib/errors.ts';
 import { useSettings } from '../settings/settings-store.ts';
+import { confirmWorstCase, untilRightRequest } from '../text-check/until-right-store.ts';
 
 interface ComposeState {
   model: ModelId;
@@ -81,9 +82,12 @@ export const useCompose = create<ComposeState>()((set, get) => ({
       set({ errors, focusField: { name: first, n: (get().focusField?.n ?? 0) + 1 } });
       return false;
     }
+    // "Until it's right" may make every retry: the worst case is what the threshold is asked about.
+    const untilRight = untilRightRequest(parsed.params);
+    if (untilRight && !(await confirmWorstCase(model, parsed.params, untilRight.retries))) return false;
     set({ submitting: true, submitError: null });
     try {
-      await call('jobs:create', { model, params });
+      await call('jobs:create', { model, params, ...(untilRight ? { untilRight } : {}) });
       await remember(model, params);
       return true;
     } catch (error) {

@@ -15,6 +15,7 @@ import { LineageSection } from './lineage-section.tsx';
 import { ParamsTable } from './params-table.tsx';
 import { VariationsAction } from '../spend/variations-action.tsx';
 import { TextCheckSection } from '../text-check/text-check-section.tsx';
+import { UntilRightSection } from '../text-check/until-right-status.tsx';
 import { copyImage, isDesktop, revealImage } from '../../lib/desktop.ts';
 import { messageOf } from '../../lib/errors.ts';
 import './detail.css';
@@ -272,6 +273,7 @@ export function DetailDialog() {
                 </p>
               )}
               <TextCheckSection record={record} />
+              <UntilRightSection record={record} />
               <ParamsTable record={record} />
             </div>
           )}

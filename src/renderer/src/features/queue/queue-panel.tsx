@@ -9,6 +9,7 @@ import { JobCost } from '../spend/job-cost.tsx';
 import { BatchCards } from '../batch/batch-cards.tsx';
 import { useQueue, type JobView } from './queue-store.ts';
 import { WaitingList } from './waiting-list.tsx';
+import { UntilRightNote } from '../text-check/until-right-status.tsx';
 import './queue.css';
 
 const stageLabels: Record<JobState, string> = {
@@ -85,6 +86,7 @@ function JobRow({ view, now }: { view: JobView; now: number }) {
           <span>{job.error.action}</span>
         </div>
       )}
+      <UntilRightNote jobId={job.id} />
       {note && <p className="job-note">{note}</p>}
       {job.imageIds.length > 0 && (
         <div className="job-thumbs">
