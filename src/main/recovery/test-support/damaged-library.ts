@@ -94,12 +94,24 @@ export const damage = {
     fs.writeSync(fd, bytes, 0, pageSize, (root - 1) * pageSize);
     fs.closeSync(fd);
   },
-  /** Garbage over a run of pages in the middle: SQLite still opens the file, parts do not read. */
+  /**
+   * Garbage over a run of pages in the middle: SQLite still opens the file, parts do not read. The
+   * run avoids the schema's own pages, which grow with each migration and move about the file: a
+   * damaged schema is a different damage (nothing at all can be read), tested on its own above.
+   */
   scribbleInside(file: string, seed: number, pages = 3) {
+    const db = new Database(file, { readonly: true });
+    const schemaPages = new Set(
+      db.prepare<[], number>("SELECT pageno FROM dbstat WHERE name = 'sqlite_schema'").pluck().all(),
+    );
+    const pageSize = db.pragma('page_size', { simple: true }) as number;
+    db.close();
+    const pageCount = Math.floor(fs.statSync(file).size / pageSize);
+    let firstPage = Math.floor(pageCount / 2);
+    const hitsSchema = (first: number) =>
+      Array.from({ length: pages }, (_, i) => first + i + 1).some((page) => schemaPages.has(page));
+    while (hitsSchema(firstPage) && firstPage + pages < pageCount) firstPage++;
     const random = mulberry32(seed);
-    const size = fs.statSync(file).size;
-    const pageSize = fs.readFileSync(file).readUInt16BE(16);
-    const firstPage = Math.floor(size / pageSize / 2);
     const bytes = Buffer.from(Array.from({ length: pages * pageSize }, () => Math.floor(random() * 256)));
     const fd = fs.openSync(file, 'r+');
     fs.writeSync(fd, bytes, 0, bytes.length, firstPage * pageSize);
