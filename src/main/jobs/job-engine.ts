@@ -23,7 +23,7 @@ import type { SegmindClient } from '../segmind/index.ts';
 import { createDurationEstimator } from './duration-estimator.ts';
 import type { JobLibrary } from './job-fetcher.ts';
 import { createJobEvents, progressOf, type EmitJobsEvent } from './job-events.ts';
-import { estimateKeyFor, seedMsFor } from './job-keys.ts';
+import { estimateKeyFor, seedMsOf } from './job-keys.ts';
 import { createRecovery } from './job-recovery.ts';
 import { createJobRunner } from './job-runner.ts';
 import { createJobStore, endPatch, jobFromRow, queuedRow, type JobRow } from './job-store.ts';
@@ -278,7 +278,7 @@ export function createJobEngine(deps: JobEngineDeps): JobEngine {
     const t = now();
     const paramsJson = JSON.stringify(params);
     const estimateKey = estimateKeyFor(model, params);
-    const expected = estimator.beliefs(estimateKey, seedMsFor({ model, params: paramsJson }));
+    const expected = estimator.beliefs(estimateKey, seedMsOf(model, params));
     const row = queuedRow({
       id,
       model,
