@@ -2,7 +2,14 @@ import { readFileSync } from 'node:fs';
 import { parse } from 'csv-parse/sync';
 import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { dropFiles, launchBrowser, screenshot, startStudio, type StudioProcess } from './harness.ts';
+import {
+  dropFiles,
+  launchBrowser,
+  listJobs,
+  screenshot,
+  startStudio,
+  type StudioProcess,
+} from './harness.ts';
 
 /**
  * Batches in a real browser: a CSV dropped on the app, its columns mapped by hand where the headers
@@ -24,19 +31,7 @@ interface PageJob {
   batchId: string;
 }
 
-async function jobs(): Promise<PageJob[]> {
-  return page.evaluate(async () => {
-    const response = await fetch('/rpc/jobs:list', {
-      method: 'POST',
-      headers: {
-        'Content-Type': 'application/json',
-        Authorization: `Bearer ${sessionStorage.getItem('ideogram-studio-token')}`,
-      },
-      body: JSON.stringify({ limit: 1000 }),
-    });
-    return ((await response.json()) as { value: PageJob[] }).value;
-  });
-}
+const jobs = () => listJobs<PageJob>(page, { limit: 1000 });
 
 const ROWS = 8;
 function campaignCsv(): string {

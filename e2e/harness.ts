@@ -193,17 +193,17 @@ export interface ListedJob {
   params: Record<string, unknown>;
 }
 
-/** The jobs main holds, read through the same RPC the page uses. */
-export async function listJobs(page: Page): Promise<ListedJob[]> {
-  return page.evaluate(async () => {
+/** The jobs main holds, read through the same RPC the page uses (jobs:list's input, e.g. a limit). */
+export async function listJobs<T extends object = ListedJob>(page: Page, input: object = {}): Promise<T[]> {
+  return page.evaluate(async (body) => {
     const response = await fetch('/rpc/jobs:list', {
       method: 'POST',
       headers: {
         'Content-Type': 'application/json',
         Authorization: `Bearer ${sessionStorage.getItem('ideogram-studio-token')}`,
       },
-      body: '{}',
+      body,
     });
-    return ((await response.json()) as { value: ListedJob[] }).value;
-  });
+    return ((await response.json()) as { value: T[] }).value;
+  }, JSON.stringify(input));
 }

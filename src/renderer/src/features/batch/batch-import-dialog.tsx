@@ -5,9 +5,7 @@ import { describeCost } from '../../../../shared/pricing.ts';
 import { call } from '../../bridge/api.ts';
 import { Modal } from '../../app/modal.tsx';
 import { isDesktop } from '../../lib/desktop.ts';
-import { messageOf } from '../../lib/errors.ts';
 import { useCompose } from '../compose/compose-store.ts';
-import { askToSpend } from '../spend/confirm-spend.tsx';
 import {
   chooseTableFileOnDesktop,
   readTableFile,
@@ -15,6 +13,7 @@ import {
   useBatches,
   type FileImport,
 } from './batch-store.ts';
+import { useBatchStart } from './use-batch-start.ts';
 import './batch.css';
 
 function ChooseFile() {
@@ -191,36 +190,26 @@ function ErrorRow({ error }: { error: RowError }) {
 function StartBar({ current, onStarted }: { current: FileImport; onStarted(): void }) {
   const [name, setName] = useState(current.draft.name.replace(/\.[^.]+$/, ''));
   const [skip, setSkip] = useState(false);
-  const [busy, setBusy] = useState(false);
-  const [error, setError] = useState<string | null>(null);
+  const { busy, error, start: startBatch } = useBatchStart();
   const check = current.check;
   const blocked = !check || check.valid === 0 || (check.invalid > 0 && !skip) || busy || !name.trim();
   async function start() {
     if (!check) return;
-    const yes = await askToSpend({
-      title: `Batch "${name}"`,
-      jobs: check.valid,
-      images: check.images,
-      usd: check.usd,
-    });
-    if (!yes) return;
-    setBusy(true);
-    setError(null);
-    try {
-      await call('batches:startFile', {
-        draftId: current.draft.draftId,
-        model: current.model,
-        mapping: current.mapping,
-        fixed: current.fixed,
-        name: name.trim(),
-        skipInvalid: skip,
-      });
-      onStarted();
-    } catch (err) {
-      setError(messageOf(err));
-    } finally {
-      setBusy(false);
-    }
+    await startBatch(
+      `Batch "${name}"`,
+      { jobs: check.valid, images: check.images, usd: check.usd },
+      async () => {
+        await call('batches:startFile', {
+          draftId: current.draft.draftId,
+          model: current.model,
+          mapping: current.mapping,
+          fixed: current.fixed,
+          name: name.trim(),
+          skipInvalid: skip,
+        });
+        onStarted();
+      },
+    );
   }
   return (
     <div className="batch-start">

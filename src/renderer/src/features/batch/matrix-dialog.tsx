@@ -11,12 +11,11 @@ import { drawSeed, models, type FieldMeta, type ModelParams } from '../../../../
 import { describeCost } from '../../../../shared/pricing.ts';
 import { call } from '../../bridge/api.ts';
 import { Modal } from '../../app/modal.tsx';
-import { messageOf } from '../../lib/errors.ts';
 import { useCompose } from '../compose/compose-store.ts';
 import { cleanDraft } from '../compose/draft.ts';
-import { askToSpend } from '../spend/confirm-spend.tsx';
 import { useSpend } from '../spend/spend-store.ts';
 import { useBatches } from './batch-store.ts';
+import { useBatchStart } from './use-batch-start.ts';
 import './batch.css';
 
 /** Widgets whose values a person can list for an axis; palettes, codes and images stay the form's. */
@@ -172,8 +171,7 @@ export function MatrixDialog() {
   const fields = spec.fields.filter((field) => listable.has(field.widget) && field.name !== 'resolution');
   const [axes, setAxes] = useState<MatrixAxis[]>([]);
   const [name, setName] = useState('');
-  const [busy, setBusy] = useState(false);
-  const [error, setError] = useState<string | null>(null);
+  const { busy, error, start: startBatch } = useBatchStart();
 
   // The form's values as the contract will parse them, then the same expansion main makes.
   const base = useMemo(() => spec.schema.safeParse(cleanDraft(model, draft ?? {})), [spec, model, draft]);
@@ -191,16 +189,7 @@ export function MatrixDialog() {
 
   async function start() {
     if (!matrix || !cost || !base.success) return;
-    const yes = await askToSpend({
-      title: `Matrix "${name}"`,
-      jobs: cost.jobs,
-      images: cost.images,
-      usd: cost.usd,
-    });
-    if (!yes) return;
-    setBusy(true);
-    setError(null);
-    try {
+    await startBatch(`Matrix "${name}"`, cost, async () => {
       await call('batches:startMatrix', {
         model,
         params: cleanDraft(model, draft ?? {}),
@@ -209,11 +198,7 @@ export function MatrixDialog() {
       });
       openMatrix(false);
       setAxes([]);
-    } catch (err) {
-      setError(messageOf(err));
-    } finally {
-      setBusy(false);
-    }
+    });
   }
 
   return (
