@@ -70,14 +70,14 @@ describe('until it is right, simulator misspelling the first request of each pro
       // One image ($0.11) is under the $0.30 threshold set above, the worst case of three ($0.34) is not.
       await page.getByRole('button', { name: 'Generate' }).click();
       const confirm = page.getByRole('dialog', { name: 'Generate until the text is right (up to $0.34)?' });
-      await confirm.getByText('3 jobs, 3 images, about $0.34.').waitFor();
+      await confirm.getByText('Up to 3 jobs, 3 images, about $0.34 at most.').waitFor();
       await screenshot(page, 'until-right-confirm');
       await confirm.getByRole('button', { name: 'Cancel' }).click();
       await confirm.waitFor({ state: 'hidden' });
       await page.waitForTimeout(300);
       expect(await rpc<unknown[]>(page, 'jobs:list', {})).toEqual([]);
       await page.getByRole('button', { name: 'Generate' }).click();
-      await confirm.getByRole('button', { name: 'Make 3 images' }).click();
+      await confirm.getByRole('button', { name: 'Make up to 3 images' }).click();
 
       // The first attempt's image: marked once its check has read the words wrong.
       const marked = grid(page)

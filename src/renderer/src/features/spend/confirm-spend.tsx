@@ -10,6 +10,8 @@ export interface SpendQuestion {
   jobs: number;
   images: number;
   usd: number;
+  /** The figures are a worst case (until it's right: retries only if the text is wrong). */
+  atMost?: boolean;
 }
 
 interface ConfirmState {
@@ -70,8 +72,10 @@ export function ConfirmSpendDialog() {
         <div>
           <p>
             <strong>
+              {pending.atMost ? 'Up to ' : ''}
               {pending.jobs} job{pending.jobs === 1 ? '' : 's'}, {pending.images} image
-              {pending.images === 1 ? '' : 's'}, about {formatUsd(pending.usd)}.
+              {pending.images === 1 ? '' : 's'}, about {formatUsd(pending.usd)}
+              {pending.atMost ? ' at most' : ''}.
             </strong>
           </p>
           <p className="muted">
@@ -85,7 +89,8 @@ export function ConfirmSpendDialog() {
             </button>
             {/* The native dialog focuses the first button; a spend must be chosen, not defaulted. */}
             <button type="button" className="btn btn-primary" onClick={() => pending.answer(true)}>
-              Make {pending.images} image{pending.images === 1 ? '' : 's'}
+              Make {pending.atMost ? 'up to ' : ''}
+              {pending.images} image{pending.images === 1 ? '' : 's'}
             </button>
           </div>
         </div>

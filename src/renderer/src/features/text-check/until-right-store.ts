@@ -85,5 +85,6 @@ export function confirmWorstCase(model: ModelId, params: ModelParams, retries: n
     jobs: 1 + retries,
     images: first.images + images,
     usd: first.usd + usd,
+    atMost: true,
   });
 }
