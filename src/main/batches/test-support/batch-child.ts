@@ -5,32 +5,23 @@
  *
  *   node src/main/batches/test-support/batch-child.ts --data DIR --url SIMULATOR_URL --scale 0.05 --epoch MS [--rows N]
  */
-import { parseArgs } from 'node:util';
 import { activeJobStates } from '../../../shared/api/jobs.ts';
 import { effectivePrices } from '../../../shared/pricing.ts';
+import { childArgs } from '../../jobs/test-support/child-args.ts';
 import { createSimulatedEngine } from '../../jobs/test-support/simulated-engine.ts';
 import { consoleLogger } from '../../logging/logger.ts';
 import { createBatchService } from '../batch-service.ts';
 
-const { values } = parseArgs({
-  options: {
-    data: { type: 'string' },
-    url: { type: 'string' },
-    scale: { type: 'string', default: '1' },
-    epoch: { type: 'string' },
-    rows: { type: 'string', default: '0' },
-  },
-});
-if (!values.data || !values.url || !values.epoch) {
-  console.error('usage: batch-child.ts --data DIR --url URL --scale S --epoch MS [--rows N]');
-  process.exit(2);
-}
+const values = childArgs(
+  { rows: { type: 'string', default: '0' } },
+  'batch-child.ts --data DIR --url URL --scale S --epoch MS [--rows N]',
+);
 
 const world = createSimulatedEngine({
   dataDir: values.data,
   baseUrl: values.url,
-  scale: Number(values.scale),
-  epoch: Number(values.epoch),
+  scale: values.scale,
+  epoch: values.epoch,
   maxInFlight: 6,
 });
 const batches = createBatchService({

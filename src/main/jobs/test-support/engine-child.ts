@@ -5,30 +5,20 @@
  *
  *   node src/main/jobs/test-support/engine-child.ts --data DIR --url SIMULATOR_URL --scale 0.05 --epoch MS [--create N]
  */
-import { parseArgs } from 'node:util';
 import { activeJobStates } from '../../../shared/api/jobs.ts';
+import { childArgs } from './child-args.ts';
 import { createSimulatedEngine } from './simulated-engine.ts';
 
-const { values } = parseArgs({
-  options: {
-    data: { type: 'string' },
-    url: { type: 'string' },
-    scale: { type: 'string', default: '1' },
-    epoch: { type: 'string' },
-    create: { type: 'string', default: '0' },
-    'max-in-flight': { type: 'string', default: '8' },
-  },
-});
-if (!values.data || !values.url || !values.epoch) {
-  console.error('usage: engine-child.ts --data DIR --url URL --scale S --epoch MS [--create N]');
-  process.exit(2);
-}
+const values = childArgs(
+  { create: { type: 'string', default: '0' }, 'max-in-flight': { type: 'string', default: '8' } },
+  'engine-child.ts --data DIR --url URL --scale S --epoch MS [--create N]',
+);
 
 const world = createSimulatedEngine({
   dataDir: values.data,
   baseUrl: values.url,
-  scale: Number(values.scale),
-  epoch: Number(values.epoch),
+  scale: values.scale,
+  epoch: values.epoch,
   maxInFlight: Number(values['max-in-flight']),
 });
 const { engine } = world;

@@ -7,8 +7,8 @@
  *
  *   node src/main/text-check/test-support/until-right-child.ts --data DIR --url SIMULATOR_URL --scale S --epoch MS [--create] [--resume]
  */
-import { parseArgs } from 'node:util';
 import { parseModelParams } from '../../../shared/models/index.ts';
+import { childArgs } from '../../jobs/test-support/child-args.ts';
 import { consoleLogger } from '../../logging/logger.ts';
 import { mulberry32 } from '../../simulator/index.ts';
 import { createOcrReader } from '../ocr-reader.ts';
@@ -16,30 +16,21 @@ import { untilRightWorld } from './until-right-world.ts';
 
 const crashPrompt = 'A shop sign that says "OPEN LATE"';
 
-const { values } = parseArgs({
-  options: {
-    data: { type: 'string' },
-    url: { type: 'string' },
-    scale: { type: 'string', default: '1' },
-    epoch: { type: 'string' },
+const values = childArgs(
+  {
     seed: { type: 'string', default: '1' },
     create: { type: 'boolean', default: false },
     resume: { type: 'boolean', default: false },
   },
-});
-if (!values.data || !values.url || !values.epoch) {
-  console.error(
-    'usage: until-right-child.ts --data DIR --url URL --scale S --epoch MS [--create] [--resume]',
-  );
-  process.exit(2);
-}
+  'until-right-child.ts --data DIR --url URL --scale S --epoch MS [--create] [--resume]',
+);
 
 const reader = createOcrReader({ logger: consoleLogger });
 const world = untilRightWorld({
   dataDir: values.data,
   baseUrl: values.url,
-  scale: Number(values.scale),
-  epoch: Number(values.epoch),
+  scale: values.scale,
+  epoch: values.epoch,
   reader,
   random: mulberry32(Number(values.seed)),
   logger: consoleLogger,

@@ -13,6 +13,7 @@ import {
   useBatches,
   type FileImport,
 } from './batch-store.ts';
+import { BatchNameField } from './batch-name-field.tsx';
 import { useBatchStart } from './use-batch-start.ts';
 import './batch.css';
 
@@ -213,15 +214,7 @@ function StartBar({ current, onStarted }: { current: FileImport; onStarted(): vo
   }
   return (
     <div className="batch-start">
-      <label className="inline-row">
-        Batch name
-        <input
-          className="input"
-          value={name}
-          maxLength={120}
-          onChange={(event) => setName(event.target.value)}
-        />
-      </label>
+      <BatchNameField value={name} onChange={setName} />
       {check && check.invalid > 0 && (
         <label className="switch-row">
           <input type="checkbox" checked={skip} onChange={(event) => setSkip(event.target.checked)} />

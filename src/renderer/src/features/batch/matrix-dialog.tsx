@@ -15,6 +15,7 @@ import { useCompose } from '../compose/compose-store.ts';
 import { cleanDraft } from '../compose/draft.ts';
 import { useSpend } from '../spend/spend-store.ts';
 import { useBatches } from './batch-store.ts';
+import { BatchNameField } from './batch-name-field.tsx';
 import { useBatchStart } from './use-batch-start.ts';
 import './batch.css';
 
@@ -247,15 +248,7 @@ export function MatrixDialog() {
             ))}
           </ul>
         )}
-        <label className="inline-row">
-          Batch name
-          <input
-            className="input"
-            value={name}
-            maxLength={120}
-            onChange={(event) => setName(event.target.value)}
-          />
-        </label>
+        <BatchNameField value={name} onChange={setName} />
         {error && (
           <p className="field-error" role="alert">
             {error}
