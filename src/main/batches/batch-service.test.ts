@@ -4,6 +4,7 @@ import { afterEach, describe, expect, it } from 'vitest';
 import { expandMatrix, matrixCost } from '../../shared/batches/matrix.ts';
 import { estimate } from '../../shared/pricing.ts';
 import { until } from '../jobs/test-support/engine-world.ts';
+import { expectTrueCounts } from './test-support/batch-counts.ts';
 import { createBatchWorld, type BatchWorld } from './test-support/batch-world.ts';
 
 const SCALE = 0.01;
@@ -170,6 +171,40 @@ describe('batches', () => {
     const collection = (await w.library.listCollections()).find((c) => c.id === batch.collectionId);
     expect(collection?.name).toBe('Batch: Flyers');
     expect(w.engine.waiting(1000, 0).filter((job) => job.batchId === batch.id)).toHaveLength(600);
+  });
+
+  it("keeps a batch's counters equal to a full count of its jobs while it is queued, sent, canceled and finished", async () => {
+    const w = await world(2);
+    const lines = ['prompt,style_type,seed'];
+    for (let i = 0; i < 700; i++) lines.push(`Tag ${i},DESIGN,${1000 + i}`);
+    lines[300] = 'Tag 299,PLAID,1299';
+    const draft = await w.batches.read({ name: 'tags.csv', text: lines.join('\n'), model: 'ideogram-3' });
+    const choice = {
+      draftId: draft.draftId,
+      model: 'ideogram-3' as const,
+      mapping: draft.mapping,
+      fixed: { rendering_speed: 'TURBO', resolution: '512x1536' },
+    };
+    expect(await w.batches.check(choice)).toMatchObject({ valid: 699, invalid: 1 });
+    // Queued from the check's answer (three chunks of items), then a matrix beside it.
+    const batch = await w.batches.startFile({ ...choice, name: 'Tags', skipInvalid: true });
+    expect(expectTrueCounts(w.db, batch.id)).toMatchObject({ total: 699, waiting: 699 });
+    const matrix = await w.batches.startMatrix({
+      model: 'ideogram-3',
+      params: { prompt: 'Tag poster', rendering_speed: 'TURBO', resolution: '512x1536' },
+      axes: [{ param: 'seed', values: [101, 102, 103] }],
+      name: 'Seeds',
+    });
+    expect(expectTrueCounts(w.db, matrix.id)).toMatchObject({ total: 3, waiting: 3 });
+    w.engine.start();
+    await until(() => w.batches.get(batch.id).completed >= 2, 'two rows to finish');
+    w.batches.cancelRest(batch.id);
+    expectTrueCounts(w.db, batch.id);
+    await until(() => w.batches.get(batch.id).state === 'done', 'what was sent to finish');
+    await until(() => w.batches.get(matrix.id).state === 'done', 'the matrix to finish');
+    const end = expectTrueCounts(w.db, batch.id);
+    expect(end.completed + end.canceled).toBe(699);
+    expect(expectTrueCounts(w.db, matrix.id)).toMatchObject({ completed: 3, images: 3, waiting: 0 });
   });
 
   it('checks a big file a turn of the loop at a time: timers still run while it is checked', async () => {

@@ -3,7 +3,10 @@ import type { AxisInfo } from '../../shared/batches/matrix.ts';
 import type { JobState } from '../../shared/api/jobs.ts';
 import type { ModelId } from '../../shared/models/index.ts';
 
-/** One row of `batches` (migration 010); the counters are kept by triggers on jobs and the ledger. */
+/**
+ * One row of `batches` (migration 010); the counters are kept by triggers on jobs and the ledger, and
+ * by insertItems as items join (migration 012).
+ */
 export interface BatchRow {
   id: string;
   name: string;
@@ -65,6 +68,9 @@ export function createBatchStore(db: Database.Database) {
   const insertItem = db.prepare(
     'INSERT INTO batch_items (job_id, batch_id, item, estimate_usd, coords) VALUES (?, ?, ?, ?, ?)',
   );
+  const countItems = db.prepare(
+    'UPDATE batches SET total = total + @n, waiting = waiting + @n, unsent_usd = unsent_usd + @usd WHERE id = @id',
+  );
   const getOne = db.prepare<[string], BatchRow>('SELECT * FROM batches WHERE id = ?');
   const recent = db.prepare<[number], BatchRow>(
     'SELECT * FROM batches ORDER BY created_at DESC, id DESC LIMIT ?',
@@ -120,11 +126,17 @@ export function createBatchStore(db: Database.Database) {
         params: JSON.stringify(batch.params),
       });
     },
-    /** Call inside the transaction that queued the jobs. */
+    /**
+     * Call inside the transaction that queued the jobs (engine.enqueue's afterInsert): every one of
+     * them is waiting, so the whole list joins the batch's counters in one update (migration 012).
+     */
     insertItems(batchId: string, list: readonly NewItem[]): void {
+      let usd = 0;
       for (const item of list) {
         insertItem.run(item.jobId, batchId, item.item, item.estimateUsd, JSON.stringify(item.coords));
+        usd += item.estimateUsd;
       }
+      countItems.run({ id: batchId, n: list.length, usd });
     },
     get: (id: string) => getOne.get(id),
     recent: (limit: number) => recent.all(limit),

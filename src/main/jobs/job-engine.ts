@@ -273,7 +273,7 @@ export function createJobEngine(deps: JobEngineDeps): JobEngine {
     parentId: string | null,
     queuePos: number,
     held = false,
-  ): JobRow {
+  ): string {
     const id = randomUUID();
     const t = now();
     const paramsJson = JSON.stringify(params);
@@ -283,7 +283,6 @@ export function createJobEngine(deps: JobEngineDeps): JobEngine {
       id,
       model,
       params: paramsJson,
-      prompt: typeof params.prompt === 'string' ? params.prompt : '',
       createdAt: t,
       estimateKey,
       expectedMs: Math.round(expected.meanMs),
@@ -293,7 +292,7 @@ export function createJobEngine(deps: JobEngineDeps): JobEngine {
       held,
     });
     store.insert(row);
-    return { ...row, updated_at: t };
+    return id;
   }
 
   /** A new run of work starts when the queue was idle: the taskbar bar counts from zero again. */
@@ -303,10 +302,10 @@ export function createJobEngine(deps: JobEngineDeps): JobEngine {
     if (!store.anyInStates(activeJobStates)) runDone = 0;
   }
 
-  function added(rows: JobRow[]): Job[] {
-    for (const row of rows) events.changed(row.id);
+  function added(ids: string[]): Job[] {
+    for (const id of ids) events.changed(id);
     if (started) runner.pump();
-    return rows.map((row) => view(mustGet(row.id)));
+    return ids.map((id) => view(mustGet(id)));
   }
 
   const engine: JobEngine = {
@@ -361,14 +360,14 @@ export function createJobEngine(deps: JobEngineDeps): JobEngine {
     create({ model, params }, options = {}) {
       beginWork();
       const sent = withDrawnSeed(getModel(model), params, random);
-      const row = writing(() =>
+      const id = writing(() =>
         db.transaction(() => {
           const inserted = insert(model, sent, null, options.parentId ?? null, order.backPosition(now()));
-          options.afterInsert?.(inserted.id);
+          options.afterInsert?.(inserted);
           return inserted;
         })(),
       );
-      return added([row])[0] as Job;
+      return added([id])[0] as Job;
     },
 
     variations({ model, params, count, parentId, imagesEach }) {
@@ -384,7 +383,7 @@ export function createJobEngine(deps: JobEngineDeps): JobEngine {
       const seeds = [...drawn];
       const batchId = randomUUID();
       beginWork();
-      const rows = writing(() =>
+      const ids = writing(() =>
         db.transaction(() => {
           const first = order.backPosition(now());
           return Array.from({ length: count }, (_, i) =>
@@ -398,7 +397,7 @@ export function createJobEngine(deps: JobEngineDeps): JobEngine {
           );
         })(),
       );
-      return added(rows);
+      return added(ids);
     },
 
     list({ states, limit, excludeBatches }) {
@@ -469,7 +468,7 @@ export function createJobEngine(deps: JobEngineDeps): JobEngine {
         };
         writing(() => store.transition(id, [row.state], fresh, t));
       }
-      return added([row])[0] as Job;
+      return added([id])[0] as Job;
     },
 
     remove(id) {
@@ -514,10 +513,9 @@ export function createJobEngine(deps: JobEngineDeps): JobEngine {
       const ids = writing(() =>
         db.transaction(() => {
           const first = order.backPosition(now());
-          const rows = jobs.map(({ model, params }, i) =>
+          const inserted = jobs.map(({ model, params }, i) =>
             insert(model, withDrawnSeed(getModel(model), params, random), batchId, null, first + i, held),
           );
-          const inserted = rows.map((row) => row.id);
           afterInsert?.(inserted);
           return inserted;
         })(),

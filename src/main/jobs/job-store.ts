@@ -62,8 +62,11 @@ export type JobPatch = Partial<Pick<JobRow, PatchColumn>>;
 
 export type AttemptStep = 'submit' | 'status' | 'result' | 'download' | 'store';
 
+/** A row as inserted: updated_at starts as created_at, the prompt is read from params. */
+export type NewJobRow = Omit<JobRow, 'updated_at' | 'prompt'>;
+
 export interface JobStore {
-  insert(row: Omit<JobRow, 'updated_at'>): void;
+  insert(row: NewJobRow): void;
   get(id: string): JobRow | undefined;
   /** Newest first; `excludeBatches` leaves out the jobs of batches (ids `batch-…`). */
   list(states: readonly JobState[] | undefined, limit: number, excludeBatches?: boolean): JobRow[];
@@ -106,11 +109,12 @@ export interface JobStore {
 }
 
 export function createJobStore(db: Database.Database): JobStore {
+  // No prompt: the column is computed from params (migration 012).
   const insert = db.prepare(
-    `INSERT INTO jobs (id, model, params, prompt, state, remote_status, request_id, status_url, response_url, created_at,
+    `INSERT INTO jobs (id, model, params, state, remote_status, request_id, status_url, response_url, created_at,
        submitted_at, finished_at, updated_at, estimate_key, expected_ms, attempts, error_kind, error_message,
        error_action, image_ids, credits_spent, parent_id, batch_id, queue_pos, held)
-     VALUES (@id, @model, @params, @prompt, @state, @remote_status, @request_id, @status_url, @response_url, @created_at,
+     VALUES (@id, @model, @params, @state, @remote_status, @request_id, @status_url, @response_url, @created_at,
        @submitted_at, @finished_at, @created_at, @estimate_key, @expected_ms, @attempts, @error_kind, @error_message,
        @error_action, @image_ids, @credits_spent, @parent_id, @batch_id, @queue_pos, @held)`,
   );
@@ -234,7 +238,6 @@ export function queuedRow(job: {
   id: string;
   model: ModelId;
   params: string;
-  prompt: string;
   createdAt: number;
   estimateKey: string;
   expectedMs: number;
@@ -242,12 +245,11 @@ export function queuedRow(job: {
   parentId: string | null;
   queuePos: number;
   held?: boolean;
-}): Omit<JobRow, 'updated_at'> {
+}): NewJobRow {
   return {
     id: job.id,
     model: job.model,
     params: job.params,
-    prompt: job.prompt,
     state: 'queued',
     remote_status: null,
     request_id: null,
