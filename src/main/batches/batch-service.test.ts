@@ -254,7 +254,7 @@ describe('batches', () => {
     expect(end.canceled).toBeGreaterThan(0);
     expect(w.simulator.stats().submits).toBe(3 + end.completed);
 
-    // A batch whose rows were still going in when the app died: held, never sent, dropped at start.
+    // A batch whose rows were still going in when the app died: staged, never sent, dropped at start.
     w.db
       .prepare(
         `INSERT INTO batches (id, name, origin, model, created_at, phase, axes, params) VALUES ('batch-00000000-0000-0000-0000-000000000000', 'Cut', 'file', 'ideogram-3', 1, 'queuing', '[]', '[]')`,
@@ -262,9 +262,14 @@ describe('batches', () => {
       .run();
     w.engine.enqueue(
       'batch-00000000-0000-0000-0000-000000000000',
-      [{ model: 'ideogram-3', params: { prompt: 'cut' } }],
-      { held: true },
+      [{ model: 'ideogram-3', params: { prompt: 'cut', rendering_speed: 'TURBO' } }],
+      { held: false, staged: true },
     );
+    // The running submitter looks at the queue and finds nothing it may send.
+    w.engine.budgetChanged();
+    await new Promise((resolve) => setTimeout(resolve, 300));
+    expect(w.simulator.stats().submitsByPrompt.cut).toBeUndefined();
+    expect(w.engine.waiting(10, 0).map((job) => [job.prompt, job.state])).toEqual([['cut', 'queued']]);
     w.batches.start();
     expect(w.batches.list().map((b) => b.name)).toEqual(['Second', 'First']);
     expect(w.engine.waiting(10, 0)).toEqual([]);

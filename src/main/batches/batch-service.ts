@@ -101,8 +101,9 @@ export function createBatchService(options: BatchServiceOptions) {
   }
 
   /**
-   * Queues a batch a chunk at a time, every job held until the last is in: a crash midway leaves a
-   * batch in 'queuing' of which nothing was sent, dropped at the next start (start()). Its axes and
+   * Queues a batch a chunk at a time, staged: while its row is in phase 'queuing' the engine sends
+   * none of its jobs, so a crash midway leaves a batch of which nothing was sent, dropped at the next
+   * start (start()). Once ready, a batch the user paused meanwhile has its jobs held. Its axes and
    * collection are asked for once the items have all been read (a file's axes come from its rows),
    * so an error from the items leaves nothing behind.
    */
@@ -123,7 +124,8 @@ export function createBatchService(options: BatchServiceOptions) {
           id,
           list.map((entry) => ({ model: batch.model, params: entry.params })),
           {
-            held: true,
+            held: false,
+            staged: true,
             afterInsert: (ids) =>
               store.insertItems(
                 id,
@@ -149,9 +151,10 @@ export function createBatchService(options: BatchServiceOptions) {
         const collectionId = collectionFor(`Batch: ${batch.name}`);
         store.markReady(id, { axes: axes(), collectionId });
       })();
-      engine.holdBatch(id, false);
+      if (mustGet(id).paused) engine.holdBatch(id, true);
+      engine.batchReady();
     } catch (error) {
-      // Nothing of it was sent (every job was held): it goes, and the user still has the file.
+      // Nothing of it was sent (it was still staged): it goes, and the user still has the file.
       store.remove(id);
       throw error;
     }
@@ -316,7 +319,7 @@ export function createBatchService(options: BatchServiceOptions) {
         }
       }
       // One pass: each row is checked as it goes in. A row with errors the user did not choose to skip
-      // stops the queueing (the rest are only counted) and the held jobs go with the batch.
+      // stops the queueing (the rest are only counted) and the staged jobs go with the batch.
       async function* validItems(): AsyncGenerator<QueueItem> {
         let rows = 0;
         let invalid = 0;

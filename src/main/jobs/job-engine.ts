@@ -26,7 +26,7 @@ import { createJobEvents, progressOf, type EmitJobsEvent } from './job-events.ts
 import { estimateKeyFor, seedMsOf } from './job-keys.ts';
 import { createRecovery } from './job-recovery.ts';
 import { createJobRunner } from './job-runner.ts';
-import { createJobStore, endPatch, jobFromRow, queuedRow, type JobRow } from './job-store.ts';
+import { createJobStore, endPatch, jobFromRow, queuedRow, type JobRow, type NewJobRow } from './job-store.ts';
 import { inFlightStates, type SubmitCheck } from './job-submitter.ts';
 import { pauseRules } from './pause-rules.ts';
 import { plannedPollPolicy, type PollPolicy } from './poll-policy.ts';
@@ -138,15 +138,18 @@ export interface JobEngine {
   move(move: QueueMove): void;
   /**
    * Queues a batch's jobs in one transaction (callers pass a few hundred at a time), behind everything
-   * waiting, with no event per job. `held` jobs keep their place but are not sent (a paused batch, or
-   * one whose rows are still going in). Returns the ids in order; `afterInsert` runs in the same
-   * transaction with them (the batch's own rows).
+   * waiting, with no event per job. `held` jobs keep their place but are not sent (a paused batch).
+   * `staged`: the batch's row is still in phase 'queuing', which keeps all its jobs from the
+   * submitter (job-store nextQueued) with nothing written per job; no pump until batchReady().
+   * Returns the ids in order; `afterInsert` runs in the same transaction with them (the batch's rows).
    */
   enqueue(
     batchId: string,
     jobs: readonly BatchJobInput[],
-    options: { held: boolean; afterInsert?: (ids: string[]) => void },
+    options: { held: boolean; staged?: boolean; afterInsert?: (ids: string[]) => void },
   ): string[];
+  /** A staged batch's row became ready: its jobs may go now. */
+  batchReady(): void;
   /** Holds or releases a batch's jobs that are not sent yet; the submitter skips held ones. */
   holdBatch(batchId: string, held: boolean): void;
   /** Cancels a batch's jobs not sent yet (jobs already sent finish: they are paid for). */
@@ -266,24 +269,22 @@ export function createJobEngine(deps: JobEngineDeps): JobEngine {
     return { ...gate.status(), counts: store.counts(), maxInFlight, progress: progress() };
   }
 
-  function insert(
+  function newRow(
     model: ModelId,
     params: Record<string, unknown>,
     batchId: string | null,
     parentId: string | null,
     queuePos: number,
     held = false,
-  ): string {
+  ): NewJobRow {
     const id = randomUUID();
-    const t = now();
-    const paramsJson = JSON.stringify(params);
     const estimateKey = estimateKeyFor(model, params);
     const expected = estimator.beliefs(estimateKey, seedMsOf(model, params));
-    const row = queuedRow({
+    return queuedRow({
       id,
       model,
-      params: paramsJson,
-      createdAt: t,
+      params: JSON.stringify(params),
+      createdAt: now(),
       estimateKey,
       expectedMs: Math.round(expected.meanMs),
       batchId: batchId ?? id,
@@ -291,8 +292,12 @@ export function createJobEngine(deps: JobEngineDeps): JobEngine {
       queuePos,
       held,
     });
+  }
+
+  function insert(...args: Parameters<typeof newRow>): string {
+    const row = newRow(...args);
     store.insert(row);
-    return id;
+    return row.id;
   }
 
   /** A new run of work starts when the queue was idle: the taskbar bar counts from zero again. */
@@ -508,21 +513,28 @@ export function createJobEngine(deps: JobEngineDeps): JobEngine {
       runner.pump();
     },
 
-    enqueue(batchId, jobs, { held, afterInsert }) {
+    enqueue(batchId, jobs, { held, staged = false, afterInsert }) {
       beginWork();
       const ids = writing(() =>
         db.transaction(() => {
           const first = order.backPosition(now());
-          const inserted = jobs.map(({ model, params }, i) =>
-            insert(model, withDrawnSeed(getModel(model), params, random), batchId, null, first + i, held),
+          const rows = jobs.map(({ model, params }, i) =>
+            newRow(model, withDrawnSeed(getModel(model), params, random), batchId, null, first + i, held),
           );
+          store.insertMany(rows);
+          const inserted = rows.map((row) => row.id);
           afterInsert?.(inserted);
           return inserted;
         })(),
       );
       events.statusChanged();
-      if (started && !held) runner.pump();
+      if (started && !held && !staged) runner.pump();
       return ids;
+    },
+
+    batchReady() {
+      events.statusChanged();
+      runner.pump();
     },
 
     holdBatch(batchId, held) {

@@ -71,6 +71,30 @@ describe('migration 012 (batch insert)', () => {
     // The triggers on jobs still count: a job that moves or goes is seen.
     db.exec(`UPDATE jobs SET state = 'canceled' WHERE id = 'j2'`);
     expect(db.prepare(`SELECT waiting, canceled FROM batches`).get()).toEqual({ waiting: 1, canceled: 1 });
+    // The submitter's walk skips a batch still being queued on the send-order index alone, unsorted.
+    const walk = `SELECT * FROM jobs INDEXED BY jobs_send_order WHERE state = 'queued' AND held = 0
+      AND batch_id NOT IN (SELECT id FROM batches WHERE phase = 'queuing') ORDER BY queue_pos, id LIMIT 5`;
+    const plan = db.prepare(`EXPLAIN QUERY PLAN ${walk}`).all() as { detail: string }[];
+    expect(plan.map((row) => row.detail).join(' ')).not.toMatch(/TEMP B-TREE/);
+    expect(db.prepare(`SELECT name FROM pragma_index_info('jobs_send_order')`).pluck().all()).toEqual([
+      'queue_pos',
+      'id',
+      'batch_id',
+    ]);
+    expect(
+      db
+        .prepare(walk)
+        .all()
+        .map((row) => (row as { id: string }).id),
+    ).toEqual(['j1', 'j3', 'j4']);
+    db.exec(`UPDATE batches SET phase = 'queuing'`);
+    expect(
+      db
+        .prepare(walk)
+        .all()
+        .map((row) => (row as { id: string }).id),
+    ).toEqual(['j3']);
+    db.exec(`UPDATE batches SET phase = 'ready'`);
     db.exec(`DELETE FROM jobs WHERE id = 'j1'`);
     expect(db.prepare(`SELECT total, waiting FROM batches`).get()).toEqual({ total: 1, waiting: 0 });
     db.close();
