@@ -66,31 +66,17 @@ export type AttemptStep = 'submit' | 'status' | 'result' | 'download' | 'store';
 /** A row as inserted: updated_at starts as created_at, the prompt is read from params. */
 export type NewJobRow = Omit<JobRow, 'updated_at' | 'prompt'>;
 
-/** Every column an insert sets, in the order it binds them. */
+/** Every column an insert sets, in the order it binds them: the fixed ones and every patchable one. */
 const insertedColumns = [
   'id',
   'model',
   'params',
-  'state',
-  'remote_status',
-  'request_id',
-  'status_url',
-  'response_url',
   'created_at',
-  'submitted_at',
-  'finished_at',
   'estimate_key',
-  'expected_ms',
-  'attempts',
-  'error_kind',
-  'error_message',
-  'error_action',
-  'image_ids',
-  'credits_spent',
   'parent_id',
   'batch_id',
-  'queue_pos',
   'held',
+  ...patchable,
 ] as const satisfies readonly (keyof NewJobRow)[];
 
 export interface JobStore {
