@@ -141,6 +141,17 @@ describe('money in the studio', () => {
     expect(await page.locator('.banner').count()).toBe(1);
     await screenshot(page, 'money-budget-banner');
 
+    // Canceled before Segmind took it: Retry sends a new request, and says what it costs first.
+    const waiting = page.getByRole('list', { name: 'Waiting jobs' });
+    await waiting
+      .getByRole('listitem', { name: 'Waiting 1: A lantern sign that reads "TWO"' })
+      .getByRole('button', { name: 'Cancel' })
+      .click();
+    await expect.poll(() => jobState('A lantern sign that reads "TWO"')).toBe('canceled');
+    const canceled = jobs().getByRole('listitem').filter({ hasText: 'A lantern sign that reads "TWO"' });
+    await canceled.getByRole('button', { name: 'Retry · about $0.03' }).click();
+    await expect.poll(() => jobState('A lantern sign that reads "TWO"')).toBe('queued');
+
     await banner().getByRole('button', { name: 'Raise budget' }).click();
     await setMoney('Daily budget (USD)', '5');
     await closeSettings();
