@@ -6,6 +6,7 @@ import { startSimulator, type Simulator } from '../src/main/simulator/index.ts';
 import { formatUsd } from '../src/shared/pricing.ts';
 import {
   launchBrowser,
+  openStudioPage,
   listJobs as listJobsOf,
   screenshot,
   startStudio,
@@ -23,7 +24,7 @@ let simulator: Simulator;
 let studio: StudioProcess;
 let browser: Browser;
 let page: Page;
-const pageErrors: string[] = [];
+let pageErrors: string[];
 
 const estimateText = () => page.getByTestId('cost-estimate').textContent();
 const balanceText = () => page.getByTestId('balance').textContent();
@@ -84,12 +85,10 @@ beforeAll(async () => {
   simulator = await startSimulator({ apiKey: KEY, timeScale: 0.02, credits: 10 });
   studio = await startStudio({ env: { SEGMIND_API_KEY: KEY, SEGMIND_BASE_URL: simulator.url } });
   browser = await launchBrowser();
-  page = await browser.newPage({ viewport: { width: 1440, height: 960 } });
-  page.on('pageerror', (error) => pageErrors.push(error.message));
-  page.on('console', (message) => {
-    if (message.type() === 'error') pageErrors.push(message.text());
-  });
-  await page.goto(studio.openUrl);
+  ({ page, pageErrors } = await openStudioPage(browser, studio, {
+    viewport: { width: 1440, height: 960 },
+    consoleErrors: true,
+  }));
 });
 
 afterAll(async () => {
