@@ -207,6 +207,33 @@ describe('batches', () => {
     expect(expectTrueCounts(w.db, matrix.id)).toMatchObject({ completed: 3, images: 3, waiting: 0 });
   });
 
+  it('holds a batch the user paused while its rows went in, and sends none of it until resumed', async () => {
+    const w = await world();
+    w.engine.start();
+    const lines = ['prompt,seed'];
+    for (let i = 0; i < 600; i++) lines.push(`Card ${i},${1000 + i}`);
+    const draft = await w.batches.read({ name: 'cards.csv', text: lines.join('\n'), model: 'ideogram-3' });
+    const started = w.batches.startFile({
+      draftId: draft.draftId,
+      model: 'ideogram-3',
+      mapping: draft.mapping,
+      fixed: { rendering_speed: 'TURBO' },
+      name: 'Cards',
+      skipInvalid: false,
+    });
+    await new Promise((resolve) => setImmediate(resolve));
+    const [queuing] = w.batches.list();
+    expect(queuing?.name).toBe('Cards');
+    w.batches.pause(queuing!.id);
+    const batch = await started;
+    expect(batch).toMatchObject({ id: queuing!.id, total: 600, waiting: 600, paused: true, state: 'paused' });
+    await new Promise((resolve) => setTimeout(resolve, 300));
+    expect(w.simulator.stats().submits).toBe(0);
+    expect(w.engine.waiting(1000, 0).every((job) => job.held)).toBe(true);
+    w.batches.resume(batch.id);
+    await until(() => w.simulator.stats().submits > 0, 'the resumed batch to be sent');
+  });
+
   it('checks a big file a turn of the loop at a time: timers still run while it is checked', async () => {
     const w = await world();
     const lines = ['prompt,seed'];
