@@ -67,6 +67,7 @@ export function createBatchService(options: BatchServiceOptions) {
   const drafts = createDrafts(now);
   const summaries = createBatchSummaries({ db, store, engine, now });
   const pending = new Map<string, ReturnType<typeof setTimeout>>();
+  let disposed = false;
 
   function mustGet(id: string) {
     const row = store.get(id);
@@ -82,6 +83,8 @@ export function createBatchService(options: BatchServiceOptions) {
   }
 
   function emitSoon(id: string): void {
+    // A job the engine stops after dispose() (a closing app) must not start a timer on a closed file.
+    if (disposed) return;
     if (!pending.has(id))
       pending.set(
         id,
@@ -440,6 +443,7 @@ export function createBatchService(options: BatchServiceOptions) {
       summaries.invalidate();
     },
     dispose(): void {
+      disposed = true;
       for (const timer of pending.values()) clearTimeout(timer);
       pending.clear();
     },
