@@ -111,5 +111,20 @@ export function runWorld(
     'optimal blind, <= 2 s late, fixed 1 s count (oracle)',
     test.map((job) => runSchedule(job, bounded.times)),
   );
-  return { rows: [oursRow, fixed1s, fixedSame, blind, constrained], ours: oursRow, fixed1s, constrained };
+  // Stronger than any poller can be: one told the moment of the switch for free, planning on the
+  // inference alone under the same rules. What even that cannot reach, no anchoring can.
+  const inferences = draw(world, seeds.oracle, counts.oracle).map((d) => d.inferenceMs);
+  const told = optimalBlindSchedule(inferences, fixed1s.requestsPerJob, { maxLateMs: 2_000 });
+  const switchKnown = row(
+    world,
+    'told the switch, <= 2 s late, fixed 1 s count (oracle)',
+    test.map((job) => runSchedule({ queueMs: 0, inferenceMs: job.inferenceMs }, told.times)),
+  );
+  return {
+    rows: [oursRow, fixed1s, fixedSame, blind, constrained, switchKnown],
+    ours: oursRow,
+    fixed1s,
+    constrained,
+    switchKnown,
+  };
 }
