@@ -42,6 +42,9 @@ function rateLimitOf(settings: Settings): RateLimitSetting {
   return { perMinute: perMinuteOf(settings.rateLimit), pollsCount: settings.rateLimit.pollsCount };
 }
 
+/** How long after start the trash retention purge begins (see below). */
+const trashPurgeDelayMs = 5_000;
+
 /**
  * Budgets for the calls that make main decode, copy or spend: a page in a loop (or a hostile one)
  * gets 'rate_limited' instead of a frozen app or a queue of paid jobs.
@@ -341,14 +344,22 @@ export async function createAppServices(options: AppServicesOptions): Promise<Ap
   }
   const { trashDays } = options.settings.get();
   // Not on a full disk: deleting rows needs room there, and the user empties the trash by hand.
-  if (trashDays > 0 && storage === 'ok') {
-    void library.purgeTrash(trashDays).then(
-      ({ removed }) =>
-        removed > 0 &&
-        logger.info(`[library] ${removed} image(s) over ${trashDays} days in the trash deleted`),
-      (error: unknown) => logger.error('[library] emptying the old trash failed:', error),
-    );
-  }
+  // A few seconds in, after the first page: sliced, it never holds the loop, but 10,000 old images
+  // at a million are still seconds of work that would compete with the start.
+  const purgeTimer =
+    trashDays > 0 && storage === 'ok'
+      ? setTimeout(
+          () =>
+            void library.purgeTrash(trashDays).then(
+              ({ removed }) =>
+                removed > 0 &&
+                logger.info(`[library] ${removed} image(s) over ${trashDays} days in the trash deleted`),
+              (error: unknown) => logger.error('[library] emptying the old trash failed:', error),
+            ),
+          trashPurgeDelayMs,
+        )
+      : undefined;
+  purgeTimer?.unref();
   // quick_check and a look for every original, on a thread of its own (9 s at 1M images): the page
   // can ask for the same report (library:checkIntegrity) to show what is missing.
   if (storage === 'ok') {
@@ -381,6 +392,7 @@ export async function createAppServices(options: AppServicesOptions): Promise<Ap
     info,
     resolveMedia: (path) => resolveMediaRequest(library, path),
     async close() {
+      clearTimeout(purgeTimer);
       stopLibraryEvents();
       stopBatchEvents();
       untilRight.dispose();
