@@ -357,7 +357,7 @@ export function createLibrary({ db, dataDir, now = Date.now, inlineReads = false
      * disk: a thread of its own, so neither the loop nor the page's queries wait for it.
      */
     async checkIntegrity(): Promise<IntegrityReport> {
-      const checker = inlineReads ? reader : createSqlReader(db.name);
+      const checker = inlineReads ? reader : createSqlReader(db.name, { background: true });
       try {
         return await checker.run('integrity', { imagesDir: store.root, now: now() });
       } finally {
