@@ -26,6 +26,7 @@ import { createEventBus, type EventBus } from './rpc/event-bus.ts';
 import { createSegmindClient, SegmindError, type SegmindClient } from './segmind/index.ts';
 import { createKeyManager, type KeyManager, type KeyStore } from './settings/key-store.ts';
 import type { SettingsStore } from './settings/settings-store.ts';
+import { lowerImageThreadsPriority } from './thread-priority.ts';
 import { emptyTrashFilesFirst } from './recovery/disk-full-trash.ts';
 import { openStudioRecoveryHandlers } from './recovery/recovery-handlers.ts';
 import { guardStorage } from './recovery/storage-guard.ts';
@@ -360,6 +361,8 @@ export async function createAppServices(options: AppServicesOptions): Promise<Ap
         )
       : undefined;
   purgeTimer?.unref();
+  // Thumbnails and imports decode on pool threads: at a lower priority they never keep main waiting.
+  const stopImageThreads = lowerImageThreadsPriority();
   // quick_check and a look for every original, on a thread of its own (9 s at 1M images): the page
   // can ask for the same report (library:checkIntegrity) to show what is missing.
   if (storage === 'ok') {
@@ -393,6 +396,7 @@ export async function createAppServices(options: AppServicesOptions): Promise<Ap
     resolveMedia: (path) => resolveMediaRequest(library, path),
     async close() {
       clearTimeout(purgeTimer);
+      stopImageThreads();
       stopLibraryEvents();
       stopBatchEvents();
       untilRight.dispose();

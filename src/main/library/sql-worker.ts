@@ -13,7 +13,7 @@ import { createFileStore } from './file-store.ts';
 import { checkIntegrity } from './integrity.ts';
 import { listImages } from './library-query.ts';
 import type { SqlOp, SqlOps, SqlReply, SqlRequest, SqlWorkerData } from './sql-ops.ts';
-import { lowerThreadPriority } from './thread-priority.ts';
+import { lowerThreadPriority } from '../thread-priority.ts';
 
 const { file, background } = workerData as SqlWorkerData;
 if (background) lowerThreadPriority();
