@@ -76,6 +76,18 @@ describe('emptying the trash in slices', () => {
     expect(count('1')).toBe(150);
   });
 
+  it('tells the page what the slices before a failed one deleted, and passes the failure on', async () => {
+    const { library, db, changes, count } = libraryWithTrash(500, 500);
+    const emptying = library.emptyTrash();
+    // The first slice ran with the call; the next cannot write (as on a disk that just filled up).
+    db.pragma('query_only = ON');
+    await expect(emptying).rejects.toThrow(/readonly/);
+    db.pragma('query_only = OFF');
+    const told = changes.flatMap((c) => (c.kind === 'removed' ? c.ids : []));
+    expect(told.length).toBeGreaterThan(0);
+    expect(count('trashed_at IS NOT NULL')).toBe(500 - told.length);
+  });
+
   it('stops between slices when the library closes, leaving the rest in the trash', async () => {
     const { library, count } = libraryWithTrash(500, 500);
     const emptying = library.emptyTrash();

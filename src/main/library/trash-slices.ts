@@ -34,10 +34,17 @@ export async function deleteTrashedInSlices(
   let reportedAt = performance.now();
   for (;;) {
     const started = performance.now();
-    const slice =
-      which.ids === undefined
-        ? deleteTrashed(deps.db, { trashedBefore: which.trashedBefore, limit: rows })
-        : deleteTrashed(deps.db, { ids: which.ids.slice(next, next + rows) });
+    let slice: TrashEmptied;
+    try {
+      slice =
+        which.ids === undefined
+          ? deleteTrashed(deps.db, { trashedBefore: which.trashedBefore, limit: rows })
+          : deleteTrashed(deps.db, { ids: which.ids.slice(next, next + rows) });
+    } catch (error) {
+      // A full disk stops the rest; the slices already deleted are gone, and the page hears of them.
+      if (unreported.length > 0) deps.report(unreported);
+      throw error;
+    }
     const elapsed = performance.now() - started;
     next += rows;
     const done = which.ids === undefined ? slice.ids.length < rows : next >= which.ids.length;
