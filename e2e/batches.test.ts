@@ -5,6 +5,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import {
   dropFiles,
   launchBrowser,
+  openStudioPage,
   listJobs,
   screenshot,
   startStudio,
@@ -21,7 +22,7 @@ import {
 let studio: StudioProcess;
 let browser: Browser;
 let page: Page;
-const pageErrors: string[] = [];
+let pageErrors: string[];
 
 interface PageJob {
   id: string;
@@ -47,12 +48,11 @@ function campaignCsv(): string {
 beforeAll(async () => {
   studio = await startStudio({ simTimeScale: 0.05 });
   browser = await launchBrowser();
-  page = await browser.newPage({ viewport: { width: 1440, height: 960 }, acceptDownloads: true });
-  page.on('pageerror', (error) => pageErrors.push(error.message));
-  page.on('console', (message) => {
-    if (message.type() === 'error') pageErrors.push(message.text());
-  });
-  await page.goto(studio.openUrl);
+  ({ page, pageErrors } = await openStudioPage(browser, studio, {
+    viewport: { width: 1440, height: 960 },
+    acceptDownloads: true,
+    consoleErrors: true,
+  }));
   await page.getByRole('heading', { name: 'Queue' }).waitFor();
 });
 

@@ -4,7 +4,7 @@ import { join } from 'node:path';
 import Database from 'better-sqlite3';
 import type { Browser } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { launchBrowser, screenshot, startStudio, type StudioProcess } from './harness.ts';
+import { launchBrowser, postRpc, screenshot, startStudio, type StudioProcess } from './harness.ts';
 
 function filesBelow(dir: string): string[] {
   return readdirSync(dir, { withFileTypes: true, recursive: true })
@@ -77,28 +77,16 @@ describe('first image, no key, empty data folder', () => {
   it('answers a malformed payload with a validation error and keeps working', async () => {
     const page = await browser.newPage();
     await page.goto(studio.openUrl);
-    const answers = await page.evaluate(async () => {
-      const post = async (method: string, body: string) => {
-        const response = await fetch(`/rpc/${method}`, {
-          method: 'POST',
-          headers: {
-            'Content-Type': 'application/json',
-            Authorization: `Bearer ${sessionStorage.getItem('ideogram-studio-token')}`,
-          },
-          body,
-        });
-        return { status: response.status, body: await response.json() };
-      };
-      return [
-        await post('jobs:create', JSON.stringify({ model: 'ideogram-9', params: {} })),
-        await post(
-          'jobs:create',
-          JSON.stringify({ model: 'ideogram-3', params: { prompt: 'x', seed: 'forty' } }),
-        ),
-        await post('jobs:create', '{"model": '),
-        await post('settings:get', '{}'),
-      ];
-    });
+    const post = (method: string, body: string) => postRpc(page, method, body);
+    const answers = [
+      await post('jobs:create', JSON.stringify({ model: 'ideogram-9', params: {} })),
+      await post(
+        'jobs:create',
+        JSON.stringify({ model: 'ideogram-3', params: { prompt: 'x', seed: 'forty' } }),
+      ),
+      await post('jobs:create', '{"model": '),
+      await post('settings:get', '{}'),
+    ];
     expect(answers[0]!.body).toMatchObject({ ok: false, error: { code: 'validation' } });
     expect(answers[1]!.body).toMatchObject({ ok: false, error: { code: 'validation' } });
     expect(JSON.stringify(answers[1]!.body)).toContain('seed');

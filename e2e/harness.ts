@@ -3,7 +3,7 @@ import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync } from 'n
 import { tmpdir } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { chromium, type Browser, type Locator, type Page } from 'playwright-core';
+import { chromium, type Browser, type BrowserContextOptions, type Locator, type Page } from 'playwright-core';
 
 export const projectRoot = resolve(dirname(fileURLToPath(import.meta.url)), '..');
 export const screenshotDir = join(projectRoot, 'e2e', 'screenshots');
@@ -193,17 +193,57 @@ export interface ListedJob {
   params: Record<string, unknown>;
 }
 
-/** The jobs main holds, read through the same RPC the page uses (jobs:list's input, e.g. a limit). */
-export async function listJobs<T extends object = ListedJob>(page: Page, input: object = {}): Promise<T[]> {
-  return page.evaluate(async (body) => {
-    const response = await fetch('/rpc/jobs:list', {
-      method: 'POST',
-      headers: {
-        'Content-Type': 'application/json',
-        Authorization: `Bearer ${sessionStorage.getItem('ideogram-studio-token')}`,
-      },
-      body,
+/**
+ * A page on the studio, opened at its URL, that collects its uncaught errors (and, with
+ * `consoleErrors`, what it logs as errors) for the test to expect none of.
+ */
+export async function openStudioPage(
+  browser: Browser,
+  studio: StudioProcess,
+  options: BrowserContextOptions & { consoleErrors?: boolean } = {},
+): Promise<{ page: Page; pageErrors: string[] }> {
+  const { consoleErrors = false, ...context } = options;
+  const page = await browser.newPage(context);
+  const pageErrors: string[] = [];
+  page.on('pageerror', (error) => pageErrors.push(error.message));
+  if (consoleErrors) {
+    page.on('console', (message) => {
+      if (message.type() === 'error') pageErrors.push(message.text());
     });
-    return ((await response.json()) as { value: T[] }).value;
-  }, JSON.stringify(input));
+  }
+  await page.goto(studio.openUrl);
+  return { page, pageErrors };
+}
+
+/** A raw RPC from the page, as the page sends it (with the tab's token): the HTTP status and JSON body. */
+export function postRpc(
+  page: Page,
+  method: string,
+  body: string,
+): Promise<{ status: number; body: unknown }> {
+  return page.evaluate(
+    async ({ method, body }) => {
+      const response = await fetch(`/rpc/${method}`, {
+        method: 'POST',
+        headers: {
+          'Content-Type': 'application/json',
+          Authorization: `Bearer ${sessionStorage.getItem('ideogram-studio-token')}`,
+        },
+        body,
+      });
+      return { status: response.status, body: (await response.json()) as unknown };
+    },
+    { method, body },
+  );
+}
+
+/** An RPC's answer, through the same route the page uses. */
+export async function pageRpc<T>(page: Page, method: string, input: unknown = {}): Promise<T> {
+  const { body } = await postRpc(page, method, JSON.stringify(input));
+  return (body as { value: T }).value;
+}
+
+/** The jobs main holds, read through the same RPC the page uses (jobs:list's input, e.g. a limit). */
+export function listJobs<T extends object = ListedJob>(page: Page, input: object = {}): Promise<T[]> {
+  return pageRpc<T[]>(page, 'jobs:list', input);
 }

@@ -5,7 +5,14 @@ import Database from 'better-sqlite3';
 import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { buildUiLibrary } from '../bench/ui-library.ts';
-import { launchBrowser, screenshot, startStudio, type StudioProcess } from './harness.ts';
+import {
+  launchBrowser,
+  openStudioPage,
+  pageRpc,
+  screenshot,
+  startStudio,
+  type StudioProcess,
+} from './harness.ts';
 
 /**
  * A designer's library, in a real browser: aspect-true tiles and their size, search that means what
@@ -19,7 +26,7 @@ let studio: StudioProcess;
 let browser: Browser;
 let page: Page;
 const dirs: string[] = [];
-const pageErrors: string[] = [];
+let pageErrors: string[];
 
 const grid = () => page.getByLabel('Library', { exact: true });
 const cells = () => grid().locator('[data-index]');
@@ -51,22 +58,11 @@ async function settled(): Promise<void> {
 }
 
 /** The list main holds, through the same RPC the page uses. */
-async function list(query: Record<string, unknown>, on: Page = page) {
-  return on.evaluate(async (input) => {
-    const response = await fetch('/rpc/library:list', {
-      method: 'POST',
-      headers: {
-        'Content-Type': 'application/json',
-        Authorization: `Bearer ${sessionStorage.getItem('ideogram-studio-token')}`,
-      },
-      body: JSON.stringify(input),
-    });
-    return (
-      (await response.json()) as {
-        value: { items: { id: string; prompt: string; favorite: boolean; rating: number }[]; total?: number };
-      }
-    ).value;
-  }, query);
+function list(query: Record<string, unknown>, on: Page = page) {
+  return pageRpc<{
+    items: { id: string; prompt: string; favorite: boolean; rating: number }[];
+    total?: number;
+  }>(on, 'library:list', query);
 }
 
 function tempDir(prefix: string): string {
@@ -84,12 +80,11 @@ beforeAll(async () => {
   });
   studio = await startStudio({ dataDir, simTimeScale: 0.02 });
   browser = await launchBrowser();
-  page = await browser.newPage({ viewport: { width: 1440, height: 960 }, acceptDownloads: true });
-  page.on('pageerror', (error) => pageErrors.push(error.message));
-  page.on('console', (message) => {
-    if (message.type() === 'error') pageErrors.push(message.text());
-  });
-  await page.goto(studio.openUrl);
+  ({ page, pageErrors } = await openStudioPage(browser, studio, {
+    viewport: { width: 1440, height: 960 },
+    acceptDownloads: true,
+    consoleErrors: true,
+  }));
   await grid().locator('img').first().waitFor({ timeout: 60_000 });
 }, 120_000);
 

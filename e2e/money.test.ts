@@ -6,6 +6,7 @@ import { startSimulator, type Simulator } from '../src/main/simulator/index.ts';
 import { formatUsd } from '../src/shared/pricing.ts';
 import {
   launchBrowser,
+  openStudioPage,
   listJobs as listJobsOf,
   screenshot,
   startStudio,
@@ -23,7 +24,7 @@ let simulator: Simulator;
 let studio: StudioProcess;
 let browser: Browser;
 let page: Page;
-const pageErrors: string[] = [];
+let pageErrors: string[];
 
 const estimateText = () => page.getByTestId('cost-estimate').textContent();
 const balanceText = () => page.getByTestId('balance').textContent();
@@ -84,12 +85,10 @@ beforeAll(async () => {
   simulator = await startSimulator({ apiKey: KEY, timeScale: 0.02, credits: 10 });
   studio = await startStudio({ env: { SEGMIND_API_KEY: KEY, SEGMIND_BASE_URL: simulator.url } });
   browser = await launchBrowser();
-  page = await browser.newPage({ viewport: { width: 1440, height: 960 } });
-  page.on('pageerror', (error) => pageErrors.push(error.message));
-  page.on('console', (message) => {
-    if (message.type() === 'error') pageErrors.push(message.text());
-  });
-  await page.goto(studio.openUrl);
+  ({ page, pageErrors } = await openStudioPage(browser, studio, {
+    viewport: { width: 1440, height: 960 },
+    consoleErrors: true,
+  }));
 });
 
 afterAll(async () => {
@@ -140,6 +139,17 @@ describe('money in the studio', () => {
     expect(await jobState('A lantern sign that reads "TWO"')).toBe('queued');
     expect(await page.locator('.banner').count()).toBe(1);
     await screenshot(page, 'money-budget-banner');
+
+    // Canceled before Segmind took it: Retry sends a new request, and says what it costs first.
+    const waiting = page.getByRole('list', { name: 'Waiting jobs' });
+    await waiting
+      .getByRole('listitem', { name: 'Waiting 1: A lantern sign that reads "TWO"' })
+      .getByRole('button', { name: 'Cancel' })
+      .click();
+    await expect.poll(() => jobState('A lantern sign that reads "TWO"')).toBe('canceled');
+    const canceled = jobs().getByRole('listitem').filter({ hasText: 'A lantern sign that reads "TWO"' });
+    await canceled.getByRole('button', { name: 'Retry · about $0.03' }).click();
+    await expect.poll(() => jobState('A lantern sign that reads "TWO"')).toBe('queued');
 
     await banner().getByRole('button', { name: 'Raise budget' }).click();
     await setMoney('Daily budget (USD)', '5');

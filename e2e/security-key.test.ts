@@ -3,7 +3,14 @@ import { join } from 'node:path';
 import type { Browser } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startSimulator, type Simulator } from '../src/main/simulator/index.ts';
-import { launchBrowser, recordTraffic, startStudio, studioTraces, type StudioProcess } from './harness.ts';
+import {
+  launchBrowser,
+  postRpc,
+  recordTraffic,
+  startStudio,
+  studioTraces,
+  type StudioProcess,
+} from './harness.ts';
 
 const secretKey = 'sg-e2e-SECRET-c0ffee-4242';
 
@@ -33,17 +40,7 @@ describe('the API key stays in main', () => {
     await page.getByLabel('Prompt').fill(prompt);
     await page.getByRole('button', { name: 'Generate' }).click();
     await page.getByLabel('Library').getByRole('img', { name: prompt }).first().waitFor({ timeout: 60_000 });
-    const status = await page.evaluate(async () => {
-      const response = await fetch('/rpc/key:status', {
-        method: 'POST',
-        headers: {
-          'Content-Type': 'application/json',
-          Authorization: `Bearer ${sessionStorage.getItem('ideogram-studio-token')}`,
-        },
-        body: '',
-      });
-      return response.json();
-    });
+    const { body: status } = await postRpc(page, 'key:status', '');
     expect(status).toMatchObject({
       ok: true,
       value: { set: true, last4: secretKey.slice(-4), source: 'env' },

@@ -4,6 +4,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import {
   dropFiles,
   launchBrowser,
+  openStudioPage,
   listJobs as listJobsOf,
   screenshot,
   startStudio,
@@ -18,7 +19,7 @@ import {
 let studio: StudioProcess;
 let browser: Browser;
 let page: Page;
-const pageErrors: string[] = [];
+let pageErrors: string[];
 
 const prompts = {
   v3: 'A lighthouse poster with the words "FIRST LIGHT"',
@@ -59,12 +60,10 @@ async function closeDetail(): Promise<void> {
 beforeAll(async () => {
   studio = await startStudio({ simTimeScale: 0.02 });
   browser = await launchBrowser();
-  page = await browser.newPage({ viewport: { width: 1440, height: 960 } });
-  page.on('pageerror', (error) => pageErrors.push(error.message));
-  page.on('console', (message) => {
-    if (message.type() === 'error') pageErrors.push(message.text());
-  });
-  await page.goto(studio.openUrl);
+  ({ page, pageErrors } = await openStudioPage(browser, studio, {
+    viewport: { width: 1440, height: 960 },
+    consoleErrors: true,
+  }));
 });
 
 afterAll(async () => {

@@ -1,6 +1,6 @@
 import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { launchBrowser, screenshot, startStudio, type StudioProcess } from './harness.ts';
+import { launchBrowser, openStudioPage, screenshot, startStudio, type StudioProcess } from './harness.ts';
 
 let browser: Browser;
 beforeAll(async () => {
@@ -25,10 +25,9 @@ describe('text check, simulator misspelling every quoted phrase', () => {
     'marks the tile, says in the detail view what it read, and the filter finds it',
     { timeout: 180_000 },
     async () => {
-      const page = await browser.newPage({ viewport: { width: 1360, height: 900 } });
-      const pageErrors: string[] = [];
-      page.on('pageerror', (error) => pageErrors.push(error.message));
-      await page.goto(studio.openUrl);
+      const { page, pageErrors } = await openStudioPage(browser, studio, {
+        viewport: { width: 1360, height: 900 },
+      });
 
       const prompt = 'A shop sign that says "OPEN LATE"';
       await page.getByLabel('Prompt').fill(prompt);

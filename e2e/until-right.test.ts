@@ -1,6 +1,13 @@
 import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { launchBrowser, screenshot, startStudio, type StudioProcess } from './harness.ts';
+import {
+  launchBrowser,
+  openStudioPage,
+  pageRpc,
+  screenshot,
+  startStudio,
+  type StudioProcess,
+} from './harness.ts';
 
 let browser: Browser;
 beforeAll(async () => {
@@ -11,24 +18,6 @@ afterAll(async () => {
 });
 
 const grid = (page: Page) => page.getByLabel('Library');
-
-/** A page RPC, as the page sends it: with the tab's token. */
-function rpc<T>(page: Page, method: string, input: unknown): Promise<T> {
-  return page.evaluate(
-    async ({ method, input }) => {
-      const response = await fetch(`/rpc/${method}`, {
-        method: 'POST',
-        headers: {
-          'Content-Type': 'application/json',
-          Authorization: `Bearer ${sessionStorage.getItem('ideogram-studio-token')}`,
-        },
-        body: JSON.stringify(input),
-      });
-      return ((await response.json()) as { value: T }).value;
-    },
-    { method, input },
-  );
-}
 
 describe('until it is right, simulator misspelling the first request of each prompt', () => {
   let studio: StudioProcess;
@@ -43,12 +32,11 @@ describe('until it is right, simulator misspelling the first request of each pro
     'marks the wrong image, says what it read, the filter finds it, and the retry yields an image that reads right',
     { timeout: 240_000 },
     async () => {
-      const page = await browser.newPage({ viewport: { width: 1360, height: 900 } });
-      const pageErrors: string[] = [];
-      page.on('pageerror', (error) => pageErrors.push(error.message));
-      await page.goto(studio.openUrl);
+      const { page, pageErrors } = await openStudioPage(browser, studio, {
+        viewport: { width: 1360, height: 900 },
+      });
       // Asked before spending more than $0.30 (the page reads it at load).
-      await rpc(page, 'settings:update', { askAboveUsd: 0.3 });
+      await pageRpc(page, 'settings:update', { askAboveUsd: 0.3 });
       await page.reload();
 
       const prompt = 'A shop sign that says "OPEN LATE"';
@@ -75,7 +63,7 @@ describe('until it is right, simulator misspelling the first request of each pro
       await confirm.getByRole('button', { name: 'Cancel' }).click();
       await confirm.waitFor({ state: 'hidden' });
       await page.waitForTimeout(300);
-      expect(await rpc<unknown[]>(page, 'jobs:list', {})).toEqual([]);
+      expect(await pageRpc<unknown[]>(page, 'jobs:list', {})).toEqual([]);
       await page.getByRole('button', { name: 'Generate' }).click();
       await confirm.getByRole('button', { name: 'Make up to 3 images' }).click();
 
@@ -121,7 +109,7 @@ describe('until it is right, simulator misspelling the first request of each pro
       await page.getByLabel('Text filter').selectOption('');
 
       // What was sent: two real jobs, the retry linked to the first, with a new seed the app drew.
-      const jobs = await rpc<{ id: string; parentId: string | null; params: Record<string, unknown> }[]>(
+      const jobs = await pageRpc<{ id: string; parentId: string | null; params: Record<string, unknown> }[]>(
         page,
         'jobs:list',
         {},
@@ -134,7 +122,7 @@ describe('until it is right, simulator misspelling the first request of each pro
       const { seed: _a, ...firstRest } = first!.params;
       const { seed: _b, ...retryRest } = retry!.params;
       expect(retryRest).toEqual(firstRest);
-      const chains = await rpc<{ state: string; jobIds: string[] }[]>(page, 'untilRight:list', {
+      const chains = await pageRpc<{ state: string; jobIds: string[] }[]>(page, 'untilRight:list', {
         jobIds: [first!.id],
       });
       expect(chains).toMatchObject([{ state: 'passed', jobIds: [first!.id, retry!.id] }]);

@@ -21,7 +21,8 @@ export function cellValue(field: FieldMeta, text: string): unknown {
       return booleanOf(trimmed);
     case 'select':
     case 'segmented': {
-      const match = field.options?.find((option) => option.value.toLowerCase() === trimmed.toLowerCase());
+      const key = choiceKey(trimmed);
+      const match = field.options?.find((option) => choiceKey(option.value) === key);
       return match?.value ?? trimmed;
     }
     case 'palette':
@@ -35,6 +36,18 @@ export function cellValue(field: FieldMeta, text: string): unknown {
       // Prompts keep their own spacing: a designer's line break can matter.
       return text;
   }
+}
+
+/**
+ * A choice as people write it in a spreadsheet: any case, `16:9`, `16 x 9` or `16×9` for the API's
+ * `16x9`, `1024 × 1024` for `1024x1024`, `portrait 4:3` for `portrait_4_3`.
+ */
+function choiceKey(text: string): string {
+  return text
+    .toLowerCase()
+    .replace(/(?<=\d)\s*[x×:*/]\s*(?=\d)/g, ' ')
+    .replace(/[\s_-]+/g, ' ')
+    .trim();
 }
 
 function booleanOf(text: string): unknown {

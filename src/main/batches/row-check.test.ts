@@ -91,6 +91,24 @@ describe('checking a file row by row', () => {
     );
   });
 
+  it('reads choices as spreadsheets write them: 16:9, 9 × 16, Portrait 4:3', async () => {
+    const table = await readTable('r.csv', 'prompt,aspect_ratio\nwide,16:9\ntall,9 × 16\nodd,7:5\n');
+    const results = [
+      ...checkRows(table, { model: 'ideogram-3', mapping: ['prompt', 'aspect_ratio'], fixed: {} }),
+    ];
+    expect(results.slice(0, 2)).toMatchObject([
+      { ok: true, params: { aspect_ratio: '16x9' } },
+      { ok: true, params: { aspect_ratio: '9x16' } },
+    ]);
+    // Not a ratio the model has: the error names the cell, and the schema says what is allowed.
+    expect(results[2]).toMatchObject({ ok: false, errors: [{ row: 4, column: 1 }] });
+    const poster = await readTable('p.csv', 'prompt,image_size\nposter,Portrait 4:3\n');
+    const [sized] = [
+      ...checkRows(poster, { model: 'ideogram-4', mapping: ['prompt', 'image_size'], fixed: {} }),
+    ];
+    expect(sized).toMatchObject({ ok: true, params: { image_size: 'portrait_4_3' } });
+  });
+
   it('says where a file cannot be read', async () => {
     await expect(readTable('x.csv', 'prompt,style\n"unclosed,GENERAL\n')).rejects.toThrow(
       /could not be read as CSV/,

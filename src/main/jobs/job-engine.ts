@@ -18,6 +18,7 @@ import {
   type ModelId,
   type ModelParams,
 } from '../../shared/models/index.ts';
+import { resultRetentionMs, retryRefetches } from '../../shared/retry-charge.ts';
 import { AppError } from '../../shared/rpc.ts';
 import type { SegmindClient } from '../segmind/index.ts';
 import { createDurationEstimator } from './duration-estimator.ts';
@@ -158,7 +159,7 @@ export function createJobEngine(deps: JobEngineDeps): JobEngine {
   const now = deps.now ?? Date.now;
   const random = deps.random ?? Math.random;
   const timers = deps.timers ?? realTimers;
-  const retentionMs = deps.retentionMs ?? 3_600_000;
+  const retentionMs = deps.retentionMs ?? resultRetentionMs;
   const { db } = deps;
   let maxInFlight = clampInFlight(deps.maxInFlight ?? 4);
   let runDone = 0;
@@ -441,11 +442,17 @@ export function createJobEngine(deps: JobEngineDeps): JobEngine {
       beginWork();
       // A request Segmind still holds (canceled, or failed while fetching) is asked again instead
       // of paying for a new one.
-      const refetch =
-        (row.state === 'failed' || row.state === 'canceled') &&
-        row.request_id !== null &&
-        t - (row.submitted_at ?? row.created_at) <= retentionMs &&
-        !['failed', 'bad_request', 'not_found', 'expired', 'too_large'].includes(row.error_kind ?? '');
+      const refetch = retryRefetches(
+        {
+          state: row.state,
+          requestId: row.request_id,
+          submittedAt: row.submitted_at,
+          createdAt: row.created_at,
+          error: row.error_kind ? { kind: row.error_kind } : null,
+        },
+        t,
+        retentionMs,
+      );
       const cleared = {
         finished_at: null,
         error_kind: null,

@@ -1,6 +1,7 @@
 import type Database from 'better-sqlite3';
 import { ImageId, type ImageFormat, type ImageRecord, type ImageSummary } from '../../shared/api/library.ts';
 import { AppError } from '../../shared/rpc.ts';
+import { quotedPhrases } from '../../shared/quoted-text.ts';
 import { newImageId } from './image-id.ts';
 import { pkSlots } from './migrations/003-library-order.ts';
 import type { PreparedImage } from './prepare-image.ts';
@@ -167,9 +168,9 @@ export function insertImageRow(
   cached(
     db,
     `INSERT INTO images (pk, id, sha256, format, bytes, width, height, model, prompt, expanded_prompt, negative_prompt,
-       params, style_codes, seed, job_id, output_index, source, created_at)
+       params, style_codes, seed, job_id, output_index, source, created_at, text_status)
      VALUES (@pk, @id, @sha256, @format, @bytes, @width, @height, @model, @prompt, @expandedPrompt, @negativePrompt,
-       @params, @styleCodes, @seed, @jobId, @outputIndex, @source, @createdAt)`,
+       @params, @styleCodes, @seed, @jobId, @outputIndex, @source, @createdAt, @textStatus)`,
   ).run({
     pk: allocatePk(db, createdAt),
     id,
@@ -189,6 +190,10 @@ export function insertImageRow(
     outputIndex,
     source,
     createdAt,
+    // Due for the text check from the moment it is stored, in the same transaction: a quit or a
+    // crash before the check service hears of the image leaves it pending for the next start,
+    // instead of never checked.
+    textStatus: quotedPhrases(recipe.prompt).length > 0 ? 'pending' : null,
   });
   return { id, inserted: true };
 }

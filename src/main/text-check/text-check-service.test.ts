@@ -118,6 +118,16 @@ describe('text check service', { timeout: 240_000 }, () => {
     expect((await checked).status).toBe('ok');
   });
 
+  it('checks at the next start an image stored while no check was listening (a crash in between)', async () => {
+    await service.close();
+    const id = await addRendered(world.library, sign, ['OPEN LATE'], { seed: 110, width: 320, height: 320 });
+    expect(world.library.get(id).textStatus).toBe('pending');
+    service = startService();
+    const checked = service.whenChecked(id);
+    service.start();
+    expect((await checked).status).toBe('ok');
+  });
+
   it('leaves an image trashed before its check pending, and answers whoever waits on it', async () => {
     // The first image keeps the reader busy, so the second is still waiting in the queue when trashed.
     await addRendered(world.library, sign, ['OPEN LATE'], { seed: 109 });

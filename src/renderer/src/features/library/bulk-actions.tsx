@@ -6,7 +6,7 @@ import { useDetail } from '../detail/detail-store.ts';
 import { trashWithUndo } from './image-actions.ts';
 import { applyLibraryChange } from './library-changes.ts';
 import { useLibrary } from './library-store.ts';
-import { useFilterChoices } from './library-toolbar.tsx';
+import { useFilterChoices } from './filter-choices.ts';
 
 /** What can be done to every selected image at once. */
 export function BulkActions() {

@@ -1,29 +1,9 @@
 import { useEffect, useRef, useState, type RefObject } from 'react';
-import type { Collection, LibrarySort } from '../../../../shared/api/library.ts';
+import type { LibrarySort } from '../../../../shared/api/library.ts';
 import { modelIds, models } from '../../../../shared/models/index.ts';
-import { call } from '../../bridge/api.ts';
+import { useFilterChoices } from './filter-choices.ts';
 import { TextCheckFilter } from '../text-check/text-check-filter.tsx';
 import { defaultFilters, tileSizes, useLibrary, type LibraryFilters } from './library-store.ts';
-
-/** Tags and collections for the filter pickers, refreshed whenever the library changes. */
-export function useFilterChoices(): { tags: string[]; collections: Collection[] } {
-  const revision = useLibrary((state) => state.revision);
-  const [choices, setChoices] = useState<{ tags: string[]; collections: Collection[] }>({
-    tags: [],
-    collections: [],
-  });
-  useEffect(() => {
-    let live = true;
-    void Promise.all([call('library:stats'), call('library:listCollections')]).then(
-      ([stats, collections]) => live && setChoices({ tags: stats.tags.map((tag) => tag.name), collections }),
-      () => undefined,
-    );
-    return () => {
-      live = false;
-    };
-  }, [revision]);
-  return choices;
-}
 
 interface FilterSelectProps {
   label: string;

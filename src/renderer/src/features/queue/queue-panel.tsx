@@ -5,7 +5,7 @@ import { formatDuration } from '../../lib/format.ts';
 import { useNow } from '../../lib/use-now.ts';
 import { ErrorState, LoadingState } from '../../app/states.tsx';
 import { useDetail } from '../detail/detail-store.ts';
-import { JobCost } from '../spend/job-cost.tsx';
+import { JobCost, RetryButton } from '../spend/job-cost.tsx';
 import { BatchCards } from '../batch/batch-cards.tsx';
 import { useQueue, type JobView } from './queue-store.ts';
 import { WaitingList } from './waiting-list.tsx';
@@ -107,11 +107,7 @@ function JobRow({ view, now }: { view: JobView; now: number }) {
             Cancel
           </button>
         )}
-        {retryable && (
-          <button type="button" className="btn btn-small" onClick={() => void retry(job.id)}>
-            Retry
-          </button>
-        )}
+        {retryable && <RetryButton job={job} onRetry={() => void retry(job.id)} />}
         {!active && (
           <button type="button" className="btn btn-small" onClick={() => void remove(job.id)}>
             Remove

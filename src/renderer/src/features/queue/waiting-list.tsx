@@ -17,7 +17,7 @@ const WaitingRow = memo(function WaitingRow({
   dragging: string | null;
   onDrag(id: string | null): void;
 }) {
-  const { move } = useQueue.getState();
+  const { move, cancel } = useQueue.getState();
   const note = useQueue((state) => state.notes[job.id]);
   const batchName = useBatches((state) => state.batches[job.batchId]?.name);
   const [over, setOver] = useState(false);
@@ -68,6 +68,10 @@ const WaitingRow = memo(function WaitingRow({
         </button>
         <button type="button" className="btn btn-small" onClick={() => void move(job.id, { to: 'back' })}>
           To back
+        </button>
+        {/* Nothing has been sent yet: canceling a waiting job costs nothing. */}
+        <button type="button" className="btn btn-small" onClick={() => void cancel(job.id)}>
+          Cancel
         </button>
       </div>
     </li>

@@ -8,7 +8,10 @@ export function BalanceBadge() {
   const busy = useSpend((state) => state.balanceBusy);
   const refresh = useSpend((state) => state.refreshBalance);
   const known = balance?.state === 'known' && balance.usd !== null;
-  const text = known ? `Balance ${formatUsd(balance.usd!)}` : 'Balance unknown';
+  // The built-in simulator keeps play money: saying so on the badge itself keeps "no credits are
+  // spent" (the simulator banner) and a balance that goes down from being read as a contradiction.
+  const label = balance?.simulated ? 'Simulated balance' : 'Balance';
+  const text = known ? `${label} ${formatUsd(balance.usd!)}` : `${label} unknown`;
   const details = [
     known && balance.credits !== null
       ? `${formatUsd(balance.credits)} credits + ${formatUsd(balance.freeCredits ?? 0)} free credits`
