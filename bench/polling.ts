@@ -197,6 +197,8 @@ async function engineRun(
   const stats = simulator.stats();
   const refusals = simulator.requestLog().filter((entry) => entry.status === 429).length;
   await simulator.close();
+  // The library's page reader is a worker thread: left open, it kept the bench from exiting.
+  await library.close();
   db.close();
   fs.rmSync(dataDir, { recursive: true, force: true });
   return {
