@@ -45,20 +45,33 @@ export function measureQueries(file: string, rows: number, seed: number): Sample
     for (const prefix of typed(word))
       time(add('common word as typed'), () => list({ search: prefix, limit: 100 }));
   }
-  // Side by side, the same prefixes: the key walk as FTS5 plans a bare prefix ("w"*) and as the
-  // typed word's expansion into its terms (search-terms.ts) plans it, in turns, so load falls on both.
+  // Side by side, the same prefixes, in turns so load falls on all: the key walk as FTS5 plans a
+  // bare prefix ("w"*) and as the typed word's expansion into its terms (search-terms.ts) plans it;
+  // and the trash left out as a set of every trashed pk (as before migration 013) or looked up per
+  // match in the trash's own index (ours).
   const keyWalk = db.prepare<[string], number>(
     'SELECT rowid FROM images_fts WHERE images_fts MATCH ? ORDER BY rowid DESC LIMIT 1001',
+  );
+  const trashSet = db.prepare<[string], number>(
+    `SELECT f.rowid FROM images_fts f WHERE images_fts MATCH ?
+       AND f.rowid NOT IN (SELECT pk FROM images WHERE trashed_at IS NOT NULL) ORDER BY f.rowid DESC LIMIT 1001`,
+  );
+  const trashLookups = db.prepare<[string], number>(
+    `SELECT f.rowid FROM images_fts f WHERE images_fts MATCH ?
+       AND NOT EXISTS (SELECT 1 FROM images t INDEXED BY images_trashed_pk
+         WHERE t.trashed_at IS NOT NULL AND t.pk = f.rowid) ORDER BY f.rowid DESC LIMIT 1001`,
   );
   for (let i = 0; i < 8; i++) {
     for (const prefix of typed(common[(i * 5) % common.length]!)) {
       const plain = toFtsQuery(prefix)!;
-      const expanded = withTypedPrefixExpanded(db, plain)!;
-      const pair = [
+      const expanded = toFtsQuery(prefix, false, (words) => withTypedPrefixExpanded(db, words) ?? words)!;
+      const runs = [
         () => time(add('typed prefix keys, bare prefix'), () => keyWalk.all(plain)),
         () => time(add('typed prefix keys, expanded'), () => keyWalk.all(expanded)),
+        () => time(add('typed word keys, trash as a set'), () => trashSet.all(expanded)),
+        () => time(add('typed word keys, trash looked up'), () => trashLookups.all(expanded)),
       ];
-      for (const run of i % 2 ? pair.toReversed() : pair) run();
+      for (const run of i % 2 ? runs.toReversed() : runs) run();
     }
   }
   // And a search sorted by rating as it was planned before (every match collected, then sorted).

@@ -124,6 +124,11 @@ async function main() {
   const sideBySide: Row[] = [
     ['typed prefix keys, bare prefix', 'typed prefix keys, expanded', 'typed word: bare prefix / expanded'],
     [
+      'typed word keys, trash as a set',
+      'typed word keys, trash looked up',
+      'typed word: trash as a set / looked up',
+    ],
+    [
       'rating search keys, collect all',
       'rating search, ours (whole page)',
       'rating search: collect all / ours',

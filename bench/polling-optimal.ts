@@ -9,6 +9,8 @@
  * where S is the survival at grid times and A the prefix sum of P(finish in cell) * cell midpoint, so
  * t_j (S(i) - S(j)) - (A(j) - A(i)) is the expected delay of the finishes the poll at t_j notices.
  * lambda, the price of a request, is bisected until the expected requests match the target.
+ * With `maxLateMs`, the constrained oracle: no gap after which one of the draws would be noticed
+ * later than that (the rule our planner must keep), so it shows what is reachable under the targets.
  */
 export interface BlindSchedule {
   /** Poll times after the submit, ms. */
@@ -30,6 +32,7 @@ function solve(
   gridMs: number,
   maxJump: number,
   lambda: number,
+  maxLateSteps: number,
 ): Solved {
   const n = survival.length - 1;
   const w = new Float64Array(n + 1);
@@ -46,6 +49,8 @@ function solve(
     let bestJ = n;
     const last = Math.min(n, i + maxJump);
     for (let j = i + 1; j <= last; j++) {
+      // A gap after which a finish of the draws would be noticed more than maxLate late is ruled out.
+      if (j - i > maxLateSteps && survival[i]! - survival[j - maxLateSteps]! > 0) break;
       const cost = lambda * si + j * gridMs * (si - survival[j]!) - (prefix[j]! - prefix[i]!) + w[j]!;
       if (cost < best) {
         best = cost;
@@ -62,10 +67,13 @@ function solve(
 export function optimalBlindSchedule(
   finishMs: readonly number[],
   targetRequests: number,
-  options: { gridMs?: number; maxJumpMs?: number } = {},
+  options: { gridMs?: number; maxJumpMs?: number; maxLateMs?: number } = {},
 ): BlindSchedule {
   const gridMs = options.gridMs ?? 50;
   const maxJump = Math.round((options.maxJumpMs ?? 30_000) / gridMs);
+  // A finish in cell k (((k-1) g, k g]) seen at j g is late by less than (j - k + 1) g.
+  const maxLateSteps =
+    options.maxLateMs === undefined ? Number.POSITIVE_INFINITY : Math.floor(options.maxLateMs / gridMs);
   const horizon = Math.max(...finishMs) + gridMs;
   const n = Math.ceil(horizon / gridMs);
   const counts = new Float64Array(n + 1);
@@ -86,16 +94,17 @@ export function optimalBlindSchedule(
   // More expensive requests mean fewer of them: bisect the price (in log space) onto the target.
   let lo = 1e-3;
   let hi = 1e6;
-  let solved = solve(survival, prefix, gridMs, maxJump, Math.sqrt(lo * hi));
+  let solved = solve(survival, prefix, gridMs, maxJump, Math.sqrt(lo * hi), maxLateSteps);
   let lambda = Math.sqrt(lo * hi);
   for (let step = 0; step < 40; step++) {
     lambda = Math.sqrt(lo * hi);
-    solved = solve(survival, prefix, gridMs, maxJump, lambda);
+    solved = solve(survival, prefix, gridMs, maxJump, lambda, maxLateSteps);
     if (solved.requests > targetRequests) lo = lambda;
     else hi = lambda;
   }
   // Take the side that stays within the target.
-  if (solved.requests > targetRequests) solved = solve(survival, prefix, gridMs, maxJump, (lambda = hi));
+  if (solved.requests > targetRequests)
+    solved = solve(survival, prefix, gridMs, maxJump, (lambda = hi), maxLateSteps);
   const times: number[] = [];
   for (let i = 0; i < n;) {
     const j = solved.next[i]!;

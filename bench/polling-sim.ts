@@ -18,9 +18,15 @@ export interface Outcome {
   requests: number;
 }
 
-function statusAt(truth: DrawnDuration, t: number): 'QUEUED' | 'PROCESSING' | 'COMPLETED' {
+/** `saysProcessing` false: a server that answers QUEUED until COMPLETED, never PROCESSING. */
+function statusAt(
+  truth: DrawnDuration,
+  t: number,
+  saysProcessing: boolean,
+): 'QUEUED' | 'PROCESSING' | 'COMPLETED' {
   if (t < truth.queueMs) return 'QUEUED';
-  return t < truth.queueMs + truth.inferenceMs ? 'PROCESSING' : 'COMPLETED';
+  if (t < truth.queueMs + truth.inferenceMs) return saysProcessing ? 'PROCESSING' : 'QUEUED';
+  return 'COMPLETED';
 }
 
 /** A list of poll times from the submit (fixed intervals, the optimal blind schedule), then every `tailMs`. */
@@ -46,7 +52,7 @@ export function fixedInterval(truth: DrawnDuration, intervalMs: number): Outcome
 }
 
 /** Our planner with a learning estimator, exactly as the engine drives them (job-poller.ts). */
-export function createOurs(seedMs: number, options?: PlannerOptions) {
+export function createOurs(seedMs: number, options?: PlannerOptions, saysProcessing = true) {
   const db = openDatabase(':memory:');
   const estimator: DurationEstimator = createDurationEstimator(db, () => 0);
   const key = 'bench';
@@ -59,19 +65,21 @@ export function createOurs(seedMs: number, options?: PlannerOptions) {
         lastPendingAt: 0,
         lastQueuedAt: 0,
         firstProcessingAt: null,
+        polls: 0,
       };
       let requests = 0;
       for (;;) {
         const beliefs = estimator.beliefs(key, seedMs);
         const t = nextPollAt(observation, beliefs, observation.lastPendingAt, options);
         requests++;
-        const status = statusAt(truth, t);
+        const status = statusAt(truth, t, saysProcessing);
         if (status === 'COMPLETED') {
           const sample = sampleFrom(observation, t);
           if (sample) estimator.observe(key, sample);
           return { delayMs: t - finish, requests };
         }
         observation.lastPendingAt = t;
+        observation.polls = requests;
         if (status === 'QUEUED') observation.lastQueuedAt = t;
         else observation.firstProcessingAt ??= t;
       }

@@ -77,8 +77,9 @@ export function runWorld(
   seeds: WorldSeeds,
   counts = { warmup: 200, test: 2_000, oracle: 20_000 },
   options?: PlannerOptions,
+  saysProcessing = true,
 ) {
-  const ours = createOurs(TYPICAL_MS, options);
+  const ours = createOurs(TYPICAL_MS, options, saysProcessing);
   for (const job of draw(world, seeds.warmup, counts.warmup)) ours.run(job);
   const test = draw(world, seeds.test, counts.test);
   const oursOutcomes = test.map((job) => ours.run(job));
@@ -90,17 +91,40 @@ export function runWorld(
     test.map((job) => fixedInterval(job, 1_000)),
   );
   const interval = intervalFor(test, oursRow.requestsPerJob);
+  const oracle = draw(world, seeds.oracle, counts.oracle).map((d) => d.queueMs + d.inferenceMs);
   const fixedSame = row(
     world,
     `fixed ${Math.round(interval)} ms (our count)`,
     test.map((job) => fixedInterval(job, interval)),
   );
-  const oracle = draw(world, seeds.oracle, counts.oracle).map((d) => d.queueMs + d.inferenceMs);
   const schedule = optimalBlindSchedule(oracle, oursRow.requestsPerJob);
   const blind = row(
     world,
-    'optimal blind (oracle)',
+    'optimal blind (oracle, our count)',
     test.map((job) => runSchedule(job, schedule.times)),
   );
-  return { rows: [oursRow, fixed1s, fixedSame, blind], ours: oursRow, fixed1s };
+  // What is reachable under the targets' own rules: no draw noticed over 2 s late, and no more
+  // requests than fixed 1 s spends on these jobs.
+  const bounded = optimalBlindSchedule(oracle, fixed1s.requestsPerJob, { maxLateMs: 2_000 });
+  const constrained = row(
+    world,
+    'optimal blind, <= 2 s late, fixed 1 s count (oracle)',
+    test.map((job) => runSchedule(job, bounded.times)),
+  );
+  // Stronger than any poller can be: one told the moment of the switch for free, planning on the
+  // inference alone under the same rules. What even that cannot reach, no anchoring can.
+  const inferences = draw(world, seeds.oracle, counts.oracle).map((d) => d.inferenceMs);
+  const told = optimalBlindSchedule(inferences, fixed1s.requestsPerJob, { maxLateMs: 2_000 });
+  const switchKnown = row(
+    world,
+    'told the switch, <= 2 s late, fixed 1 s count (oracle)',
+    test.map((job) => runSchedule({ queueMs: 0, inferenceMs: job.inferenceMs }, told.times)),
+  );
+  return {
+    rows: [oursRow, fixed1s, fixedSame, blind, constrained, switchKnown],
+    ours: oursRow,
+    fixed1s,
+    constrained,
+    switchKnown,
+  };
 }

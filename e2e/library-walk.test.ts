@@ -345,7 +345,7 @@ describe('a library that shows images as they were made', () => {
     const second = await browser.newPage({ viewport: { width: 1440, height: 960 } });
     try {
       await second.goto(other.openUrl);
-      // The purge runs once the host is up, beside the first requests.
+      // The purge starts a few seconds after the host is up, in slices beside the first requests.
       await expect
         .poll(async () => (await list({ trashed: true }, second)).items.map((i) => i.id), { timeout: 30_000 })
         .toEqual([recentId]);

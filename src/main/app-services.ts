@@ -26,6 +26,7 @@ import { createEventBus, type EventBus } from './rpc/event-bus.ts';
 import { createSegmindClient, SegmindError, type SegmindClient } from './segmind/index.ts';
 import { createKeyManager, type KeyManager, type KeyStore } from './settings/key-store.ts';
 import type { SettingsStore } from './settings/settings-store.ts';
+import { lowerImageThreadsPriority } from './thread-priority.ts';
 import { emptyTrashFilesFirst } from './recovery/disk-full-trash.ts';
 import { openStudioRecoveryHandlers } from './recovery/recovery-handlers.ts';
 import { guardStorage } from './recovery/storage-guard.ts';
@@ -41,6 +42,9 @@ export const defaultApiOrigin = 'https://api.segmind.com';
 function rateLimitOf(settings: Settings): RateLimitSetting {
   return { perMinute: perMinuteOf(settings.rateLimit), pollsCount: settings.rateLimit.pollsCount };
 }
+
+/** How long after start the trash retention purge begins (see below). */
+const trashPurgeDelayMs = 5_000;
 
 /**
  * Budgets for the calls that make main decode, copy or spend: a page in a loop (or a hostile one)
@@ -341,14 +345,24 @@ export async function createAppServices(options: AppServicesOptions): Promise<Ap
   }
   const { trashDays } = options.settings.get();
   // Not on a full disk: deleting rows needs room there, and the user empties the trash by hand.
-  if (trashDays > 0 && storage === 'ok') {
-    void library.purgeTrash(trashDays).then(
-      ({ removed }) =>
-        removed > 0 &&
-        logger.info(`[library] ${removed} image(s) over ${trashDays} days in the trash deleted`),
-      (error: unknown) => logger.error('[library] emptying the old trash failed:', error),
-    );
-  }
+  // A few seconds in, after the first page: sliced, it never holds the loop, but 10,000 old images
+  // at a million are still seconds of work that would compete with the start.
+  const purgeTimer =
+    trashDays > 0 && storage === 'ok'
+      ? setTimeout(
+          () =>
+            void library.purgeTrash(trashDays).then(
+              ({ removed }) =>
+                removed > 0 &&
+                logger.info(`[library] ${removed} image(s) over ${trashDays} days in the trash deleted`),
+              (error: unknown) => logger.error('[library] emptying the old trash failed:', error),
+            ),
+          trashPurgeDelayMs,
+        )
+      : undefined;
+  purgeTimer?.unref();
+  // Thumbnails and imports decode on pool threads: at a lower priority they never keep main waiting.
+  const stopImageThreads = lowerImageThreadsPriority();
   // quick_check and a look for every original, on a thread of its own (9 s at 1M images): the page
   // can ask for the same report (library:checkIntegrity) to show what is missing.
   if (storage === 'ok') {
@@ -381,6 +395,8 @@ export async function createAppServices(options: AppServicesOptions): Promise<Ap
     info,
     resolveMedia: (path) => resolveMediaRequest(library, path),
     async close() {
+      clearTimeout(purgeTimer);
+      stopImageThreads();
       stopLibraryEvents();
       stopBatchEvents();
       untilRight.dispose();

@@ -30,7 +30,7 @@ describe('duration estimator', () => {
     expect(meanOf(prior.total)).toBeCloseTo(10_000, -2);
     expect(prior.queueMatters).toBe(true);
     const random = mulberry32(SEED);
-    for (let i = 0; i < 40; i++) {
+    for (let i = 0; i < SAMPLE_WINDOW + 8; i++) {
       const d = drawDuration(durationModels.lognormal, 20_000, random);
       estimator.observe('k', { totalMs: d.queueMs + d.inferenceMs, inferenceMs: null, sawProcessing: true });
     }

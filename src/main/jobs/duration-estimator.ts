@@ -21,8 +21,8 @@ export interface DurationEstimator {
   observe(key: string, sample: DurationSample): void;
 }
 
-/** Samples fitted per kind of request: recent enough to follow drift, enough for stable quartiles. */
-export const SAMPLE_WINDOW = 32;
+/** Samples fitted per kind of request: recent enough to follow drift, enough that the fit sits still (32 moved a plan by several hundred ms from one job to the next). */
+export const SAMPLE_WINDOW = 64;
 /**
  * Rows kept per kind: more than the window, because inference times are learned only from requests
  * whose switch to PROCESSING was watched, and those may be a minority of the recent ones.
@@ -57,12 +57,11 @@ function quantiles(sorted: number[]): (q: number) => number {
 }
 
 /**
- * The median and spread of log durations, pulled toward the prior while samples are few. The spread
- * is read twice: from the quartiles (which a few outliers, cold starts, cannot move) to set aside
- * what lies beyond four spreads, then from the wider of quartiles and deciles of the rest, so a
- * mixture's heavier tails are kept (for a normal, the quartiles span 1.349 sd, the deciles 2.563).
+ * The centre and spread of log durations, pulled toward the prior while samples are few. The
+ * quartiles (which a few outliers, cold starts, cannot move) set aside what lies beyond four spreads;
+ * the rest is fitted by its mean and standard deviation, which keep a mixture's heavier tails.
  */
-function fit(values: number[], prior: LogNormal): LogNormal {
+function fit(values: number[], prior: LogNormal, priorWeight = PRIOR_WEIGHT): LogNormal {
   let logs = values.map(Math.log).sort((a, b) => a - b);
   if (logs.length >= MIN_FOR_SPREAD) {
     const at = quantiles(logs);
@@ -71,12 +70,14 @@ function fit(values: number[], prior: LogNormal): LogNormal {
   }
   const n = logs.length;
   if (n === 0) return prior;
-  const at = quantiles(logs);
-  const mu = (n * at(0.5) + PRIOR_WEIGHT * prior.mu) / (n + PRIOR_WEIGHT);
+  // Past the cut, the mean and deviation of the logs: they use every sample, where quantiles waste
+  // a third of them (a median's efficiency is 64 %), and a plan's place and width follow the fit.
+  const mean = logs.reduce((a, b) => a + b, 0) / n;
+  const mu = (n * mean + priorWeight * prior.mu) / (n + priorWeight);
   if (n < MIN_FOR_SPREAD) return { mu, sigma: prior.sigma };
-  const sigma = Math.max(MIN_SIGMA, (at(0.75) - at(0.25)) / 1.349, (at(0.9) - at(0.1)) / 2.563);
+  const sigma = Math.max(MIN_SIGMA, Math.sqrt(logs.reduce((a, b) => a + (b - mean) ** 2, 0) / (n - 1)));
   // Spreads blend geometrically: a wide prior must not swamp a tight, well-sampled fit.
-  const blended = Math.exp((n * Math.log(sigma) + PRIOR_WEIGHT * Math.log(prior.sigma)) / (n + PRIOR_WEIGHT));
+  const blended = Math.exp((n * Math.log(sigma) + priorWeight * Math.log(prior.sigma)) / (n + priorWeight));
   return { mu, sigma: blended };
 }
 
@@ -137,7 +138,21 @@ export function createDurationEstimator(db: Database.Database, now: () => number
         samples.map((s) => s.totalMs),
         logNormalFromMean(seedMs, PRIOR_TOTAL_CV),
       );
-      const waits = queueWaits(samples.length, total, inference);
+      // Judged on the samples alone: the two priors differ in width, and blended in they would
+      // make a steady queue look busy.
+      const waits = queueWaits(
+        samples.length,
+        fit(
+          samples.map((s) => s.totalMs),
+          total,
+          0,
+        ),
+        fit(
+          watched.map((s) => s.inferenceMs!),
+          inference,
+          0,
+        ),
+      );
       const votes = samples.slice(-PROCESSING_VOTES);
       const reportsProcessing =
         votes.length === 0 || votes.filter((s) => s.sawProcessing).length * 2 >= votes.length;

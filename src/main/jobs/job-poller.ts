@@ -73,6 +73,7 @@ export function createPoller(deps: PollerDeps) {
         lastPendingAt: submittedAt,
         lastQueuedAt: submittedAt,
         firstProcessingAt: null,
+        polls: 0,
       },
       learnable: true,
     });
@@ -148,6 +149,7 @@ export function createPoller(deps: PollerDeps) {
       return;
     }
     observation.lastPendingAt = t;
+    if (observation.polls !== undefined) observation.polls++;
     if (answer.status === 'QUEUED') observation.lastQueuedAt = t;
     else observation.firstProcessingAt ??= t;
     if (answer.status !== row.remote_status) {

@@ -1,4 +1,6 @@
 import { describe, expect, it } from 'vitest';
+import { mulberry32 } from '../simulator/seeded-random.ts';
+import { lognormal } from '../simulator/durations.ts';
 import { logNormalFromMean } from './lognormal.ts';
 import {
   defaultPlannerOptions,
@@ -62,6 +64,58 @@ describe('poll planner', () => {
     const processing = times.filter((t) => t > 20_000);
     expect(processing[1]! - processing[0]!).toBeGreaterThan(3_000);
     expect(processing.filter((t) => t >= 27_000 && t <= 32_000).length).toBeGreaterThanOrEqual(8);
+  });
+
+  it('spends near the finish what the queue saved, never more than fixed 1 s would', () => {
+    const SEED = 1414;
+    console.info(`[poll-planner] seed ${SEED}`);
+    const run = (options: typeof defaultPlannerOptions) => {
+      let polls = 0;
+      let sdk = 0;
+      let delay = 0;
+      const jobs = 200;
+      const draws = mulberry32(SEED);
+      for (let i = 0; i < jobs; i++) {
+        const switchAt = draws() * 20_000;
+        const finish = switchAt + lognormal(9_500, 0.3, draws);
+        const observation: PollObservation = { ...fresh(), polls: 0 };
+        for (;;) {
+          const t = nextPollAt(observation, busy, observation.lastPendingAt, options);
+          polls++;
+          if (t >= finish) {
+            delay += t - finish;
+            break;
+          }
+          observation.lastPendingAt = t;
+          observation.polls!++;
+          if (t < switchAt) observation.lastQueuedAt = t;
+          else observation.firstProcessingAt ??= t;
+        }
+        sdk += Math.ceil(finish / 1_000);
+      }
+      return { polls: polls / sdk, delay: delay / jobs };
+    };
+    const spending = run(defaultPlannerOptions);
+    const fixedPrice = run({ ...defaultPlannerOptions, requestShare: null });
+    expect(spending.polls).toBeGreaterThan(fixedPrice.polls);
+    expect(spending.polls).toBeLessThanOrEqual(1);
+    expect(spending.delay).toBeLessThan(fixedPrice.delay * 0.9);
+  });
+
+  it('watches a queue no wider than the brackets the estimator learns inference times from', () => {
+    // A slow, steady model: a third of its quickest inference would be 3 s between queued polls.
+    const steady: DurationBeliefs = { ...busy, inference: logNormalFromMean(14_000, 0.12) };
+    const times = polls(steady, 30_000, 12_000);
+    const queued = times.filter((t) => t < 12_000);
+    expect(Math.max(...gaps(queued))).toBeLessThanOrEqual(2_000);
+    const first = times.find((t) => t >= 12_000)!;
+    const observation = {
+      submittedAt: 0,
+      lastPendingAt: 26_000,
+      lastQueuedAt: queued.at(-1)!,
+      firstProcessingAt: first,
+    };
+    expect(sampleFrom(observation, 26_200)?.inferenceMs).not.toBeNull();
   });
 
   it('falls back to a bounded cadence far past what it learned', () => {

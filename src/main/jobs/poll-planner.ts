@@ -9,6 +9,8 @@ export interface PollObservation {
   lastQueuedAt: number | null;
   /** The first answer that said PROCESSING, or null if none has. */
   firstProcessingAt: number | null;
+  /** Status requests this request has had, where known (not after a restart). */
+  polls?: number;
 }
 
 /** What is known about requests of this kind, learned from finished ones (duration-estimator.ts). */
@@ -38,22 +40,32 @@ export interface PlannerOptions {
   plausible: number;
   /** How much wider than fitted the tails are assumed to be when bounding late notices. */
   tailCaution: number;
+  /**
+   * When set, a request anchored on its switch to PROCESSING may spend up to this share of what fixed
+   * 1 s (the SDK) would on it: the polls the queue's slower cadence saved go near the finish.
+   */
+  requestShare: number | null;
+  /** A multiplier on the price (request-budget.ts's pressure). */
+  requestPrice: number;
 }
 
 export const defaultPlannerOptions: PlannerOptions = {
-  requestCostMs: 26,
+  requestCostMs: 30,
   minGapMs: 100,
   maxGapMs: 1_800,
   plausible: 1e-4,
   tailCaution: 1.3,
+  requestShare: 0.95,
+  requestPrice: 1,
 };
 
-/** While QUEUED, poll often enough to catch the switch well before the quickest inference could end. */
+/**
+ * While QUEUED, poll often enough to catch the switch well before the quickest inference could end,
+ * and never wider than a switch the estimator learns inference times from (SHARP_SWITCH_MS): a
+ * wider cadence would stop it learning, and the fit would freeze on its first samples.
+ */
 function queuedGapMs(beliefs: DurationBeliefs, options: PlannerOptions): number {
-  return Math.min(
-    options.maxGapMs,
-    Math.max(options.minGapMs * 2.5, quantileOf(beliefs.inference, 0.01) / 3),
-  );
+  return Math.min(SHARP_SWITCH_MS, Math.max(options.minGapMs * 2.5, quantileOf(beliefs.inference, 0.01) / 3));
 }
 
 /** Grid of the planning step: fine next to any gap worth taking, coarse enough to plan in well under 1 ms. */
@@ -65,21 +77,21 @@ const NEGLIGIBLE = 1e-5;
 /** A request still running where the fit gives it less than this chance is beyond the fit. */
 const BEYOND_FIT = 1e-4;
 
-/**
- * The next poll for a request whose finish is `offset + X`, X ~ `d`, known not to have finished by
- * `now`: the first step of the schedule that minimises expected noticing delay plus `requestCostMs`
- * per request, found by dynamic programming over a grid (the same recursion bench:polling's optimal
- * blind poller uses, here on what this request's polls have seen). A gap longer than maxGap is allowed
- * only while a finish that it would notice more than maxGap late is implausible (no point asking
- * about a 10 s job at 2 s), so the worst case stays bounded. Costs about G x (maxGap / grid) steps,
- * G a few hundred: well under a millisecond.
- */
-function planOn(d: LogNormal, offset: number, now: number, options: PlannerOptions): number {
-  const x0 = Math.max(1, now - offset);
+interface Curves {
+  /** Survival at each grid step from now, relative to now's. */
+  relative: number[];
+  /** The same on the cautious (wider-tailed) fit: what the bound on late notices is judged on. */
+  guard: number[];
+  /** Running sum of each cell's chance times its middle: the expected finish inside it. */
+  prefix: Float64Array;
+}
+
+/** The grid a plan is made on, from `x0` after the offset; null once past anything the fit has seen. */
+function curvesOf(d: LogNormal, x0: number, options: PlannerOptions): Curves | null {
   const s0 = survival(d, x0);
   // Far past anything the fit has seen (an estimate too short, a stalled request): its tail says
   // nothing trustworthy any more; keep asking at the bounded worst case.
-  if (!(s0 > BEYOND_FIT)) return now + options.maxGapMs;
+  if (!(s0 > BEYOND_FIT)) return null;
   // The bound on late notices is judged on a wider spread than the plan itself: a fit from a few
   // dozen samples is least sure of its tails, and a tail finish is what that bound is about.
   const cautious = { mu: d.mu, sigma: d.sigma * options.tailCaution };
@@ -98,33 +110,118 @@ function planOn(d: LogNormal, offset: number, now: number, options: PlannerOptio
     guard.push(0);
   }
   const last = relative.length - 1;
-  // Expected finish time inside cell k is taken as its middle.
   const prefix = new Float64Array(last + 1);
   for (let k = 1; k <= last; k++) {
     prefix[k] = prefix[k - 1]! + (relative[k - 1]! - relative[k]!) * (k - 0.5) * GRID_MS;
   }
+  return { relative, guard, prefix };
+}
+
+/**
+ * The schedule that minimises expected noticing delay plus `price` per request, by dynamic
+ * programming over the grid (the same recursion bench:polling's optimal blind poller uses). A gap
+ * longer than maxGap is allowed only while a finish it would notice more than maxGap late is
+ * implausible (no point asking about a 10 s job at 2 s), so the worst case stays bounded. Costs about
+ * G x (maxGap / grid) steps, G a few hundred. Returns the first step and the requests it expects.
+ */
+function solve(curves: Curves, price: number, options: PlannerOptions): { step: number; requests: number } {
+  const { relative, guard, prefix } = curves;
+  const last = relative.length - 1;
   const minStep = Math.max(1, Math.round(options.minGapMs / GRID_MS));
   const maxStep = Math.max(minStep, Math.floor(options.maxGapMs / GRID_MS));
   const cost = new Float64Array(last + 1);
+  const requests = new Float64Array(last + 1);
   const next = new Int32Array(last + 1).fill(last);
   for (let i = last - 1; i >= 0; i--) {
     const si = relative[i]!;
     if (si <= 0) continue;
     let best = Number.POSITIVE_INFINITY;
     for (let j = Math.min(last, i + minStep); j <= last; j++) {
-      // A finish more than maxGap before the poll at j is one noticed too late: a gap that long is
-      // taken only while such a finish (between i and j - maxGap) stays implausible.
+      // A finish more than maxGap before the poll at j is one noticed too late.
       if (j - i > maxStep && guard[i]! - guard[j - maxStep]! >= options.plausible * guard[i]!) break;
-      const c =
-        options.requestCostMs * si + j * GRID_MS * (si - relative[j]!) - (prefix[j]! - prefix[i]!) + cost[j]!;
+      const c = price * si + j * GRID_MS * (si - relative[j]!) - (prefix[j]! - prefix[i]!) + cost[j]!;
       if (c < best) {
         best = c;
         next[i] = j;
       }
     }
     cost[i] = best;
+    requests[i] = si + requests[next[i]!]!;
   }
-  return now + next[0]! * GRID_MS;
+  return { step: next[0]!, requests: requests[0]! };
+}
+
+/** What fixed 1 s spends on a request of this whole duration: one poll per whole second begun. */
+function fixedSecondRequests(total: LogNormal): number {
+  let sum = 0;
+  for (let k = 0; k * 1_000 <= HORIZON_MS; k++) {
+    const s = survival(total, k * 1_000);
+    sum += s;
+    if (s < NEGLIGIBLE) break;
+  }
+  return sum;
+}
+
+const prices = new Map<string, number>();
+const PRICES_KEPT = 512;
+
+/** The price at which a plan on `curves` expects `allowance` requests (bisected in log space). */
+function priceForRequests(curves: Curves, allowance: number, options: PlannerOptions): number {
+  let lo = 0.5;
+  let hi = 4_000;
+  for (let step = 0; step < 16; step++) {
+    const mid = Math.sqrt(lo * hi);
+    if (solve(curves, mid, options).requests > allowance) lo = mid;
+    else hi = mid;
+  }
+  return hi;
+}
+
+/**
+ * The price of a request once the switch is seen. Watching the queue costs fewer polls than fixed
+ * 1 s spends on the same wait, and what is saved there is worth spending where the finish is: the
+ * rest of the job may spend up to `requestShare` of what fixed 1 s (the SDK) would on the whole job,
+ * less what the queue took. Never dearer than requestCostMs: a short allowance does not thin the plan.
+ * Remembered per request and fit, so it is reckoned once per request.
+ */
+function anchoredPrice(
+  observation: PollObservation,
+  beliefs: DurationBeliefs,
+  basis: { d: LogNormal; offset: number },
+  options: PlannerOptions,
+): number {
+  if (options.requestShare === null || observation.firstProcessingAt === null) return options.requestCostMs;
+  const { submittedAt, lastQueuedAt, firstProcessingAt } = observation;
+  const key = [
+    submittedAt,
+    lastQueuedAt,
+    firstProcessingAt,
+    basis.d.mu,
+    basis.d.sigma,
+    options.requestShare,
+  ].join(':');
+  const known = prices.get(key);
+  if (known !== undefined) return known;
+  // Where the count is unknown (a request watched since a restart), the queued cadence's.
+  const spent =
+    observation.polls ?? ((lastQueuedAt ?? submittedAt) - submittedAt) / queuedGapMs(beliefs, options) + 1;
+  const sdk = (basis.offset - submittedAt) / 1_000 + fixedSecondRequests(basis.d);
+  const allowance = options.requestShare * sdk - spent;
+  const curves = curvesOf(basis.d, Math.max(1, firstProcessingAt - basis.offset), options);
+  const price =
+    curves && allowance > 1
+      ? Math.min(options.requestCostMs, priceForRequests(curves, allowance, options))
+      : options.requestCostMs;
+  if (prices.size >= PRICES_KEPT) prices.clear();
+  prices.set(key, price);
+  return price;
+}
+
+/** The next poll for a request whose finish is `offset + X`, X ~ `d`, not finished by `now`. */
+function planOn(d: LogNormal, offset: number, now: number, price: number, options: PlannerOptions): number {
+  const curves = curvesOf(d, Math.max(1, now - offset), options);
+  if (!curves) return now + options.maxGapMs;
+  return now + solve(curves, price, options).step * GRID_MS;
 }
 
 /** A switch bracketed this tightly was watched for (the queued cadence is never wider). */
@@ -172,7 +269,10 @@ export function nextPollAt(
   options: PlannerOptions = defaultPlannerOptions,
 ): number {
   const basis = basisOf(observation, beliefs);
-  if (basis.kind === 'finish') return planOn(basis.d, basis.offset, now, options);
+  if (basis.kind === 'finish') {
+    const price = anchoredPrice(observation, beliefs, basis, options) * options.requestPrice;
+    return planOn(basis.d, basis.offset, now, price, options);
+  }
   // Nothing can finish before the switch plus an inference: watch for the switch.
   return now + queuedGapMs(beliefs, options);
 }
@@ -228,7 +328,7 @@ export function underPressure(options: PlannerOptions, pressure: number): Planne
   if (pressure <= 1) return options;
   return {
     ...options,
-    requestCostMs: options.requestCostMs * pressure,
+    requestPrice: options.requestPrice * pressure,
     maxGapMs: options.maxGapMs * pressure,
   };
 }

@@ -41,7 +41,8 @@ export interface CleanupDeps {
  */
 export async function removeUnreferencedBlobs(deps: CleanupDeps, shas: string[]): Promise<number> {
   let removed = 0;
-  const batch = 200;
+  // Each blob is a lookup and four file calls (~0.1-0.2 ms): 200 at a time held the loop 100+ ms.
+  const batch = 32;
   for (let i = 0; i < shas.length; i += batch) {
     for (const sha256 of shas.slice(i, i + batch)) {
       if (deps.claims.isClaimed(sha256) || isBlobReferenced(deps.db, sha256)) continue;

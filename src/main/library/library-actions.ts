@@ -1,4 +1,5 @@
 import type Database from 'better-sqlite3';
+import { cached } from './statement-cache.ts';
 
 /**
  * Bulk edits by image id. Ids travel as one JSON array parameter, so 10,000 of them need neither
@@ -91,14 +92,14 @@ export interface TrashEmptied {
 }
 
 /**
- * Deletes trashed rows (all, just these ids, or those trashed before a time) and reports which files
- * nothing references now.
+ * Deletes trashed rows (all, just these ids, or those trashed before a time; at most `limit` of
+ * them) and reports which files nothing references now.
  */
 export function deleteTrashed(
   db: Database.Database,
-  which: { ids?: string[]; trashedBefore?: number } = {},
+  which: { ids?: string[]; trashedBefore?: number; limit?: number } = {},
 ): TrashEmptied {
-  const { ids, trashedBefore } = which;
+  const { ids, trashedBefore, limit } = which;
   return db.transaction(() => {
     const where: string[] = ['trashed_at IS NOT NULL'];
     const params: unknown[] = [];
@@ -110,9 +111,15 @@ export function deleteTrashed(
       where.push('trashed_at < ?');
       params.push(trashedBefore);
     }
+    let rows = where.join(' AND ');
+    if (limit !== undefined) {
+      // Oldest in the trash first, from the trash's own index.
+      rows = `pk IN (SELECT pk FROM images INDEXED BY images_trashed WHERE ${rows} ORDER BY trashed_at LIMIT ?)`;
+      params.push(limit);
+    }
     const deleted = db
       .prepare<unknown[], { id: string; sha256: string }>(
-        `DELETE FROM images WHERE ${where.join(' AND ')} RETURNING id, sha256`,
+        `DELETE FROM images WHERE ${rows} RETURNING id, sha256`,
       )
       .all(...params);
     const candidates = [...new Set(deleted.map((d) => d.sha256))];
@@ -129,10 +136,11 @@ export function deleteTrashed(
 /** True when some image or source row still needs this blob. */
 export function isBlobReferenced(db: Database.Database, sha256: string): boolean {
   return (
-    db
-      .prepare<[string, string], number>(
-        'SELECT EXISTS (SELECT 1 FROM images WHERE sha256 = ?) OR EXISTS (SELECT 1 FROM blobs WHERE sha256 = ?)',
-      )
+    // Cached: asked once per blob of an emptied trash, where preparing it was a third of the time.
+    cached<[string, string], number>(
+      db,
+      'SELECT EXISTS (SELECT 1 FROM images WHERE sha256 = ?) OR EXISTS (SELECT 1 FROM blobs WHERE sha256 = ?)',
+    )
       .pluck()
       .get(sha256, sha256) === 1
   );

@@ -4,7 +4,7 @@ import { libraryCounts } from './library-stats.ts';
 import { summaryColumns, toSummary, type SummaryRow } from './image-rows.ts';
 import { pkSlots } from './migrations/003-library-order.ts';
 import { withTypedPrefixExpanded } from './search-terms.ts';
-import { searchedColumns, snippetFor, snippetTexts, toFtsQuery } from './search-text.ts';
+import { searchedColumns, snippetMaker, toFtsQuery } from './search-text.ts';
 import type { ReadableDB } from './db-handles.ts';
 import { cached } from './statement-cache.ts';
 
@@ -93,9 +93,12 @@ function keyQuery(query: ParsedQuery, fts: string | null) {
   if (fts !== null && query.sort !== 'rating') {
     const bare = filters.sql.length === 0;
     return {
+      // Each match is looked up in the trash's own index (migration 013) and the walk stops with
+      // the page: a set of every trashed pk, built first, cost O(trash) per keystroke.
       select: bare
         ? `SELECT f.rowid AS pk, 0 AS rating FROM images_fts f WHERE images_fts MATCH ?
-             AND f.rowid ${query.trashed ? 'IN' : 'NOT IN'} (SELECT pk FROM images WHERE trashed_at IS NOT NULL)`
+             AND ${query.trashed ? '' : 'NOT '}EXISTS (SELECT 1 FROM images t INDEXED BY images_trashed_pk
+               WHERE t.trashed_at IS NOT NULL AND t.pk = f.rowid)`
         : `SELECT i.pk, 0 AS rating FROM images_fts f CROSS JOIN images i ON i.pk = f.rowid
              WHERE images_fts MATCH ? AND ${[trashed, ...filters.sql].join(' AND ')}`,
       values: [fts, ...filters.values],
@@ -253,12 +256,11 @@ export function listImages(db: ReadableDB, input: LibraryQuery): LibraryPage {
     fts !== null,
   );
   const last = page.at(-1);
+  const snippets = fts === null ? null : snippetMaker(search, query.negative);
   return {
     items: page.flatMap((k) => {
       const row = rows.get(k.pk);
-      if (!row) return [];
-      const snippet = fts === null ? null : snippetFor(snippetTexts(row, search, query.negative), search);
-      return [toSummary(row, snippet)];
+      return row ? [toSummary(row, snippets?.forRow(row) ?? null)] : [];
     }),
     nextCursor:
       hasMore && last

@@ -41,6 +41,7 @@ import { createSqlReader } from './sql-reader.ts';
 import { prepareImage, prepareImageFile, type PreparedImage } from './prepare-image.ts';
 import { checkWritable, removeTempFiles } from './temp-files.ts';
 import { createThumbnails, type ThumbnailKind } from './thumbnails.ts';
+import { deleteTrashedInSlices, type TrashSlices } from './trash-slices.ts';
 
 export type { Recipe } from './image-rows.ts';
 export type { PreparedImage } from './prepare-image.ts';
@@ -133,13 +134,13 @@ export function createLibrary({ db, dataDir, now = Date.now, inlineReads = false
     return stats.bavail * stats.bsize;
   }
 
-  async function removeTrashed(emptied: actions.TrashEmptied) {
-    emit('removed', emptied.ids);
-    return {
-      removed: emptied.ids.length,
-      filesRemoved: await removeUnreferencedBlobs(cleanup, emptied.orphanedSha256),
-    };
-  }
+  let closing = false;
+  const trashSlices: TrashSlices = {
+    db,
+    removeFiles: (emptied) => removeUnreferencedBlobs(cleanup, emptied.orphanedSha256),
+    report: (ids) => emit('removed', ids),
+    stopped: () => closing || !db.open,
+  };
 
   const importDeps = {
     ...cleanup,
@@ -259,14 +260,12 @@ export function createLibrary({ db, dataDir, now = Date.now, inlineReads = false
     trash: (ids: string[]) => updated(actions.trash(db, ids, now())),
     restore: (ids: string[]) => updated(actions.restore(db, ids)),
 
-    async emptyTrash(ids?: string[]): Promise<{ removed: number; filesRemoved: number }> {
-      return removeTrashed(actions.deleteTrashed(db, ids === undefined ? {} : { ids }));
-    },
+    emptyTrash: (ids?: string[]): Promise<{ removed: number; filesRemoved: number }> =>
+      deleteTrashedInSlices(trashSlices, ids === undefined ? {} : { ids }),
 
     /** Deletes for good what has been in the trash longer than `days` (the retention setting). */
-    async purgeTrash(days: number): Promise<{ removed: number; filesRemoved: number }> {
-      return removeTrashed(actions.deleteTrashed(db, { trashedBefore: now() - days * 24 * 3600 * 1000 }));
-    },
+    purgeTrash: (days: number): Promise<{ removed: number; filesRemoved: number }> =>
+      deleteTrashedInSlices(trashSlices, { trashedBefore: now() - days * 24 * 3600 * 1000 }),
 
     listCollections: (): Promise<Collection[]> => reader.run('collections', null),
     createCollection: (name: string) => collections.createCollection(db, name, now()),
@@ -358,7 +357,7 @@ export function createLibrary({ db, dataDir, now = Date.now, inlineReads = false
      * disk: a thread of its own, so neither the loop nor the page's queries wait for it.
      */
     async checkIntegrity(): Promise<IntegrityReport> {
-      const checker = inlineReads ? reader : createSqlReader(db.name);
+      const checker = inlineReads ? reader : createSqlReader(db.name, { background: true });
       try {
         return await checker.run('integrity', { imagesDir: store.root, now: now() });
       } finally {
@@ -368,6 +367,7 @@ export function createLibrary({ db, dataDir, now = Date.now, inlineReads = false
     stats: (): LibraryStats => libraryStats(asWritable(db)),
 
     close(): Promise<void> {
+      closing = true;
       terms.stop();
       return reader.close();
     },

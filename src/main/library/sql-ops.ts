@@ -28,4 +28,6 @@ export type SqlReply =
 
 export interface SqlWorkerData {
   file: string;
+  /** Work nobody waits on (the integrity check): the thread lowers its own CPU priority. */
+  background?: boolean;
 }

@@ -1,3 +1,4 @@
+import fs from 'node:fs';
 import { afterEach, describe, expect, it } from 'vitest';
 import { AppError } from '../../shared/rpc.ts';
 import { createSqlReader } from './sql-reader.ts';
@@ -32,5 +33,36 @@ describe('SQL reader thread', () => {
     });
     await reader.close();
     await expect(reader.run('list', {})).rejects.toMatchObject({ code: 'unavailable' });
+  });
+});
+
+/** The nice value of each of this process's worker threads, from the kernel's own accounts. */
+function workerThreadNices(): number[] {
+  return fs.readdirSync('/proc/self/task').flatMap((tid) => {
+    try {
+      const stat = fs.readFileSync(`/proc/self/task/${tid}/stat`, 'utf8');
+      // After the name, in parentheses and maybe holding spaces: the state is field 3, nice field 19.
+      const name = stat.slice(stat.indexOf('(') + 1, stat.lastIndexOf(')'));
+      return name === 'WorkerThread' ? [Number(stat.slice(stat.lastIndexOf(')') + 2).split(' ')[16])] : [];
+    } catch {
+      return []; // a thread that ended meanwhile
+    }
+  });
+}
+
+describe.runIf(process.platform === 'linux')('a background SQL reader', () => {
+  it("runs its thread at the lowest CPU priority; the page's reader keeps the normal one", async () => {
+    const l = makeTempLibrary();
+    libs.push(l);
+    const lowest = () => workerThreadNices().filter((nice) => nice === 19).length;
+    const before = lowest();
+    const page = createSqlReader(l.db.name);
+    await page.run('collections', null);
+    expect(lowest()).toBe(before);
+    const background = createSqlReader(l.db.name, { background: true });
+    expect(await background.run('list', {})).toMatchObject({ items: [] });
+    expect(lowest()).toBe(before + 1);
+    await background.close();
+    await page.close();
   });
 });

@@ -25,7 +25,7 @@ const workerUrl = import.meta.url.endsWith('.ts')
  * thread starts at once, so it is ready before the page asks for its first page, and is restarted
  * on the next call if it ever dies.
  */
-export function createSqlReader(file: string): SqlReader {
+export function createSqlReader(file: string, options: { background?: boolean } = {}): SqlReader {
   let worker: Worker | null = null;
   let ready = false;
   let closed = false;
@@ -38,7 +38,9 @@ export function createSqlReader(file: string): SqlReader {
   }
 
   function start(): Worker {
-    const thread = new Worker(workerUrl, { workerData: { file } satisfies SqlWorkerData });
+    const thread = new Worker(workerUrl, {
+      workerData: { file, background: options.background } satisfies SqlWorkerData,
+    });
     // The reader must never keep a finished process (a test, a closing app) alive.
     thread.unref();
     thread.on('message', (reply: SqlReply) => {

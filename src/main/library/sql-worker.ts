@@ -13,8 +13,10 @@ import { createFileStore } from './file-store.ts';
 import { checkIntegrity } from './integrity.ts';
 import { listImages } from './library-query.ts';
 import type { SqlOp, SqlOps, SqlReply, SqlRequest, SqlWorkerData } from './sql-ops.ts';
+import { lowerThreadPriority } from '../thread-priority.ts';
 
-const { file } = workerData as SqlWorkerData;
+const { file, background } = workerData as SqlWorkerData;
+if (background) lowerThreadPriority();
 const db = asReadable(new Database(file, { readonly: true, fileMustExist: true }));
 // Main holds the write lock only for a transaction's commit; a reader rarely has to wait at all.
 db.pragma('busy_timeout = 5000');

@@ -10,6 +10,7 @@ import { m009 } from './009-duration-samples.ts';
 import { m010 } from './010-batches.ts';
 import { m011 } from './011-until-right.ts';
 import { m012 } from './012-batch-insert.ts';
+import { m013 } from './013-trash-by-pk.ts';
 import type { Migration } from './types.ts';
 
 export type { Migration } from './types.ts';
@@ -29,4 +30,5 @@ export const migrations: Migration[] = [
   m010,
   m011,
   m012,
+  m013,
 ];
