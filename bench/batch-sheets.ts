@@ -104,7 +104,8 @@ const notes = [
 const mistakes: ((random: () => number) => [number, string])[] = [
   () => [2, 'PLAID'],
   () => [3, 'FAST'],
-  () => [4, '16:9'],
+  // Written as a spreadsheet would (main reads 16:9 as 16x9 now), a ratio the model does not have.
+  () => [4, '21:9'],
   () => [4, '5x7'],
   () => [5, 'random'],
   () => [5, '42'],

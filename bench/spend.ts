@@ -45,9 +45,9 @@ const db = openDatabase(path.join(dir, 'library.sqlite3'));
  */
 function build(): number {
   const insertJob = db.prepare(
-    `INSERT INTO jobs (id, model, params, prompt, state, request_id, status_url, response_url, created_at,
+    `INSERT INTO jobs (id, model, params, state, request_id, status_url, response_url, created_at,
        submitted_at, updated_at, estimate_key, credits_spent, batch_id)
-     VALUES (?, ?, ?, 'p', 'submitting', NULL, NULL, NULL, ?, NULL, ?, 'k', NULL, ?)`,
+     VALUES (?, ?, ?, 'submitting', NULL, NULL, NULL, ?, NULL, ?, 'k', NULL, ?)`,
   );
   const cost = db.prepare(
     'INSERT INTO job_costs (job_id, estimate_usd, images, price_tier, estimated_at) VALUES (?, ?, ?, ?, ?)',
@@ -120,8 +120,8 @@ const spend = createSpendService({
 });
 // A queued job the guard is asked about, as the submitter asks before each send.
 db.prepare(
-  `INSERT INTO jobs (id, model, params, prompt, state, created_at, updated_at, estimate_key, batch_id)
-   VALUES ('next', 'ideogram-4', '{"rendering_speed":"QUALITY","num_images":4}', 'p', 'queued', ?, ?, 'k', 'next')`,
+  `INSERT INTO jobs (id, model, params, state, created_at, updated_at, estimate_key, batch_id)
+   VALUES ('next', 'ideogram-4', '{"rendering_speed":"QUALITY","num_images":4}', 'queued', ?, ?, 'k', 'next')`,
 ).run(now, now);
 const queued = {
   id: 'next',

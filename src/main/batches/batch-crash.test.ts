@@ -6,6 +6,7 @@ import { afterEach, describe, expect, it } from 'vitest';
 import { killableChildren } from '../jobs/test-support/killable-child.ts';
 import { openDatabase } from '../library/database.ts';
 import { mulberry32, startSimulator } from '../simulator/index.ts';
+import { expectTrueCounts } from './test-support/batch-counts.ts';
 
 const children = killableChildren(fileURLToPath(new URL('./test-support/batch-child.ts', import.meta.url)));
 const runChild = children.run;
@@ -58,13 +59,12 @@ describe('a batch through SIGKILLs', () => {
       child.kill('SIGKILL');
       await exited;
       activeAtKill.push(
-        read(
-          (db) =>
-            db
-              .prepare(`SELECT waiting + (total - completed - failed - canceled - waiting) FROM batches`)
-              .pluck()
-              .get() as number,
-        ),
+        read((db) => {
+          // Queued before "ready": the batch is there, and what its row says is what its jobs say.
+          const id = db.prepare('SELECT id FROM batches').pluck().get() as string;
+          const counts = expectTrueCounts(db, id);
+          return counts.total - counts.completed - counts.failed - counts.canceled;
+        }),
       );
     }
     expect(activeAtKill[0]).toBeGreaterThan(0);

@@ -1,4 +1,5 @@
 import { randomUUID } from 'node:crypto';
+import type { ModelParams } from '../../shared/models/index.ts';
 import { AppError } from '../../shared/rpc.ts';
 import { readTable, type Table } from './batch-table.ts';
 
@@ -9,6 +10,20 @@ export interface Draft {
   usedAt: number;
   /** Its rows are going into a batch: a fix now could change a row after it was checked. */
   queuing: boolean;
+  /** Bumped by every fix in place: a check made before it no longer speaks for the rows. */
+  version: number;
+  /** The last full check's valid rows, for a start with the same plan while the rows are unchanged. */
+  checked: CheckedRows | null;
+}
+
+/** What a check found, kept so that starting does not check every row a second time. */
+export interface CheckedRows {
+  /** The plan it was made with (model, mapping, fixed values), as JSON. */
+  plan: string;
+  version: number;
+  /** Each valid row's number and parameters, in file order. */
+  valid: { row: number; params: ModelParams }[];
+  invalid: number;
 }
 
 /** Files read but not started yet: a few at a time, the oldest forgotten first. */
@@ -32,12 +47,14 @@ export function createDrafts(now: () => number) {
 
   return {
     async read(name: string, text: string): Promise<Draft> {
-      const draft = {
+      const draft: Draft = {
         id: `draft-${randomUUID()}`,
         name,
         table: await readTable(name, text),
         usedAt: now(),
         queuing: false,
+        version: 0,
+        checked: null,
       };
       drafts.set(draft.id, draft);
       prune();
@@ -57,7 +74,8 @@ export function createDrafts(now: () => number) {
     },
     /** Changes one cell, as the user fixed it in place. */
     edit(id: string, row: number, column: number, value: string): void {
-      const { table, queuing } = this.get(id);
+      const draft = this.get(id);
+      const { table, queuing } = draft;
       if (queuing) {
         throw new AppError(
           'conflict',
@@ -70,6 +88,8 @@ export function createDrafts(now: () => number) {
         throw new AppError('validation', `The file has no column ${column + 1}.`);
       while (cells.length <= column) cells.push('');
       cells[column] = value;
+      draft.version++;
+      draft.checked = null;
     },
     forget(id: string): void {
       drafts.delete(id);

@@ -4,6 +4,7 @@ import { afterEach, describe, expect, it } from 'vitest';
 import { expandMatrix, matrixCost } from '../../shared/batches/matrix.ts';
 import { estimate } from '../../shared/pricing.ts';
 import { until } from '../jobs/test-support/engine-world.ts';
+import { expectTrueCounts } from './test-support/batch-counts.ts';
 import { createBatchWorld, type BatchWorld } from './test-support/batch-world.ts';
 
 const SCALE = 0.01;
@@ -172,6 +173,67 @@ describe('batches', () => {
     expect(w.engine.waiting(1000, 0).filter((job) => job.batchId === batch.id)).toHaveLength(600);
   });
 
+  it("keeps a batch's counters equal to a full count of its jobs while it is queued, sent, canceled and finished", async () => {
+    const w = await world(2);
+    const lines = ['prompt,style_type,seed'];
+    for (let i = 0; i < 700; i++) lines.push(`Tag ${i},DESIGN,${1000 + i}`);
+    lines[300] = 'Tag 299,PLAID,1299';
+    const draft = await w.batches.read({ name: 'tags.csv', text: lines.join('\n'), model: 'ideogram-3' });
+    const choice = {
+      draftId: draft.draftId,
+      model: 'ideogram-3' as const,
+      mapping: draft.mapping,
+      fixed: { rendering_speed: 'TURBO', resolution: '512x1536' },
+    };
+    expect(await w.batches.check(choice)).toMatchObject({ valid: 699, invalid: 1 });
+    // Queued from the check's answer (three chunks of items), then a matrix beside it.
+    const batch = await w.batches.startFile({ ...choice, name: 'Tags', skipInvalid: true });
+    expect(expectTrueCounts(w.db, batch.id)).toMatchObject({ total: 699, waiting: 699 });
+    const matrix = await w.batches.startMatrix({
+      model: 'ideogram-3',
+      params: { prompt: 'Tag poster', rendering_speed: 'TURBO', resolution: '512x1536' },
+      axes: [{ param: 'seed', values: [101, 102, 103] }],
+      name: 'Seeds',
+    });
+    expect(expectTrueCounts(w.db, matrix.id)).toMatchObject({ total: 3, waiting: 3 });
+    w.engine.start();
+    await until(() => w.batches.get(batch.id).completed >= 2, 'two rows to finish');
+    w.batches.cancelRest(batch.id);
+    expectTrueCounts(w.db, batch.id);
+    await until(() => w.batches.get(batch.id).state === 'done', 'what was sent to finish');
+    await until(() => w.batches.get(matrix.id).state === 'done', 'the matrix to finish');
+    const end = expectTrueCounts(w.db, batch.id);
+    expect(end.completed + end.canceled).toBe(699);
+    expect(expectTrueCounts(w.db, matrix.id)).toMatchObject({ completed: 3, images: 3, waiting: 0 });
+  });
+
+  it('holds a batch the user paused while its rows went in, and sends none of it until resumed', async () => {
+    const w = await world();
+    w.engine.start();
+    const lines = ['prompt,seed'];
+    for (let i = 0; i < 600; i++) lines.push(`Card ${i},${1000 + i}`);
+    const draft = await w.batches.read({ name: 'cards.csv', text: lines.join('\n'), model: 'ideogram-3' });
+    const started = w.batches.startFile({
+      draftId: draft.draftId,
+      model: 'ideogram-3',
+      mapping: draft.mapping,
+      fixed: { rendering_speed: 'TURBO' },
+      name: 'Cards',
+      skipInvalid: false,
+    });
+    await new Promise((resolve) => setImmediate(resolve));
+    const [queuing] = w.batches.list();
+    expect(queuing?.name).toBe('Cards');
+    w.batches.pause(queuing!.id);
+    const batch = await started;
+    expect(batch).toMatchObject({ id: queuing!.id, total: 600, waiting: 600, paused: true, state: 'paused' });
+    await new Promise((resolve) => setTimeout(resolve, 300));
+    expect(w.simulator.stats().submits).toBe(0);
+    expect(w.engine.waiting(1000, 0).every((job) => job.held)).toBe(true);
+    w.batches.resume(batch.id);
+    await until(() => w.simulator.stats().submits > 0, 'the resumed batch to be sent');
+  });
+
   it('checks a big file a turn of the loop at a time: timers still run while it is checked', async () => {
     const w = await world();
     const lines = ['prompt,seed'];
@@ -219,7 +281,7 @@ describe('batches', () => {
     expect(end.canceled).toBeGreaterThan(0);
     expect(w.simulator.stats().submits).toBe(3 + end.completed);
 
-    // A batch whose rows were still going in when the app died: held, never sent, dropped at start.
+    // A batch whose rows were still going in when the app died: staged, never sent, dropped at start.
     w.db
       .prepare(
         `INSERT INTO batches (id, name, origin, model, created_at, phase, axes, params) VALUES ('batch-00000000-0000-0000-0000-000000000000', 'Cut', 'file', 'ideogram-3', 1, 'queuing', '[]', '[]')`,
@@ -227,9 +289,14 @@ describe('batches', () => {
       .run();
     w.engine.enqueue(
       'batch-00000000-0000-0000-0000-000000000000',
-      [{ model: 'ideogram-3', params: { prompt: 'cut' } }],
-      { held: true },
+      [{ model: 'ideogram-3', params: { prompt: 'cut', rendering_speed: 'TURBO' } }],
+      { held: false, staged: true },
     );
+    // The running submitter looks at the queue and finds nothing it may send.
+    w.engine.budgetChanged();
+    await new Promise((resolve) => setTimeout(resolve, 300));
+    expect(w.simulator.stats().submitsByPrompt.cut).toBeUndefined();
+    expect(w.engine.waiting(10, 0).map((job) => [job.prompt, job.state])).toEqual([['cut', 'queued']]);
     w.batches.start();
     expect(w.batches.list().map((b) => b.name)).toEqual(['Second', 'First']);
     expect(w.engine.waiting(10, 0)).toEqual([]);

@@ -18,7 +18,7 @@ import { AppError } from '../../shared/rpc.ts';
 import type { JobEngine } from '../jobs/job-engine.ts';
 import type { Logger } from '../logging/logger.ts';
 import { csvOfBatch } from './batch-export.ts';
-import { createDrafts } from './batch-drafts.ts';
+import { createDrafts, type CheckedRows } from './batch-drafts.ts';
 import { createBatchStore, type ItemRow } from './batch-store.ts';
 import { createBatchSummaries } from './batch-summaries.ts';
 import { createAxisCollector } from './file-axes.ts';
@@ -51,6 +51,13 @@ interface QueueItem {
   coords: readonly number[];
 }
 
+/** A file row's place in the grid comes from its own values, not from coordinates. */
+const noCoords: readonly number[] = Object.freeze([]);
+
+/** The same plan gives the same key whatever order the page listed its fixed values in. */
+const planKey = (plan: RowPlan) =>
+  JSON.stringify([plan.model, plan.mapping, Object.entries(plan.fixed).sort(([a], [b]) => (a < b ? -1 : 1))]);
+
 const yieldToLoop = () => new Promise<void>((resolve) => setImmediate(resolve));
 
 export function createBatchService(options: BatchServiceOptions) {
@@ -60,6 +67,7 @@ export function createBatchService(options: BatchServiceOptions) {
   const drafts = createDrafts(now);
   const summaries = createBatchSummaries({ db, store, engine, now });
   const pending = new Map<string, ReturnType<typeof setTimeout>>();
+  let disposed = false;
 
   function mustGet(id: string) {
     const row = store.get(id);
@@ -75,6 +83,8 @@ export function createBatchService(options: BatchServiceOptions) {
   }
 
   function emitSoon(id: string): void {
+    // A job the engine stops after dispose() (a closing app) must not start a timer on a closed file.
+    if (disposed) return;
     if (!pending.has(id))
       pending.set(
         id,
@@ -94,8 +104,9 @@ export function createBatchService(options: BatchServiceOptions) {
   }
 
   /**
-   * Queues a batch a chunk at a time, every job held until the last is in: a crash midway leaves a
-   * batch in 'queuing' of which nothing was sent, dropped at the next start (start()). Its axes and
+   * Queues a batch a chunk at a time, staged: while its row is in phase 'queuing' the engine sends
+   * none of its jobs, so a crash midway leaves a batch of which nothing was sent, dropped at the next
+   * start (start()). Once ready, a batch the user paused meanwhile has its jobs held. Its axes and
    * collection are asked for once the items have all been read (a file's axes come from its rows),
    * so an error from the items leaves nothing behind.
    */
@@ -116,7 +127,8 @@ export function createBatchService(options: BatchServiceOptions) {
           id,
           list.map((entry) => ({ model: batch.model, params: entry.params })),
           {
-            held: true,
+            held: false,
+            staged: true,
             afterInsert: (ids) =>
               store.insertItems(
                 id,
@@ -142,9 +154,10 @@ export function createBatchService(options: BatchServiceOptions) {
         const collectionId = collectionFor(`Batch: ${batch.name}`);
         store.markReady(id, { axes: axes(), collectionId });
       })();
-      engine.holdBatch(id, false);
+      if (mustGet(id).paused) engine.holdBatch(id, true);
+      engine.batchReady();
     } catch (error) {
-      // Nothing of it was sent (every job was held): it goes, and the user still has the file.
+      // Nothing of it was sent (it was still staged): it goes, and the user still has the file.
       store.remove(id);
       throw error;
     }
@@ -220,16 +233,17 @@ export function createBatchService(options: BatchServiceOptions) {
     }): Promise<CheckResult> {
       const { draft, plan } = planOf(choice);
       const prices = options.prices();
+      const version = draft.version;
       const errors: RowError[] = [];
+      const valid: CheckedRows['valid'] = [];
       let rows = 0;
-      let valid = 0;
       let errorCount = 0;
       let images = 0;
       let usd = 0;
       for (const result of checkRows(draft.table, plan)) {
         if (++rows % ROWS_PER_TURN === 0) await yieldToLoop();
         if (result.ok) {
-          valid++;
+          valid.push({ row: result.row, params: result.params });
           const cost = estimate(plan.model, result.params, prices);
           images += cost.images;
           usd += cost.usd;
@@ -238,7 +252,20 @@ export function createBatchService(options: BatchServiceOptions) {
         errorCount += result.errors.length;
         for (const error of result.errors) if (errors.length < batchLimits.maxErrorsShown) errors.push(error);
       }
-      return { rows, valid, invalid: rows - valid, errors, errorCount, images, usd };
+      // A fix that landed while the rows were being checked leaves no answer to reuse.
+      draft.checked =
+        draft.version === version
+          ? { plan: planKey(plan), version, valid, invalid: rows - valid.length }
+          : null;
+      return {
+        rows,
+        valid: valid.length,
+        invalid: rows - valid.length,
+        errors,
+        errorCount,
+        images,
+        usd,
+      };
     },
 
     editCell({
@@ -269,8 +296,33 @@ export function createBatchService(options: BatchServiceOptions) {
         ...new Set(plan.mapping.filter((p): p is string => p !== null).concat(Object.keys(plan.fixed))),
       ];
       const axes = createAxisCollector(plan.model, params);
+      const refusal = (invalid: number, valid: number) =>
+        invalid > 0 && !choice.skipInvalid
+          ? new AppError(
+              'validation',
+              `${invalid} row(s) still have errors: fix them, or choose to skip them.`,
+            )
+          : valid === 0
+            ? new AppError('validation', 'No row of the file is valid: there is nothing to queue.')
+            : null;
+      // The rows as the last check left them, if it was made with this plan and no fix came since:
+      // checking 10,000 rows again was a sixth of a start.
+      const checked =
+        draft.checked?.plan === planKey(plan) && draft.checked.version === draft.version
+          ? draft.checked
+          : null;
+      if (checked) {
+        const refused = refusal(checked.invalid, checked.valid.length);
+        if (refused) throw refused;
+      }
+      function* checkedItems(rows: CheckedRows['valid']): Generator<QueueItem> {
+        for (const { row, params } of rows) {
+          axes.add(params);
+          yield { item: row, params, coords: noCoords };
+        }
+      }
       // One pass: each row is checked as it goes in. A row with errors the user did not choose to skip
-      // stops the queueing (the rest are only counted) and the held jobs go with the batch.
+      // stops the queueing (the rest are only counted) and the staged jobs go with the batch.
       async function* validItems(): AsyncGenerator<QueueItem> {
         let rows = 0;
         let invalid = 0;
@@ -281,17 +333,11 @@ export function createBatchService(options: BatchServiceOptions) {
           else if (invalid === 0 || choice.skipInvalid) {
             valid++;
             axes.add(result.params);
-            yield { item: result.row, params: result.params, coords: [] };
+            yield { item: result.row, params: result.params, coords: noCoords };
           }
         }
-        if (invalid > 0 && !choice.skipInvalid) {
-          throw new AppError(
-            'validation',
-            `${invalid} row(s) still have errors: fix them, or choose to skip them.`,
-          );
-        }
-        if (valid === 0)
-          throw new AppError('validation', 'No row of the file is valid: there is nothing to queue.');
+        const refused = refusal(invalid, valid);
+        if (refused) throw refused;
       }
       // The draft is the batch's while its rows go in: a fix arriving now must not change rows halfway.
       if (draft.queuing) throw new AppError('conflict', 'This file is already being queued.');
@@ -299,7 +345,7 @@ export function createBatchService(options: BatchServiceOptions) {
       try {
         const summary = await queue(
           { name: choice.name, origin: 'file', model: plan.model, params },
-          validItems(),
+          checked ? checkedItems(checked.valid) : validItems(),
           () => axes.axes(),
         );
         drafts.forget(draft.id);
@@ -397,6 +443,7 @@ export function createBatchService(options: BatchServiceOptions) {
       summaries.invalidate();
     },
     dispose(): void {
+      disposed = true;
       for (const timer of pending.values()) clearTimeout(timer);
       pending.clear();
     },

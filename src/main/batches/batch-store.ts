@@ -2,8 +2,12 @@ import type Database from 'better-sqlite3';
 import type { AxisInfo } from '../../shared/batches/matrix.ts';
 import type { JobState } from '../../shared/api/jobs.ts';
 import type { ModelId } from '../../shared/models/index.ts';
+import { multiRowInsert } from '../library/multi-row-insert.ts';
 
-/** One row of `batches` (migration 010); the counters are kept by triggers on jobs and the ledger. */
+/**
+ * One row of `batches` (migration 010); the counters are kept by triggers on jobs and the ledger, and
+ * by insertItems as items join (migration 012).
+ */
 export interface BatchRow {
   id: string;
   name: string;
@@ -62,8 +66,15 @@ export function createBatchStore(db: Database.Database) {
     `INSERT INTO batches (id, name, origin, model, created_at, phase, paused, axes, params, collection_id)
      VALUES (@id, @name, @origin, @model, @created_at, 'queuing', 0, '[]', @params, NULL)`,
   );
-  const insertItem = db.prepare(
-    'INSERT INTO batch_items (job_id, batch_id, item, estimate_usd, coords) VALUES (?, ?, ?, ?, ?)',
+  const insertItemRows = multiRowInsert(db, 'batch_items', [
+    'job_id',
+    'batch_id',
+    'item',
+    'estimate_usd',
+    'coords',
+  ]);
+  const countItems = db.prepare(
+    'UPDATE batches SET total = total + @n, waiting = waiting + @n, unsent_usd = unsent_usd + @usd WHERE id = @id',
   );
   const getOne = db.prepare<[string], BatchRow>('SELECT * FROM batches WHERE id = ?');
   const recent = db.prepare<[number], BatchRow>(
@@ -120,11 +131,17 @@ export function createBatchStore(db: Database.Database) {
         params: JSON.stringify(batch.params),
       });
     },
-    /** Call inside the transaction that queued the jobs. */
+    /**
+     * Call inside the transaction that queued the jobs (engine.enqueue's afterInsert): every one of
+     * them is waiting, so the whole list joins the batch's counters in one update (migration 012).
+     */
     insertItems(batchId: string, list: readonly NewItem[]): void {
-      for (const item of list) {
-        insertItem.run(item.jobId, batchId, item.item, item.estimateUsd, JSON.stringify(item.coords));
-      }
+      let usd = 0;
+      insertItemRows(list, (item, into) => {
+        into.push(item.jobId, batchId, item.item, item.estimateUsd, JSON.stringify(item.coords));
+        usd += item.estimateUsd;
+      });
+      countItems.run({ id: batchId, n: list.length, usd });
     },
     get: (id: string) => getOne.get(id),
     recent: (limit: number) => recent.all(limit),

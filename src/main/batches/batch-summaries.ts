@@ -22,10 +22,12 @@ export function createBatchSummaries(options: {
   now: () => number;
 }) {
   const { db, store, engine, now } = options;
-  // INDEXED BY: the send order, as the submitter walks it (see job-store.ts).
+  // INDEXED BY: the send order, as the submitter walks it (see job-store.ts nextQueued), a batch
+  // still being queued left out as it does.
   const sendOrder = db.prepare<[], { batch_id: string; estimate_key: string }>(
     `SELECT batch_id, estimate_key FROM jobs INDEXED BY jobs_send_order
-     WHERE state = 'queued' AND held = 0 ORDER BY queue_pos, id`,
+     WHERE state = 'queued' AND held = 0 AND batch_id NOT IN (SELECT id FROM batches WHERE phase = 'queuing')
+     ORDER BY queue_pos, id`,
   );
   const sampleOf = db.prepare<[string], { model: string; params: string }>(
     `SELECT model, params FROM jobs WHERE estimate_key = ? LIMIT 1`,

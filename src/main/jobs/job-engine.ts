@@ -27,7 +27,7 @@ import { createJobEvents, progressOf, type EmitJobsEvent } from './job-events.ts
 import { estimateKeyFor, seedMsOf } from './job-keys.ts';
 import { createRecovery } from './job-recovery.ts';
 import { createJobRunner } from './job-runner.ts';
-import { createJobStore, endPatch, jobFromRow, queuedRow, type JobRow } from './job-store.ts';
+import { createJobStore, endPatch, jobFromRow, queuedRow, type JobRow, type NewJobRow } from './job-store.ts';
 import { inFlightStates, type SubmitCheck } from './job-submitter.ts';
 import { pauseRules } from './pause-rules.ts';
 import { plannedPollPolicy, type PollPolicy } from './poll-policy.ts';
@@ -139,15 +139,18 @@ export interface JobEngine {
   move(move: QueueMove): void;
   /**
    * Queues a batch's jobs in one transaction (callers pass a few hundred at a time), behind everything
-   * waiting, with no event per job. `held` jobs keep their place but are not sent (a paused batch, or
-   * one whose rows are still going in). Returns the ids in order; `afterInsert` runs in the same
-   * transaction with them (the batch's own rows).
+   * waiting, with no event per job. `held` jobs keep their place but are not sent (a paused batch).
+   * `staged`: the batch's row is still in phase 'queuing', which keeps all its jobs from the
+   * submitter (job-store nextQueued) with nothing written per job; no pump until batchReady().
+   * Returns the ids in order; `afterInsert` runs in the same transaction with them (the batch's rows).
    */
   enqueue(
     batchId: string,
     jobs: readonly BatchJobInput[],
-    options: { held: boolean; afterInsert?: (ids: string[]) => void },
+    options: { held: boolean; staged?: boolean; afterInsert?: (ids: string[]) => void },
   ): string[];
+  /** A staged batch's row became ready: its jobs may go now. */
+  batchReady(): void;
   /** Holds or releases a batch's jobs that are not sent yet; the submitter skips held ones. */
   holdBatch(batchId: string, held: boolean): void;
   /** Cancels a batch's jobs not sent yet (jobs already sent finish: they are paid for). */
@@ -267,25 +270,22 @@ export function createJobEngine(deps: JobEngineDeps): JobEngine {
     return { ...gate.status(), counts: store.counts(), maxInFlight, progress: progress() };
   }
 
-  function insert(
+  function newRow(
     model: ModelId,
     params: Record<string, unknown>,
     batchId: string | null,
     parentId: string | null,
     queuePos: number,
     held = false,
-  ): JobRow {
+  ): NewJobRow {
     const id = randomUUID();
-    const t = now();
-    const paramsJson = JSON.stringify(params);
     const estimateKey = estimateKeyFor(model, params);
     const expected = estimator.beliefs(estimateKey, seedMsOf(model, params));
-    const row = queuedRow({
+    return queuedRow({
       id,
       model,
-      params: paramsJson,
-      prompt: typeof params.prompt === 'string' ? params.prompt : '',
-      createdAt: t,
+      params: JSON.stringify(params),
+      createdAt: now(),
       estimateKey,
       expectedMs: Math.round(expected.meanMs),
       batchId: batchId ?? id,
@@ -293,8 +293,12 @@ export function createJobEngine(deps: JobEngineDeps): JobEngine {
       queuePos,
       held,
     });
+  }
+
+  function insert(...args: Parameters<typeof newRow>): string {
+    const row = newRow(...args);
     store.insert(row);
-    return { ...row, updated_at: t };
+    return row.id;
   }
 
   /** A new run of work starts when the queue was idle: the taskbar bar counts from zero again. */
@@ -304,10 +308,10 @@ export function createJobEngine(deps: JobEngineDeps): JobEngine {
     if (!store.anyInStates(activeJobStates)) runDone = 0;
   }
 
-  function added(rows: JobRow[]): Job[] {
-    for (const row of rows) events.changed(row.id);
+  function added(ids: string[]): Job[] {
+    for (const id of ids) events.changed(id);
     if (started) runner.pump();
-    return rows.map((row) => view(mustGet(row.id)));
+    return ids.map((id) => view(mustGet(id)));
   }
 
   const engine: JobEngine = {
@@ -362,14 +366,14 @@ export function createJobEngine(deps: JobEngineDeps): JobEngine {
     create({ model, params }, options = {}) {
       beginWork();
       const sent = withDrawnSeed(getModel(model), params, random);
-      const row = writing(() =>
+      const id = writing(() =>
         db.transaction(() => {
           const inserted = insert(model, sent, null, options.parentId ?? null, order.backPosition(now()));
-          options.afterInsert?.(inserted.id);
+          options.afterInsert?.(inserted);
           return inserted;
         })(),
       );
-      return added([row])[0] as Job;
+      return added([id])[0] as Job;
     },
 
     variations({ model, params, count, parentId, imagesEach }) {
@@ -385,7 +389,7 @@ export function createJobEngine(deps: JobEngineDeps): JobEngine {
       const seeds = [...drawn];
       const batchId = randomUUID();
       beginWork();
-      const rows = writing(() =>
+      const ids = writing(() =>
         db.transaction(() => {
           const first = order.backPosition(now());
           return Array.from({ length: count }, (_, i) =>
@@ -399,7 +403,7 @@ export function createJobEngine(deps: JobEngineDeps): JobEngine {
           );
         })(),
       );
-      return added(rows);
+      return added(ids);
     },
 
     list({ states, limit, excludeBatches }) {
@@ -476,7 +480,7 @@ export function createJobEngine(deps: JobEngineDeps): JobEngine {
         };
         writing(() => store.transition(id, [row.state], fresh, t));
       }
-      return added([row])[0] as Job;
+      return added([id])[0] as Job;
     },
 
     remove(id) {
@@ -516,22 +520,28 @@ export function createJobEngine(deps: JobEngineDeps): JobEngine {
       runner.pump();
     },
 
-    enqueue(batchId, jobs, { held, afterInsert }) {
+    enqueue(batchId, jobs, { held, staged = false, afterInsert }) {
       beginWork();
       const ids = writing(() =>
         db.transaction(() => {
           const first = order.backPosition(now());
           const rows = jobs.map(({ model, params }, i) =>
-            insert(model, withDrawnSeed(getModel(model), params, random), batchId, null, first + i, held),
+            newRow(model, withDrawnSeed(getModel(model), params, random), batchId, null, first + i, held),
           );
+          store.insertMany(rows);
           const inserted = rows.map((row) => row.id);
           afterInsert?.(inserted);
           return inserted;
         })(),
       );
       events.statusChanged();
-      if (started && !held) runner.pump();
+      if (started && !held && !staged) runner.pump();
       return ids;
+    },
+
+    batchReady() {
+      events.statusChanged();
+      runner.pump();
     },
 
     holdBatch(batchId, held) {

@@ -7,6 +7,7 @@ import {
   type RemoteStatus,
 } from '../../shared/api/jobs.ts';
 import type { ModelId } from '../../shared/models/index.ts';
+import { multiRowInsert } from '../library/multi-row-insert.ts';
 
 /** One row of `jobs` as SQLite returns it. */
 export interface JobRow {
@@ -62,16 +63,35 @@ export type JobPatch = Partial<Pick<JobRow, PatchColumn>>;
 
 export type AttemptStep = 'submit' | 'status' | 'result' | 'download' | 'store';
 
+/** A row as inserted: updated_at starts as created_at, the prompt is read from params. */
+export type NewJobRow = Omit<JobRow, 'updated_at' | 'prompt'>;
+
+/** Every column an insert sets, in the order it binds them: the fixed ones and every patchable one. */
+const insertedColumns = [
+  'id',
+  'model',
+  'params',
+  'created_at',
+  'estimate_key',
+  'parent_id',
+  'batch_id',
+  'held',
+  ...patchable,
+] as const satisfies readonly (keyof NewJobRow)[];
+
 export interface JobStore {
-  insert(row: Omit<JobRow, 'updated_at'>): void;
+  insert(row: NewJobRow): void;
+  /** Rows inserted a few hundred per statement (a batch's chunk); call inside a transaction. */
+  insertMany(rows: readonly NewJobRow[]): void;
   get(id: string): JobRow | undefined;
   /** Newest first; `excludeBatches` leaves out the jobs of batches (ids `batch-…`). */
   list(states: readonly JobState[] | undefined, limit: number, excludeBatches?: boolean): JobRow[];
   /** Oldest first: the order work is done in. */
   inStates(states: readonly JobState[]): JobRow[];
   /**
-   * The next `limit` queued jobs in the order they are sent, leaving out held ones (jobs_send_order: an
-   * index walk, however long the queue and however many jobs a paused batch holds).
+   * The next `limit` queued jobs in the order they are sent, leaving out held ones and those of a batch
+   * still being queued (jobs_send_order: an index walk, however long the queue and however many jobs
+   * a paused batch holds).
    */
   nextQueued(limit: number): JobRow[];
   /** Queued jobs in send order, held ones included: what the page lists as waiting. */
@@ -106,14 +126,13 @@ export interface JobStore {
 }
 
 export function createJobStore(db: Database.Database): JobStore {
-  const insert = db.prepare(
-    `INSERT INTO jobs (id, model, params, prompt, state, remote_status, request_id, status_url, response_url, created_at,
-       submitted_at, finished_at, updated_at, estimate_key, expected_ms, attempts, error_kind, error_message,
-       error_action, image_ids, credits_spent, parent_id, batch_id, queue_pos, held)
-     VALUES (@id, @model, @params, @prompt, @state, @remote_status, @request_id, @status_url, @response_url, @created_at,
-       @submitted_at, @finished_at, @created_at, @estimate_key, @expected_ms, @attempts, @error_kind, @error_message,
-       @error_action, @image_ids, @credits_spent, @parent_id, @batch_id, @queue_pos, @held)`,
-  );
+  // No prompt: the column is computed from params (migration 012); updated_at starts as created_at.
+  const insertRows = multiRowInsert(db, 'jobs', [...insertedColumns, 'updated_at']);
+  const insertMany = (rows: readonly NewJobRow[]) =>
+    insertRows(rows, (row, into) => {
+      for (const column of insertedColumns) into.push(row[column]);
+      into.push(row.created_at);
+    });
   const getOne = db.prepare('SELECT * FROM jobs WHERE id = ?');
   const listAll = db.prepare('SELECT * FROM jobs ORDER BY created_at DESC, id DESC LIMIT ?');
   const listStates = db.prepare(
@@ -127,8 +146,12 @@ export function createJobStore(db: Database.Database): JobStore {
     'SELECT * FROM jobs WHERE state IN (SELECT value FROM json_each(?)) ORDER BY created_at, id',
   );
   // INDEXED BY: without statistics the planner takes jobs_state_created and sorts every queued row.
+  // A batch still being queued (phase 'queuing', migration 010) sends nothing: its jobs are skipped
+  // on the index's own batch_id (migration 012), so staging a batch writes nothing per job.
   const queued = db.prepare(
-    `SELECT * FROM jobs INDEXED BY jobs_send_order WHERE state = 'queued' AND held = 0 ORDER BY queue_pos, id LIMIT ?`,
+    `SELECT * FROM jobs INDEXED BY jobs_send_order WHERE state = 'queued' AND held = 0
+       AND batch_id NOT IN (SELECT id FROM batches WHERE phase = 'queuing')
+     ORDER BY queue_pos, id LIMIT ?`,
   );
   const waitingPage = db.prepare(
     `SELECT * FROM jobs INDEXED BY jobs_queue_order WHERE state = 'queued' ORDER BY queue_pos, id LIMIT ? OFFSET ?`,
@@ -179,7 +202,8 @@ export function createJobStore(db: Database.Database): JobStore {
   }
 
   return {
-    insert: (row) => void insert.run(row),
+    insert: (row) => insertMany([row]),
+    insertMany,
     get: (id) => getOne.get(id) as JobRow | undefined,
     list: (states, limit, excludeBatches) =>
       (excludeBatches
@@ -234,7 +258,6 @@ export function queuedRow(job: {
   id: string;
   model: ModelId;
   params: string;
-  prompt: string;
   createdAt: number;
   estimateKey: string;
   expectedMs: number;
@@ -242,12 +265,11 @@ export function queuedRow(job: {
   parentId: string | null;
   queuePos: number;
   held?: boolean;
-}): Omit<JobRow, 'updated_at'> {
+}): NewJobRow {
   return {
     id: job.id,
     model: job.model,
     params: job.params,
-    prompt: job.prompt,
     state: 'queued',
     remote_status: null,
     request_id: null,

@@ -17,8 +17,8 @@ function setup() {
   const db = openDatabase(path.join(dir, 'library.sqlite3'));
   const ledger = createLedger(db);
   const insert = db.prepare(
-    `INSERT INTO jobs (id, model, params, prompt, state, created_at, updated_at, estimate_key, batch_id)
-     VALUES (?, ?, '{}', 'p', 'queued', 1, 1, 'k', ?)`,
+    `INSERT INTO jobs (id, model, params, state, created_at, updated_at, estimate_key, batch_id)
+     VALUES (?, ?, '{}', 'queued', 1, 1, 'k', ?)`,
   );
   const accept = db.prepare(
     `UPDATE jobs SET state = 'submitted', request_id = ?, status_url = 'u', response_url = 'u', submitted_at = ?,

@@ -9,6 +9,7 @@ import { m008 } from './008-lineage.ts';
 import { m009 } from './009-duration-samples.ts';
 import { m010 } from './010-batches.ts';
 import { m011 } from './011-until-right.ts';
+import { m012 } from './012-batch-insert.ts';
 import { m013 } from './013-trash-by-pk.ts';
 import type { Migration } from './types.ts';
 
@@ -28,5 +29,6 @@ export const migrations: Migration[] = [
   m009,
   m010,
   m011,
+  m012,
   m013,
 ];
