@@ -1,54 +1,20 @@
-import fs from 'node:fs';
-import os from 'node:os';
-import path from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { afterEach, describe, expect, it } from 'vitest';
-import { killableChildren } from '../jobs/test-support/killable-child.ts';
-import { openDatabase } from '../library/database.ts';
-import { mulberry32, startSimulator } from '../simulator/index.ts';
+import { describe, expect, it } from 'vitest';
+import { crashKit } from '../jobs/test-support/crash-kit.ts';
 import { expectTrueCounts } from './test-support/batch-counts.ts';
 
-const children = killableChildren(fileURLToPath(new URL('./test-support/batch-child.ts', import.meta.url)));
-const runChild = children.run;
-const cleanups: (() => Promise<void> | void)[] = [];
-afterEach(async () => {
-  children.killAll();
-  for (const cleanup of cleanups.splice(0).reverse()) await cleanup();
-});
+const kit = crashKit(fileURLToPath(new URL('./test-support/batch-child.ts', import.meta.url)));
+const runChild = kit.run;
 
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 
 describe('a batch through SIGKILLs', () => {
   it('killed mid-way five times and restarted: every row ends exactly once, none sent twice, its counters true', async () => {
-    const seed = Number(process.env.TEST_SEED) || Math.floor(Math.random() * 2 ** 31);
-    console.info(`[batch crash] seed ${seed} (rerun with TEST_SEED=${seed})`);
-    const random = mulberry32(seed);
     const scale = 0.05;
     const rows = 60;
-    const simulator = await startSimulator({ timeScale: scale });
-    cleanups.push(() => simulator.close());
-    const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'batch-crash-'));
-    cleanups.push(() => fs.rmSync(dataDir, { recursive: true, force: true }));
-    const base = [
-      '--data',
-      dataDir,
-      '--url',
-      simulator.url,
-      '--scale',
-      String(scale),
-      '--epoch',
-      String(Date.now()),
-    ];
+    const { seed, random, simulator, args: base, read } = await kit.world({ label: 'batch crash', scale });
 
     const activeAtKill: number[] = [];
-    const read = <T>(query: (db: ReturnType<typeof openDatabase>) => T): T => {
-      const db = openDatabase(path.join(dataDir, 'library.sqlite3'));
-      try {
-        return query(db);
-      } finally {
-        db.close();
-      }
-    };
     for (let run = 0; run < 5; run++) {
       const { child, reached, exited } = runChild(
         run === 0 ? [...base, '--rows', String(rows)] : base,

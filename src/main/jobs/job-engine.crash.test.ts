@@ -1,44 +1,21 @@
 import fs from 'node:fs';
-import os from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { afterEach, describe, expect, it } from 'vitest';
-import { killableChildren } from './test-support/killable-child.ts';
+import { describe, expect, it } from 'vitest';
+import { crashKit } from './test-support/crash-kit.ts';
 import { activeJobStates } from '../../shared/api/jobs.ts';
 import { openDatabase } from '../library/database.ts';
-import { mulberry32, startSimulator } from '../simulator/index.ts';
 import { auditLedger } from './test-support/ledger-audit.ts';
 
-const children = killableChildren(fileURLToPath(new URL('./test-support/engine-child.ts', import.meta.url)));
-const runChild = children.run;
-const cleanups: (() => Promise<void> | void)[] = [];
-afterEach(async () => {
-  children.killAll();
-  for (const cleanup of cleanups.splice(0).reverse()) await cleanup();
-});
+const kit = crashKit(fileURLToPath(new URL('./test-support/engine-child.ts', import.meta.url)));
+const runChild = kit.run;
 
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 
 describe('job engine crash safety', () => {
   it('killed with SIGKILL at random moments during 50 jobs, then restarted: every result it knew of is stored exactly once, no temp file left', async () => {
-    const seed = Number(process.env.TEST_SEED) || Math.floor(Math.random() * 2 ** 31);
-    console.info(`[crash test] seed ${seed} (rerun with TEST_SEED=${seed})`);
-    const random = mulberry32(seed);
     const scale = 0.05;
-    const simulator = await startSimulator({ timeScale: scale });
-    cleanups.push(() => simulator.close());
-    const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'jobs-crash-'));
-    cleanups.push(() => fs.rmSync(dataDir, { recursive: true, force: true }));
-    const base = [
-      '--data',
-      dataDir,
-      '--url',
-      simulator.url,
-      '--scale',
-      String(scale),
-      '--epoch',
-      String(Date.now()),
-    ];
+    const { seed, random, simulator, dataDir, args: base } = await kit.world({ label: 'crash test', scale });
 
     const kills = 6;
     const activeAtKill: number[] = [];
@@ -78,7 +55,7 @@ describe('job engine crash safety', () => {
     expect(partFiles()).toEqual([]);
 
     const db = openDatabase(path.join(dataDir, 'library.sqlite3'));
-    cleanups.push(() => void db.close());
+    kit.afterTest(() => void db.close());
     expect(db.pragma('integrity_check', { simple: true })).toBe('ok');
     const jobs = db.prepare('SELECT id, state, request_id, prompt FROM jobs').all() as {
       id: string;

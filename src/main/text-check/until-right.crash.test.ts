@@ -1,48 +1,27 @@
-import fs from 'node:fs';
-import os from 'node:os';
-import path from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { afterEach, describe, expect, it } from 'vitest';
-import { killableChildren } from '../jobs/test-support/killable-child.ts';
-import { openDatabase } from '../library/database.ts';
-import { startSimulator } from '../simulator/index.ts';
+import { describe, expect, it } from 'vitest';
+import { crashKit } from '../jobs/test-support/crash-kit.ts';
 
-const children = killableChildren(
-  fileURLToPath(new URL('./test-support/until-right-child.ts', import.meta.url)),
-);
-const cleanups: (() => Promise<void> | void)[] = [];
-afterEach(async () => {
-  children.killAll();
-  for (const cleanup of cleanups.splice(0).reverse()) await cleanup();
-});
+const children = crashKit(fileURLToPath(new URL('./test-support/until-right-child.ts', import.meta.url)));
 
 const prompt = 'A shop sign that says "OPEN LATE"';
 
 // Each run starts its own OCR worker and may read an image: on a loaded 2-core machine that takes a while.
 describe('until it is right through SIGKILLs', () => {
   it('killed after the first attempt and again between the verdict and the retry: the retry is sent exactly once', async () => {
-    const seed = Number(process.env.TEST_SEED) || 20270302;
-    console.info(`[until right crash] seed ${seed} (rerun with TEST_SEED=${seed})`);
     const scale = 0.02;
     // The first request of the prompt reads wrong, the next right.
-    const simulator = await startSimulator({ timeScale: scale, textFaults: { misspellFirst: 1 } });
-    cleanups.push(() => simulator.close());
-    const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'until-right-crash-'));
-    cleanups.push(() => fs.rmSync(dataDir, { recursive: true, force: true }));
-    const base = ['--data', dataDir, '--url', simulator.url, '--scale', String(scale)];
-    base.push('--epoch', String(Date.now()), '--seed', String(seed));
+    const world = await children.world({
+      label: 'until right crash',
+      scale,
+      seed: 20270302,
+      simulator: { textFaults: { misspellFirst: 1 } },
+    });
+    const { seed, simulator, read } = world;
+    const base = [...world.args, '--seed', String(seed)];
     const started = Date.now();
     const phase = (what: string) =>
       console.info(`[until right crash] ${what} at ${((Date.now() - started) / 1000).toFixed(1)} s`);
-    const read = <T>(query: (db: ReturnType<typeof openDatabase>) => T): T => {
-      const db = openDatabase(path.join(dataDir, 'library.sqlite3'));
-      try {
-        return query(db);
-      } finally {
-        db.close();
-      }
-    };
-
     // 1. The first attempt completes; killed while its image is being read (or just after).
     const first = children.run([...base, '--create'], 'first done');
     await first.reached;
