@@ -48,6 +48,9 @@ export function lowerImageThreadsPriority(everyMs = 1_000): () => void {
     } catch {
       return;
     }
+    // Forget threads that have ended: libvips starts and ends workers all day, and their ids are reused.
+    const present = new Set(tids);
+    for (const tid of done) if (!present.has(tid)) done.delete(tid);
     for (const tid of tids) {
       if (done.has(tid)) continue;
       try {
