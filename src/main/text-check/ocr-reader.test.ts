@@ -2,9 +2,9 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
-import { renderImage } from '../simulator/image-render.ts';
 import { createOcrReader } from './ocr-reader.ts';
 import { matchPhrase } from './phrase-match.ts';
+import { writeRendered } from './test-support/rendered-images.ts';
 
 const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'ocr-reader-'));
 const reader = createOcrReader();
@@ -16,19 +16,12 @@ afterAll(async () => {
 // Both engines, for real, on the worker thread: Paddle is the default, Tesseract its stand-in.
 describe('OCR reader', { timeout: 240_000 }, () => {
   it('reads a rendered sign with each engine', async () => {
-    const file = path.join(dir, 'sign.png');
-    fs.writeFileSync(
-      file,
-      await renderImage({
-        modelLabel: 'Ideogram 3.0',
-        prompt: 'A shop sign that says "OPEN LATE"',
-        seed: 301,
-        index: 0,
-        width: 1024,
-        height: 768,
-        format: 'png',
-      }),
-    );
+    const file = await writeRendered(path.join(dir, 'sign.png'), 'A shop sign that says "OPEN LATE"', {
+      modelLabel: 'Ideogram 3.0',
+      seed: 301,
+      width: 1024,
+      height: 768,
+    });
     const readings = await reader.read(file, ['tesseract', 'paddle']);
     expect(readings.map((r) => r.engine)).toEqual(['tesseract', 'paddle']);
     for (const reading of readings) {
@@ -46,19 +39,12 @@ describe('OCR reader', { timeout: 240_000 }, () => {
   });
 
   it('closes while readings are under way: each fails as closed, and the process lives on', async () => {
-    const file = path.join(dir, 'busy.png');
-    fs.writeFileSync(
-      file,
-      await renderImage({
-        modelLabel: 'Ideogram 4.0',
-        prompt: 'A poster that says "LAST CALL"',
-        seed: 302,
-        index: 0,
-        width: 1024,
-        height: 1024,
-        format: 'png',
-      }),
-    );
+    const file = await writeRendered(path.join(dir, 'busy.png'), 'A poster that says "LAST CALL"', {
+      modelLabel: 'Ideogram 4.0',
+      seed: 302,
+      width: 1024,
+      height: 1024,
+    });
     const own = createOcrReader();
     // Warm: the engine is loaded, so the next readings are inside onnxruntime when close() lands.
     await own.read(file, ['paddle']);

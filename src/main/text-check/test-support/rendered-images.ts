@@ -1,9 +1,20 @@
+import fs from 'node:fs';
 import type { Library } from '../../library/library.ts';
 import { prepareOutput } from '../../library/test-support/fixtures.ts';
 import { renderImage } from '../../simulator/image-render.ts';
 import type { TextLook } from '../../simulator/text-faults.ts';
 
 let job = 0;
+
+/** Writes the simulator's picture for `prompt` (its quoted words drawn as asked) to `file`, for the OCR alone. */
+export async function writeRendered(
+  file: string,
+  prompt: string,
+  options: { seed: number; modelLabel: string; width: number; height: number },
+): Promise<string> {
+  fs.writeFileSync(file, await renderImage({ ...options, prompt, index: 0, format: 'png' }));
+  return file;
+}
 
 /**
  * Stores a simulator-rendered image as a job output whose prompt is `prompt` but whose picture shows
