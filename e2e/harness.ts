@@ -3,6 +3,7 @@ import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync } from 'n
 import { tmpdir } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { afterAll, beforeAll } from 'vitest';
 import { chromium, type Browser, type BrowserContextOptions, type Locator, type Page } from 'playwright-core';
 
 export const projectRoot = resolve(dirname(fileURLToPath(import.meta.url)), '..');
@@ -213,6 +214,25 @@ export async function openStudioPage(
   }
   await page.goto(studio.openUrl);
   return { page, pageErrors };
+}
+
+/**
+ * A browser and a studio for the tests of one describe block, started before them and stopped after:
+ * `open` gives each test a page of its own at the studio (see openStudioPage).
+ */
+export function studioSuite(options: Parameters<typeof startStudio>[0]) {
+  let browser: Browser | undefined;
+  let studio: StudioProcess | undefined;
+  beforeAll(async () => {
+    [browser, studio] = await Promise.all([launchBrowser(), startStudio(options)]);
+  });
+  afterAll(async () => {
+    await browser?.close();
+    await studio?.stop();
+  });
+  return {
+    open: (context: Parameters<typeof openStudioPage>[2]) => openStudioPage(browser!, studio!, context),
+  };
 }
 
 /** A raw RPC from the page, as the page sends it (with the tab's token): the HTTP status and JSON body. */

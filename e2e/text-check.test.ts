@@ -1,31 +1,17 @@
-import type { Browser, Page } from 'playwright-core';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { launchBrowser, openStudioPage, screenshot, startStudio, type StudioProcess } from './harness.ts';
-
-let browser: Browser;
-beforeAll(async () => {
-  browser = await launchBrowser();
-});
-afterAll(async () => {
-  await browser?.close();
-});
+import type { Page } from 'playwright-core';
+import { describe, expect, it } from 'vitest';
+import { screenshot, studioSuite } from './harness.ts';
 
 const grid = (page: Page) => page.getByLabel('Library');
 
 describe('text check, simulator misspelling every quoted phrase', () => {
-  let studio: StudioProcess;
-  beforeAll(async () => {
-    studio = await startStudio({ simTimeScale: 0.05, env: { STUDIO_SIM_MISSPELL: '1' } });
-  });
-  afterAll(async () => {
-    await studio?.stop();
-  });
+  const suite = studioSuite({ simTimeScale: 0.05, env: { STUDIO_SIM_MISSPELL: '1' } });
 
   it(
     'marks the tile, says in the detail view what it read, and the filter finds it',
     { timeout: 180_000 },
     async () => {
-      const { page, pageErrors } = await openStudioPage(browser, studio, {
+      const { page, pageErrors } = await suite.open({
         viewport: { width: 1360, height: 900 },
       });
 

@@ -1,38 +1,17 @@
-import type { Browser, Page } from 'playwright-core';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import {
-  launchBrowser,
-  openStudioPage,
-  pageRpc,
-  screenshot,
-  startStudio,
-  type StudioProcess,
-} from './harness.ts';
-
-let browser: Browser;
-beforeAll(async () => {
-  browser = await launchBrowser();
-});
-afterAll(async () => {
-  await browser?.close();
-});
+import type { Page } from 'playwright-core';
+import { describe, expect, it } from 'vitest';
+import { pageRpc, screenshot, studioSuite } from './harness.ts';
 
 const grid = (page: Page) => page.getByLabel('Library');
 
 describe('until it is right, simulator misspelling the first request of each prompt', () => {
-  let studio: StudioProcess;
-  beforeAll(async () => {
-    studio = await startStudio({ simTimeScale: 0.05, env: { STUDIO_SIM_MISSPELL_FIRST: '1' } });
-  });
-  afterAll(async () => {
-    await studio?.stop();
-  });
+  const suite = studioSuite({ simTimeScale: 0.05, env: { STUDIO_SIM_MISSPELL_FIRST: '1' } });
 
   it(
     'marks the wrong image, says what it read, the filter finds it, and the retry yields an image that reads right',
     { timeout: 240_000 },
     async () => {
-      const { page, pageErrors } = await openStudioPage(browser, studio, {
+      const { page, pageErrors } = await suite.open({
         viewport: { width: 1360, height: 900 },
       });
       // Asked before spending more than $0.30 (the page reads it at load).
