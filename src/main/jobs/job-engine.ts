@@ -39,6 +39,7 @@ import { consoleLogger, type Logger } from '../logging/logger.ts';
 import { budgetCheck, createBudgetGuard } from './budget-guard.ts';
 import { createLedger } from './ledger.ts';
 import { createQueueOrder, type QueueMove } from './queue-order.ts';
+import { newJobId } from './job-ids.ts';
 import { createUserPause } from './user-pause.ts';
 
 export type { JobLibrary } from './job-fetcher.ts';
@@ -278,7 +279,7 @@ export function createJobEngine(deps: JobEngineDeps): JobEngine {
     queuePos: number,
     held = false,
   ): NewJobRow {
-    const id = randomUUID();
+    const id = newJobId();
     const estimateKey = estimateKeyFor(model, params);
     const expected = estimator.beliefs(estimateKey, seedMsOf(model, params));
     return queuedRow({
