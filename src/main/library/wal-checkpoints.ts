@@ -38,6 +38,9 @@ export function checkpointOffLoop(
   db.pragma(`journal_size_limit = ${WAL_LIMIT_BYTES}`);
   let busy = false;
   const timer = setInterval(() => {
+    // Main's connection closed without the library (a test, a failed start): nothing more to copy,
+    // and a checkpoint now would be the file's last connection, in a folder that may be going away.
+    if (!db.open) return clearInterval(timer);
     if (busy || !reader.ready) return;
     busy = true;
     reader
