@@ -154,7 +154,9 @@ export async function runCase(input: CaseInput): Promise<CaseResult> {
     // Paused before anything is queued: the bench measures queueing, and nothing may reach the simulator.
     const status = await call<QueueStatus>(services, 'queue:pause', {});
     // A failed check reports nothing (the app logs it): the bench goes on after a while regardless.
-    await Promise.race([integrityDone, new Promise((resolve) => setTimeout(resolve, 10_000).unref())]);
+    let timer: NodeJS.Timeout | undefined;
+    await Promise.race([integrityDone, new Promise((resolve) => (timer = setTimeout(resolve, 10_000)))]);
+    clearTimeout(timer);
     if (status.state !== 'paused' || status.reason !== 'user') throw new Error('the queue did not pause');
     const sheet = makeSheet(input.seed, input.rows);
     const name = `campaign.${input.format}`;
