@@ -238,6 +238,28 @@ describe('a library that shows images as they were made', () => {
     await detail().waitFor({ state: 'hidden' });
   });
 
+  it('shows a change made elsewhere on its tile from the event alone, without asking main again', async () => {
+    const asked: string[] = [];
+    const onRequest = (request: { url(): string }) => {
+      if (request.url().includes('/rpc/library:get')) asked.push(request.url());
+    };
+    const cell = cells().nth(4);
+    const id = (await cell.getAttribute('id'))!.replace(/^cell-/, '');
+    const rating = cell.locator('.cell-rating');
+    const before = (await rating.count()) > 0 ? ((await rating.textContent()) ?? '').length : 0;
+    const next = before === 2 ? 3 : 2;
+    page.on('request', onRequest);
+    try {
+      // Rated by a call the page's own code never made (another window would do the same): only
+      // library:changed tells the grid.
+      await pageRpc(page, 'library:setRating', { ids: [id], rating: next });
+      await expect.poll(() => cell.locator('.cell-rating').textContent()).toBe('★'.repeat(next));
+      expect(asked).toEqual([]);
+    } finally {
+      page.off('request', onRequest);
+    }
+  });
+
   it('shows the thumbnail in the viewer until the image itself has arrived', async () => {
     // The preview of an image no test has opened yet is held back, as a slow disk would.
     let release = () => undefined as void;
