@@ -102,6 +102,30 @@ describe('WAL checkpoints off main', () => {
     expect(t.db.prepare('SELECT count(*) FROM scratch').pluck().get()).toBe(rounds * perRound + 5_001);
   });
 
+  it('asks the thread for nothing while main writes nothing', async () => {
+    const t = tempDatabase();
+    const thread = reader(t.file);
+    const asked: string[] = [];
+    const counting: SqlReader = {
+      get ready() {
+        return thread.ready;
+      },
+      run: (op, input) => {
+        asked.push(op);
+        return thread.run(op, input);
+      },
+      close: () => thread.close(),
+    };
+    toClose.push(checkpointOffLoop(t.db, counting, { everyMs: 10 }));
+    await until('the first checkpoint', () => asked.length === 1);
+    await new Promise((resolve) => setTimeout(resolve, 150));
+    expect(asked).toEqual(['checkpoint']);
+    t.write(10, 10);
+    await until('the write is copied', () => asked.length === 2);
+    await new Promise((resolve) => setTimeout(resolve, 150));
+    expect(asked).toHaveLength(2);
+  });
+
   it('with the thread gone, main checkpoints past the fallback and nothing is lost', async () => {
     const t = tempDatabase();
     const thread = reader(t.file);

@@ -8,7 +8,8 @@ import type { SqlReader } from './sql-reader.ts';
 export const FALLBACK_PAGES = 10_000;
 /**
  * What the WAL file is cut back to when a writer starts it over (SQLite otherwise keeps it at its
- * largest): a 10,000-row batch writes about 3,000 pages, so a usual burst never regrows the file.
+ * largest): the images of a working session stay well under it; a 10,000-row batch's 17 MB burst
+ * leaves no larger file behind once it has been copied.
  */
 export const WAL_LIMIT_BYTES = 16 * 1024 * 1024;
 const EVERY_MS = 1_000;
@@ -36,15 +37,24 @@ export function checkpointOffLoop(
 ): () => void {
   db.pragma(`wal_autocheckpoint = ${Math.trunc(fallbackPages)}`);
   db.pragma(`journal_size_limit = ${WAL_LIMIT_BYTES}`);
+  // Rows main's connection has written since it opened: an idle library asks the thread for nothing.
+  const written = db.prepare<[], number>('SELECT total_changes()').pluck();
+  let copiedUpTo = -1;
   let busy = false;
   const timer = setInterval(() => {
     // Main's connection closed without the library (a test, a failed start): nothing more to copy,
     // and a checkpoint now would be the file's last connection, in a folder that may be going away.
     if (!db.open) return clearInterval(timer);
     if (busy || !reader.ready) return;
+    const changes = written.get()!;
+    if (changes === copiedUpTo) return;
     busy = true;
     reader
       .run('checkpoint', null)
+      .then(({ walPages, copied }) => {
+        // Pages a reader still needed stay for the next tick, new writes or not.
+        if (copied === walPages) copiedUpTo = changes;
+      })
       // Tried again at the next tick (a lock, the disk); until then the WAL holds every commit.
       .catch(() => undefined)
       .finally(() => (busy = false));
