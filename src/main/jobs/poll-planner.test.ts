@@ -18,6 +18,7 @@ const warm: DurationBeliefs = {
   reportsProcessing: true,
   queueMatters: false,
   longQueueMs: 20_000,
+  history: [],
 };
 const busy: DurationBeliefs = { ...warm, queueMatters: true };
 
