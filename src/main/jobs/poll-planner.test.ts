@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { mulberry32 } from '../simulator/seeded-random.ts';
-import { lognormal } from '../simulator/durations.ts';
-import { logNormalFromMean } from './lognormal.ts';
+import { drawDuration, durationModels, lognormal } from '../simulator/durations.ts';
+import { logNormalFromMean, quantileOf } from './lognormal.ts';
 import {
   defaultPlannerOptions,
   finishChance,
@@ -101,6 +101,91 @@ describe('poll planner', () => {
     expect(spending.polls).toBeGreaterThan(fixedPrice.polls);
     expect(spending.polls).toBeLessThanOrEqual(1);
     expect(spending.delay).toBeLessThan(fixedPrice.delay * 0.9);
+  });
+
+  it("pools a cold start's saved polls into the finishes of warm requests, within the share", () => {
+    const SEED = 1515;
+    console.info(`[poll-planner] pooled price seed ${SEED}`);
+    const draws = mulberry32(SEED);
+    const world = durationModels['cold-start'];
+    const draw = () => drawDuration(world, 10_290, draws);
+    // The population, and what the estimator would keep of it: 512 finished requests, a cold
+    // start's inference unlearned (its switch was watched loosely).
+    const jobs = Array.from({ length: 512 }, draw);
+    const history = jobs.map((d) => ({
+      totalMs: d.queueMs + d.inferenceMs,
+      inferenceMs: d.queueMs > 25_000 ? null : d.inferenceMs,
+    }));
+    const beliefs: DurationBeliefs = {
+      total: logNormalFromMean(11_800, 0.32),
+      inference: logNormalFromMean(10_290, 0.3),
+      reportsProcessing: true,
+      queueMatters: true,
+      longQueueMs: 25_000,
+      history,
+    };
+    const run = (b: DurationBeliefs) => {
+      const warm = { delay: 0, lastGap: 0, count: 0 };
+      let polls = 0;
+      let coldPolls = 0;
+      let sdk = 0;
+      for (const job of jobs) {
+        const finish = job.queueMs + job.inferenceMs;
+        const observation: PollObservation = { ...fresh(), polls: 0 };
+        let own = 0;
+        for (;;) {
+          const t = nextPollAt(observation, b, observation.lastPendingAt);
+          own++;
+          if (t >= finish) {
+            if (job.queueMs <= 25_000) {
+              warm.delay += t - finish;
+              warm.lastGap += t - observation.lastPendingAt;
+              warm.count++;
+            }
+            break;
+          }
+          observation.lastPendingAt = t;
+          observation.polls = own;
+          if (t < job.queueMs) observation.lastQueuedAt = t;
+          else observation.firstProcessingAt ??= t;
+        }
+        polls += own;
+        if (job.queueMs > 25_000) coldPolls += own;
+        sdk += Math.max(1, Math.ceil(finish / 1_000));
+      }
+      return {
+        requests: polls / sdk,
+        coldPolls,
+        warmDelay: warm.delay / warm.count,
+        warmLastGap: warm.lastGap / warm.count,
+      };
+    };
+    const pooled = run(beliefs);
+    // The same beliefs without a history: each request prices its own allowance.
+    const perRequest = run({ ...beliefs, history: [] });
+    console.info(`[poll-planner] pooled ${JSON.stringify(pooled)} per request ${JSON.stringify(perRequest)}`);
+    // Within the share of what fixed 1 s spends on the same requests, and spending it.
+    expect(pooled.requests).toBeLessThanOrEqual(defaultPlannerOptions.requestShare! + 0.02);
+    expect(pooled.requests).toBeGreaterThan(defaultPlannerOptions.requestShare! - 0.05);
+    expect(pooled.coldPolls).toBeLessThan(perRequest.coldPolls * 0.9);
+    expect(pooled.warmLastGap).toBeLessThan(perRequest.warmLastGap * 0.9);
+    expect(pooled.warmDelay).toBeLessThan(perRequest.warmDelay * 0.9);
+  });
+
+  it('watches an unusual wait as widely as the bound on late notices allows, a usual one sharply', () => {
+    const times = polls(busy, 150_000, 120_000);
+    const usual = times.filter((t) => t < busy.longQueueMs!);
+    const unusual = times.filter((t) => t > busy.longQueueMs! + 5_000 && t < 120_000);
+    expect(Math.max(...gaps(usual))).toBeLessThanOrEqual(2_000);
+    expect(Math.min(...gaps(unusual))).toBeGreaterThan(2_000);
+    // A switch just after a poll, then the quickest plausible inference (cautious fit): the finish,
+    // seen before the switch is, is still noticed within the bound.
+    const { plausible, tailCaution, maxGapMs } = defaultPlannerOptions;
+    const quickest = quantileOf(
+      { mu: busy.inference.mu, sigma: busy.inference.sigma * tailCaution },
+      plausible,
+    );
+    expect(Math.max(...gaps(unusual)) - quickest).toBeLessThanOrEqual(maxGapMs + 1e-6);
   });
 
   it('watches a queue no wider than the brackets the estimator learns inference times from', () => {
