@@ -238,6 +238,57 @@ describe('a library that shows images as they were made', () => {
     await detail().waitFor({ state: 'hidden' });
   });
 
+  it('shows a change made elsewhere on its tile from the event alone, without asking main again', async () => {
+    const asked: string[] = [];
+    const onRequest = (request: { url(): string }) => {
+      if (request.url().includes('/rpc/library:get')) asked.push(request.url());
+    };
+    const cell = cells().nth(4);
+    const id = (await cell.getAttribute('id'))!.replace(/^cell-/, '');
+    const rating = cell.locator('.cell-rating');
+    const before = (await rating.count()) > 0 ? ((await rating.textContent()) ?? '').length : 0;
+    const next = before === 2 ? 3 : 2;
+    page.on('request', onRequest);
+    try {
+      // Rated by a call the page's own code never made (another window would do the same): only
+      // library:changed tells the grid.
+      await pageRpc(page, 'library:setRating', { ids: [id], rating: next });
+      await expect.poll(() => cell.locator('.cell-rating').textContent()).toBe('★'.repeat(next));
+      expect(asked).toEqual([]);
+    } finally {
+      page.off('request', onRequest);
+    }
+  });
+
+  it('shows the thumbnail in the viewer until the image itself has arrived', async () => {
+    // The preview of an image no test has opened yet is held back, as a slow disk would.
+    let release = () => undefined as void;
+    const held = new Promise<void>((resolve) => (release = resolve));
+    const previews = /\/media\/image\/[^/?]+\/preview/;
+    await page.route(previews, async (route) => {
+      await held;
+      await route.continue();
+    });
+    try {
+      await cells().nth(6).dblclick();
+      await detail().waitFor();
+      const image = detail().getByTestId('zoom-view').locator('img');
+      const background = () => image.evaluate((img) => getComputedStyle(img).backgroundImage);
+      const drawn = () => image.evaluate((img) => (img as HTMLImageElement).naturalWidth);
+      await expect.poll(background).toMatch(/\/media\/image\/[^/?]+\/thumb/);
+      expect(await drawn()).toBe(0);
+      release();
+      await expect.poll(drawn).toBeGreaterThan(0);
+      // Drawn, the image alone shows: a transparent one must not show the thumbnail through.
+      await expect.poll(background).toBe('none');
+    } finally {
+      release();
+      await page.unroute(previews);
+    }
+    await page.keyboard.press('Escape');
+    await detail().waitFor({ state: 'hidden' });
+  });
+
   it('compares three images side by side, two as a slider and an overlay, and marks what differs', async () => {
     await cells().nth(0).click();
     await cells()

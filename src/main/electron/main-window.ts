@@ -1,5 +1,6 @@
 import { BrowserWindow, screen } from 'electron';
 import type Conf from 'conf';
+import { setupContextMenu } from './context-menu.ts';
 import { mainWindowOptions, rendererEntryUrl } from './window-options.ts';
 
 interface Bounds {
@@ -42,6 +43,7 @@ export function createMainWindow(
   const window = new BrowserWindow(mainWindowOptions(bounds, preloadPath));
   if (bounds.maximized) window.maximize();
   window.once('ready-to-show', () => window.show());
+  setupContextMenu(window);
   const save = () => {
     if (window.isDestroyed() || !store) return;
     try {

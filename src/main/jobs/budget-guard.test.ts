@@ -70,6 +70,33 @@ describe('budget guard in the engine', () => {
     expect(w.guard.status().daily.spentUsd).toBeCloseTo(oneTurbo * 2);
   });
 
+  it('counts a request cut off while being sent against the cap: Segmind may have charged for it', async () => {
+    // Every connection is dropped before an answer: the submit may or may not have reached Segmind.
+    const w = await world({
+      simulator: { faults: { dropRate: 1 } },
+      budgets: { dailyUsd: oneTurbo * 1.5, monthlyUsd: null },
+    });
+    w.engine.start();
+    const cut = w.engine.create({ model: 'ideogram-3', params: turbo('cut off') });
+    await until(() => w.engine.get(cut.id).state === 'interrupted', 'the submit to be cut off');
+    expect(w.guard.status().daily).toMatchObject({ spentUsd: 0, inFlightUsd: 0, unconfirmedUsd: oneTurbo });
+    expect(w.guard.status().monthly.unconfirmedUsd).toBe(oneTurbo);
+
+    // With the network back, the next job would pass the cap if the first was charged: it waits.
+    w.simulator.setFaults({});
+    const next = w.engine.create({ model: 'ideogram-3', params: turbo('next') });
+    await until(() => w.engine.status().reason === 'budget', 'the budget pause');
+    expect(w.engine.status().message).toMatch(/^Daily budget reached: \$0\.0\d+ of \$0\.0\d+\./);
+    expect(w.engine.get(next.id).state).toBe('queued');
+    expect(w.simulator.stats().submits).toBe(0);
+
+    // Raised past both, it goes; the cut-off request still counts, once.
+    w.setBudgets({ dailyUsd: oneTurbo * 2.5, monthlyUsd: null });
+    await until(() => w.engine.get(next.id).state === 'completed', 'the next job to complete');
+    expect(w.guard.status().daily.unconfirmedUsd).toBe(oneTurbo);
+    expect(w.simulator.stats().submits).toBe(1);
+  });
+
   it('refuses a job bigger than the whole monthly cap with its own words, and answers for N jobs at once', async () => {
     const w = await world({ budgets: { dailyUsd: null, monthlyUsd: 0.2 } });
     w.engine.start();
@@ -96,9 +123,14 @@ describe('local calendar windows', () => {
     expect(dayWindow(t)).toEqual({
       fromDay: '2026-12-31',
       toDay: '2027-01-01',
+      startsAt: new Date(2026, 11, 31).getTime(),
       resetsAt: new Date(2027, 0, 1).getTime(),
     });
-    expect(monthWindow(t)).toMatchObject({ fromDay: '2026-12-01', toDay: '2027-01-01' });
+    expect(monthWindow(t)).toMatchObject({
+      fromDay: '2026-12-01',
+      toDay: '2027-01-01',
+      startsAt: new Date(2026, 11, 1).getTime(),
+    });
     expect(localDay(new Date(2027, 1, 3))).toBe('2027-02-03');
   });
 });

@@ -1,4 +1,4 @@
-import type { BudgetStatus, Budgets } from '../../shared/api/spend.ts';
+import { budgetUsed, type BudgetStatus, type Budgets } from '../../shared/api/spend.ts';
 import type { ModelId, ModelParams } from '../../shared/models/index.ts';
 import {
   effectivePrices,
@@ -60,6 +60,8 @@ export function localDay(d: Date): string {
 export interface Window {
   fromDay: string;
   toDay: string;
+  /** When this window started (local midnight). */
+  startsAt: number;
   /** When the next window starts (local midnight). */
   resetsAt: number;
 }
@@ -67,16 +69,19 @@ export interface Window {
 /** "Today" and "this month" are the user's local calendar, not UTC's. */
 export function dayWindow(t: number): Window {
   const d = new Date(t);
+  const start = new Date(d.getFullYear(), d.getMonth(), d.getDate());
   const next = new Date(d.getFullYear(), d.getMonth(), d.getDate() + 1);
-  return { fromDay: localDay(d), toDay: localDay(next), resetsAt: next.getTime() };
+  return { fromDay: localDay(d), toDay: localDay(next), startsAt: start.getTime(), resetsAt: next.getTime() };
 }
 
 export function monthWindow(t: number): Window {
   const d = new Date(t);
+  const start = new Date(d.getFullYear(), d.getMonth(), 1);
   const next = new Date(d.getFullYear(), d.getMonth() + 1, 1);
   return {
-    fromDay: localDay(new Date(d.getFullYear(), d.getMonth(), 1)),
+    fromDay: localDay(start),
     toDay: localDay(next),
+    startsAt: start.getTime(),
     resetsAt: next.getTime(),
   };
 }
@@ -106,6 +111,7 @@ export function createBudgetGuard(options: BudgetGuardOptions): BudgetGuard {
       limitUsd,
       spentUsd: ledger.spentOnDays(w.fromDay, w.toDay).usd,
       inFlightUsd,
+      unconfirmedUsd: ledger.unconfirmed(w.startsAt, w.resetsAt).usd,
       resetsAt: w.resetsAt,
     });
     return { daily: window(day, caps.dailyUsd), monthly: window(month, caps.monthlyUsd) };
@@ -118,7 +124,7 @@ export function createBudgetGuard(options: BudgetGuardOptions): BudgetGuard {
       const w = current[cap];
       return w.limitUsd === null
         ? []
-        : [{ cap, limit: w.limitUsd, used: w.spentUsd + w.inFlightUsd, resetsAt: w.resetsAt }];
+        : [{ cap, limit: w.limitUsd, used: budgetUsed(w), resetsAt: w.resetsAt }];
     });
     let added = 0;
     for (const [index, cost] of costs.entries()) {

@@ -45,6 +45,11 @@ export interface Ledger {
   spentOnDays(fromDay: string, toDay: string): SpendTotal;
   /** Estimates of requests on their way (sent, not yet booked): money the budget must count as spent. */
   inFlightUsd(): number;
+  /**
+   * Requests cut off while being sent (interrupted before Segmind named a request id), estimated in
+   * [fromMs, toMs): Segmind may have charged for them and nothing will ever say, so budgets count them.
+   */
+  unconfirmed(fromMs: number, toMs: number): { requests: number; usd: number };
   /** Per `model:tier`, the recent charges Segmind reported, per image. */
   observedPrices(): Record<string, Observed>;
   /** Bumps whenever a row is added: a cheap way to know cached sums are stale. */
@@ -70,6 +75,12 @@ export function createLedger(db: Database.Database): Ledger {
          AND NOT EXISTS (SELECT 1 FROM ledger l WHERE l.job_id = j.id AND l.request_id = j.request_id)`,
     )
     .pluck();
+  // The interrupted are few (jobs_state_created): this never walks the history.
+  const unconfirmed = db.prepare<[number, number], { requests: number; usd: number }>(
+    `SELECT count(*) AS requests, coalesce(sum(c.estimate_usd), 0) AS usd
+     FROM jobs j JOIN job_costs c ON c.job_id = j.id
+     WHERE j.state = 'interrupted' AND j.request_id IS NULL AND c.estimated_at >= ? AND c.estimated_at < ?`,
+  );
   const observed = db.prepare<[string, string, number], { usd: number | null; images: number; n: number }>(
     `SELECT sum(actual_usd) AS usd, sum(images) AS images, count(*) AS n FROM (
        SELECT actual_usd, images FROM ledger
@@ -83,6 +94,7 @@ export function createLedger(db: Database.Database): Ledger {
     },
     spentOnDays: (fromDay, toDay) => days.get(fromDay, toDay) as SpendTotal,
     inFlightUsd: () => inFlight.get() as number,
+    unconfirmed: (fromMs, toMs) => unconfirmed.get(fromMs, toMs) ?? { requests: 0, usd: 0 },
     observedPrices() {
       const out: Record<string, Observed> = {};
       // Nine prices at most, each a short walk down ledger_observed: not a scan of the history.

@@ -1,5 +1,11 @@
 import type Database from 'better-sqlite3';
-import { ImageId, type ImageFormat, type ImageRecord, type ImageSummary } from '../../shared/api/library.ts';
+import {
+  ImageId,
+  type ChangedImage,
+  type ImageFormat,
+  type ImageRecord,
+  type ImageSummary,
+} from '../../shared/api/library.ts';
 import { AppError } from '../../shared/rpc.ts';
 import { quotedPhrases } from '../../shared/quoted-text.ts';
 import { newImageId } from './image-id.ts';
@@ -115,6 +121,36 @@ export function getRecord(db: Database.Database, id: string): ImageRecord {
     tags,
     collections,
   };
+}
+
+/**
+ * The images a change touched, as they are now (library:changed carries them): three indexed
+ * lookups for the whole set, whatever the library's size. Ids no longer in the library are left out.
+ */
+export function changedImages(db: Database.Database, ids: readonly string[]): ChangedImage[] {
+  const list = JSON.stringify(ids);
+  const rows = cached<[string], SummaryRow>(
+    db,
+    `SELECT ${summaryColumns} FROM images i WHERE i.id IN (SELECT value FROM json_each(?))`,
+  ).all(list);
+  const tags = new Map<number, string[]>();
+  const tagRows = cached<[string], { pk: number; name: string }>(
+    db,
+    `SELECT it.image_pk AS pk, t.name FROM image_tags it JOIN tags t ON t.id = it.tag_id
+     WHERE it.image_pk IN (SELECT pk FROM images WHERE id IN (SELECT value FROM json_each(?))) ORDER BY t.name`,
+  ).all(list);
+  for (const row of tagRows) tags.set(row.pk, [...(tags.get(row.pk) ?? []), row.name]);
+  const collections = new Map<number, number[]>();
+  const collectionRows = cached<[string], { pk: number; id: number }>(
+    db,
+    `SELECT ci.image_pk AS pk, ci.collection_id AS id FROM collection_images ci
+     WHERE ci.image_pk IN (SELECT pk FROM images WHERE id IN (SELECT value FROM json_each(?)))`,
+  ).all(list);
+  for (const row of collectionRows) collections.set(row.pk, [...(collections.get(row.pk) ?? []), row.id]);
+  return rows.map((row) => {
+    const { snippet: _snippet, ...summary } = toSummary(row);
+    return { ...summary, tags: tags.get(row.pk) ?? [], collectionIds: collections.get(row.pk) ?? [] };
+  });
 }
 
 /** pk = created_at * 1024 + n: see migration 003. Beyond this the product would pass 2^53. */

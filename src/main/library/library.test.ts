@@ -1,7 +1,12 @@
 import { createHash } from 'node:crypto';
 import fs from 'node:fs';
 import { afterEach, describe, expect, it } from 'vitest';
-import { libraryLimits, type LibraryChange } from '../../shared/api/library.ts';
+import {
+  ChangedImage,
+  changedImagesCarried,
+  libraryLimits,
+  type LibraryChange,
+} from '../../shared/api/library.ts';
 import { AppError } from '../../shared/rpc.ts';
 import { insertImageRow } from './image-rows.ts';
 import { makeImage, makeTempLibrary, prepareOutput } from './test-support/fixtures.ts';
@@ -26,6 +31,18 @@ const recipe = (jobId: string, outputIndex = 0) => ({
   jobId,
   outputIndex,
 });
+
+/** A row with no file behind it: for tests about rows, by the thousand. */
+const rowOnly = (i: number) =>
+  ({
+    sha256: i.toString(16).padStart(64, '0'),
+    format: 'png',
+    mime: 'image/png',
+    bytes: 1,
+    width: 2,
+    height: 1,
+    embedded: null,
+  }) as const;
 
 async function expectAppError(promise: Promise<unknown>, code: string, message: RegExp) {
   const error = await promise.then(
@@ -231,19 +248,9 @@ describe('list', () => {
     const rows = libraryLimits.countCap + 5;
     db.transaction(() => {
       for (let i = 0; i < rows; i++) {
-        const sha256 = i.toString(16).padStart(64, '0');
-        const prepared = {
-          sha256,
-          format: 'png',
-          mime: 'image/png',
-          bytes: 1,
-          width: 2,
-          height: 1,
-          embedded: null,
-        } as const;
         insertImageRow(
           db,
-          prepared,
+          rowOnly(i),
           { model: 'm', prompt: `lake ${i}`, params: {}, createdAt: 1000 + i },
           'generated',
           0,
@@ -284,6 +291,47 @@ describe('list', () => {
 });
 
 describe('actions', () => {
+  it('says how each changed image now looks, for up to 100 at a time, so the page need not ask', async () => {
+    const { library, db } = setup();
+    const changes: LibraryChange[] = [];
+    library.onChange((c) => changes.push(c));
+    const ids = db.transaction(() =>
+      Array.from({ length: changedImagesCarried + 1 }, (_, i) => {
+        const recipe = { model: 'm', prompt: `poster ${i}`, params: {}, createdAt: 1000 + i };
+        return insertImageRow(db, rowOnly(i), recipe, 'generated', 0).id;
+      }),
+    )();
+    const [first, second] = ids as [string, string];
+    const spring = library.createCollection('Spring');
+    library.tag([first], ['poster', 'draft']);
+    library.addToCollection(spring.id, [first]);
+    library.setRating([first, second], 4);
+    const rated = changes.at(-1)!;
+    expect(rated).toMatchObject({ kind: 'updated', ids: [first, second] });
+    // Exactly what library:get would have said, in the shape the grid's filters ask about.
+    const asked = (id: string) => {
+      const record = library.get(id);
+      return ChangedImage.parse({ ...record, collectionIds: record.collections.map((c) => c.id) });
+    };
+    expect(rated.images?.toSorted((a, b) => a.id.localeCompare(b.id))).toEqual(
+      [first, second].toSorted().map(asked),
+    );
+    expect(rated.images?.find((image) => image.id === first)).toMatchObject({
+      rating: 4,
+      tags: ['draft', 'poster'],
+      collectionIds: [spring.id],
+    });
+
+    library.trash([second]);
+    expect(changes.at(-1)!.images).toEqual([
+      expect.objectContaining({ id: second, trashedAt: expect.any(Number) }),
+    ]);
+    // More than a page's worth says which images, not what: the page reloads for so many.
+    library.setRating(ids, 2);
+    expect(changes.at(-1)!.ids.length).toBeGreaterThan(changedImagesCarried);
+    expect(changes.at(-1)!.images).toBeUndefined();
+  });
+
   it('trashes, restores and empties the trash, removing files nothing else uses', async () => {
     const { library } = setup();
     const changes: LibraryChange[] = [];

@@ -3,6 +3,7 @@ import fs from 'node:fs/promises';
 import path from 'node:path';
 import type Database from 'better-sqlite3';
 import {
+  changedImagesCarried,
   libraryLimits,
   type Collection,
   type ImageFormat,
@@ -27,7 +28,7 @@ import { exportToFolder, exportToZip } from './exporter.ts';
 import { createBlobClaims, removeUnreferencedBlobs } from './blob-cleanup.ts';
 import { createFileStore, sha256Of } from './file-store.ts';
 import { mimeOf } from './image-format.ts';
-import { getRecord, insertImageRow, type Recipe } from './image-rows.ts';
+import { changedImages, getRecord, insertImageRow, type Recipe } from './image-rows.ts';
 import { importItems, itemsFromPaths, type ImportItem } from './importer.ts';
 import { looksLikeZip } from './zip-reader.ts';
 import { itemsFromZip } from './archive-import.ts';
@@ -81,9 +82,11 @@ export function createLibrary({ db, dataDir, now = Date.now, inlineReads = false
     if (ids.length === 0) return;
     if (kind !== 'removed') terms.soon();
     const counts = libraryCounts(asWritable(db));
+    const images =
+      kind === 'updated' && ids.length <= changedImagesCarried ? changedImages(db, ids) : undefined;
     for (const listener of listeners) {
       try {
-        listener({ kind, ids, counts });
+        listener({ kind, ids, counts, ...(images && { images }) });
       } catch {
         // One broken listener (a closed window) must not stop the others or fail the action.
       }

@@ -41,11 +41,6 @@ export function createSpendService(options: SpendServiceOptions): SpendService {
      FROM collection_spend cs JOIN collections c ON c.id = cs.collection_id
      WHERE cs.month = ? AND cs.usd > 1e-9 ORDER BY cs.usd DESC, c.name`,
   );
-  // The interrupted are few (jobs_state_created): this never walks the history.
-  const unconfirmed = db.prepare<[], { requests: number; usd: number }>(
-    `SELECT count(*) AS requests, coalesce(sum(c.estimate_usd), 0) AS usd
-     FROM jobs j JOIN job_costs c ON c.job_id = j.id WHERE j.state = 'interrupted' AND j.request_id IS NULL`,
-  );
   let timer: ReturnType<typeof setTimeout> | undefined;
   let lastSent = '';
 
@@ -90,7 +85,7 @@ export function createSpendService(options: SpendServiceOptions): SpendService {
         byCollection: byCollection.all(month.fromDay.slice(0, 7)),
         days: lastDays(t),
         allTime: ledger.spentOnDays('0000-00-00', '9999-99-99'),
-        unconfirmed: unconfirmed.get() ?? { requests: 0, usd: 0 },
+        unconfirmed: ledger.unconfirmed(0, Number.MAX_SAFE_INTEGER),
       };
     },
     changed() {

@@ -293,9 +293,25 @@ export const libraryApi = {
   'library:checkIntegrity': defineMethod(NoInput, IntegrityReport),
 };
 
+/** An image as a change left it: its tile, and what the grid's filters ask of it. */
+export const ChangedImage = ImageSummary.omit({ snippet: true }).extend({
+  tags: z.array(z.string()),
+  collectionIds: z.array(CollectionId),
+});
+export type ChangedImage = z.infer<typeof ChangedImage>;
+
+/** An update of more images than this says which, not what: a grid reloads for so many anyway. */
+export const changedImagesCarried = 100;
+
 export const LibraryChange = z.object({
   kind: z.enum(['added', 'updated', 'removed']),
   ids: z.array(ImageId),
+  /**
+   * For an update of at most changedImagesCarried images, each one as it is now (one that is gone
+   * since is missing), so the page patches its tiles without asking for them one by one. Absent
+   * for larger updates and for a change the page replays to itself.
+   */
+  images: z.array(ChangedImage).optional(),
   /**
    * The counts after this change, so the page need not ask library:stats again. Main always sends
    * them; a change the page replays to itself (after its own action) has none.

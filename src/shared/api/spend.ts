@@ -14,8 +14,16 @@ export const BudgetWindow = z.object({
   spentUsd: z.number(),
   /** Sent and not yet booked: counted against the cap so parallel jobs cannot overshoot it. */
   inFlightUsd: z.number(),
+  /** Cut off while being sent: Segmind may have charged, and never will say, so the cap counts it. */
+  unconfirmedUsd: z.number(),
   resetsAt: z.number().int(),
 });
+export type BudgetWindow = z.infer<typeof BudgetWindow>;
+
+/** What a cap is measured against: booked, on its way, and maybe charged (the guard and the page agree). */
+export function budgetUsed(window: BudgetWindow): number {
+  return window.spentUsd + window.inFlightUsd + window.unconfirmedUsd;
+}
 export const BudgetStatus = z.object({ daily: BudgetWindow, monthly: BudgetWindow });
 export type BudgetStatus = z.infer<typeof BudgetStatus>;
 

@@ -31,6 +31,7 @@ export function ZoomView({ id, alt, width, height, onScale, controls }: ZoomView
   const image: Size = { width, height };
   const [state, setState] = useState<ZoomState>({ scale: 1, x: 0, y: 0, mode: 'fit' });
   const [original, setOriginal] = useState(false);
+  const [shownId, setShownId] = useState<string | null>(null);
   const pointers = useRef(new Map<number, { x: number; y: number }>());
 
   useLayoutEffect(() => {
@@ -89,6 +90,16 @@ export function ZoomView({ id, alt, width, height, onScale, controls }: ZoomView
   }, [width, height, view]);
 
   const zoomedIn = state.scale > fitted(image, view).scale * 1.001;
+  const src = mediaUrl(`/image/${id}/${original ? 'original' : 'preview'}`);
+  // Until the first of this image's pixels arrive (a 2K PNG takes a moment to read and decode), its
+  // thumbnail, already in the cache from the grid, stands in at the same box. It goes once the
+  // image is drawn, or a transparent image would show it through. From preview to original the
+  // browser keeps drawing the preview until the original is ready, so one stand-in is enough; the
+  // element is keyed by image, so stepping to the next never stretches the last one's pixels.
+  const placeholder =
+    shownId === id
+      ? {}
+      : { backgroundImage: `url("${mediaUrl(`/image/${id}/thumb`)}")`, backgroundSize: '100% 100%' };
   return (
     <div
       ref={box}
@@ -127,11 +138,14 @@ export function ZoomView({ id, alt, width, height, onScale, controls }: ZoomView
     >
       {view.width > 0 && (
         <img
-          src={mediaUrl(`/image/${id}/${original ? 'original' : 'preview'}`)}
+          key={id}
+          src={src}
           alt={alt}
           draggable={false}
           className="zoom-image"
+          onLoad={() => setShownId(id)}
           style={{
+            ...placeholder,
             width: width * state.scale,
             height: height * state.scale,
             transform: `translate(${Math.round(state.x)}px, ${Math.round(state.y)}px)`,

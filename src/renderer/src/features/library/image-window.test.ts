@@ -38,12 +38,24 @@ describe('image window', () => {
     window.put(0, images('a', 5));
     window.insertAtTop(images('new', 2));
     expect([0, 1, 2, 6].map((i) => window.at(i)?.id)).toEqual(['new0', 'new1', 'a0', 'a4']);
-    const removed = window.patch(new Set(['a1', 'a3']), () => null);
-    expect(removed).toBe(2);
+    expect(window.patch(new Set(['a1', 'a3', 'elsewhere']), () => null)).toEqual({ touched: 2, removed: 2 });
     expect(Array.from({ length: 5 }, (_, i) => window.at(i)?.id)).toEqual(['new0', 'new1', 'a0', 'a2', 'a4']);
     window.patch(new Set(['a2']), (item) => ({ ...item, rating: 5 }));
     expect(window.at(3)?.rating).toBe(5);
     expect(window.indexOf('a4')).toBe(4);
+  });
+
+  it('touches nothing for ids it does not hold, and never calls the patch for them', () => {
+    const window = new ImageWindow();
+    window.put(0, images('a', 3));
+    let calls = 0;
+    const outcome = window.patch(new Set(['b0', 'b1']), () => {
+      calls++;
+      return null;
+    });
+    expect(outcome).toEqual({ touched: 0, removed: 0 });
+    expect(calls).toBe(0);
+    expect(window.ids()).toEqual(['a0', 'a1', 'a2']);
   });
 
   it('keeps at most its capacity, dropping what is farthest from the view but never the first page', () => {

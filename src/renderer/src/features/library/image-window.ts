@@ -61,9 +61,16 @@ export class ImageWindow {
 
   /**
    * Applies `patch` to the held images with these ids; an image it returns null for leaves the list
-   * and the ones after it close up. Returns how many left.
+   * and the ones after it close up. Says how many held images had these ids (`touched`; when none
+   * did, nothing was rebuilt and nothing on screen changed) and how many left.
    */
-  patch(ids: ReadonlySet<string>, patch: (item: ImageSummary) => ImageSummary | null): number {
+  patch(
+    ids: ReadonlySet<string>,
+    patch: (item: ImageSummary) => ImageSummary | null,
+  ): { touched: number; removed: number } {
+    let touched = 0;
+    for (const item of this.byIndex.values()) if (ids.has(item.id)) touched++;
+    if (touched === 0) return { touched, removed: 0 };
     const entries = [...this.byIndex].toSorted((a, b) => a[0] - b[0]);
     this.byIndex.clear();
     let removed = 0;
@@ -72,7 +79,7 @@ export class ImageWindow {
       if (next === null) removed++;
       else this.byIndex.set(index - removed, next);
     }
-    return removed;
+    return { touched, removed };
   }
 
   /** Drops the summaries farthest from `center` once over capacity; the first page always stays. */

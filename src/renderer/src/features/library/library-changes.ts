@@ -1,4 +1,4 @@
-import type { ImageRecord, LibraryChange } from '../../../../shared/api/library.ts';
+import type { ChangedImage, LibraryChange } from '../../../../shared/api/library.ts';
 import { call, on } from '../../bridge/api.ts';
 import { scheduleReload, toQuery, useLibrary, type LibraryFilters } from './library-store.ts';
 
@@ -40,7 +40,8 @@ async function takeInAdded(): Promise<void> {
   }
 }
 
-function matches(filters: LibraryFilters, image: ImageRecord): boolean {
+/** Whether an image as a change left it still belongs in the grid the user is looking at. */
+function matches(filters: LibraryFilters, image: ChangedImage): boolean {
   return (
     (image.trashedAt !== null) === filters.trashed &&
     (!filters.favorite || image.favorite) &&
@@ -48,8 +49,26 @@ function matches(filters: LibraryFilters, image: ImageRecord): boolean {
     (!filters.model || image.model === filters.model) &&
     (!filters.textStatus || image.textStatus === filters.textStatus) &&
     (!filters.tag || image.tags.includes(filters.tag)) &&
-    (filters.collectionId === null || image.collections.some((c) => c.id === filters.collectionId))
+    (filters.collectionId === null || image.collectionIds.includes(filters.collectionId))
   );
+}
+
+/**
+ * The changed images as they are now: carried by main's event, or (for a change the page replays
+ * to itself after its own action) asked for one by one. Missing: gone since.
+ */
+async function currentImages(change: LibraryChange, ids: string[]): Promise<Map<string, ChangedImage>> {
+  if (change.images) {
+    return new Map(change.images.map((image) => [image.id, image]));
+  }
+  const settled = await Promise.allSettled(ids.map((id) => call('library:get', { id })));
+  const found = new Map<string, ChangedImage>();
+  for (const result of settled) {
+    if (result.status !== 'fulfilled') continue;
+    const record = result.value;
+    found.set(record.id, { ...record, collectionIds: record.collections.map((c) => c.id) });
+  }
+  return found;
 }
 
 /**
@@ -74,21 +93,18 @@ export async function applyLibraryChange(change: LibraryChange): Promise<void> {
     scheduleReload();
     return;
   }
-  const settled = await Promise.allSettled(visible.map((id) => call('library:get', { id })));
-  const records = new Map<string, ImageRecord>();
-  for (const result of settled) if (result.status === 'fulfilled') records.set(result.value.id, result.value);
+  const images = await currentImages(change, visible);
   const current = useLibrary.getState().filters;
   useLibrary.getState().patchItems(visible, (item) => {
-    const record = records.get(item.id);
-    if (!record) return null;
-    if (!matches(current, record)) return null;
+    const image = images.get(item.id);
+    if (!image || !matches(current, image)) return null;
     return {
       ...item,
-      favorite: record.favorite,
-      rating: record.rating,
-      trashedAt: record.trashedAt,
-      prompt: record.prompt,
-      textStatus: record.textStatus,
+      favorite: image.favorite,
+      rating: image.rating,
+      trashedAt: image.trashedAt,
+      prompt: image.prompt,
+      textStatus: image.textStatus,
     };
   });
 }

@@ -285,10 +285,13 @@ export const useLibrary = create<LibraryState>()((set, get) => {
       return get().total ?? 0;
     },
     patchItems(ids, patch) {
-      const removed = get().window.patch(new Set(ids), patch);
+      const { touched, removed } = get().window.patch(new Set(ids), patch);
       const total = get().total;
+      // The library changed either way (counts, the trash), so the revision moves; the grid renders
+      // again only when a held image did. The retention purge removes trashed images every few
+      // hundred ms, and a grid re-rendered for each could drop the user's double-click.
       set({
-        itemsVersion: get().itemsVersion + 1,
+        ...(touched > 0 && { itemsVersion: get().itemsVersion + 1 }),
         total: total === null ? null : total - removed,
         revision: get().revision + 1,
       });

@@ -30,6 +30,15 @@ function stageOf(job: Job, paused: boolean): string {
   return stageLabels[job.state];
 }
 
+/** Waiting, running against the learned estimate, or done: a finished job's estimate is no longer news. */
+function timeLine(state: JobState, elapsedMs: number, expectedMs: number | null): string {
+  if (state === 'queued') return `Waiting ${formatDuration(elapsedMs)}`;
+  if (state === 'completed') return `Took ${formatDuration(elapsedMs)}`;
+  return expectedMs
+    ? `${formatDuration(elapsedMs)} of about ${formatDuration(expectedMs)}`
+    : formatDuration(elapsedMs);
+}
+
 function JobRow({ view, now }: { view: JobView; now: number }) {
   const { job } = view;
   const note = useQueue((state) => state.notes[job.id]);
@@ -74,8 +83,7 @@ function JobRow({ view, now }: { view: JobView; now: number }) {
             <span style={{ width: `${fraction * 100}%` }} />
           </div>
           <p className="job-time muted">
-            {job.state === 'queued' ? `Waiting ${formatDuration(elapsed)}` : formatDuration(elapsed)}
-            {expected && job.state !== 'queued' ? ` of about ${formatDuration(expected)}` : ''}
+            {timeLine(job.state, elapsed, expected)}
             {job.attempts > 1 ? ` · attempt ${job.attempts}` : ''}
           </p>
         </>

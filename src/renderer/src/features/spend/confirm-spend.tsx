@@ -1,4 +1,5 @@
 import { create } from 'zustand';
+import { budgetUsed } from '../../../../shared/api/spend.ts';
 import { formatUsd } from '../../../../shared/pricing.ts';
 import { Modal } from '../../app/modal.tsx';
 import { useSpend } from './spend-store.ts';
@@ -49,7 +50,7 @@ function budgetNote(usd: number): string | null {
     ['daily', budgets.daily],
     ['monthly', budgets.monthly],
   ] as const) {
-    const used = window.spentUsd + window.inFlightUsd;
+    const used = budgetUsed(window);
     if (window.limitUsd !== null && used + usd > window.limitUsd + 1e-9) {
       return `This goes past your ${name} budget (${formatUsd(used)} of ${formatUsd(window.limitUsd)} used): the jobs beyond it wait in the queue until you raise it.`;
     }

@@ -1,4 +1,4 @@
-import type { BudgetStatus, SpendTotal } from '../../../../shared/api/spend.ts';
+import { budgetUsed, type BudgetStatus, type SpendTotal } from '../../../../shared/api/spend.ts';
 import { isModelId, models } from '../../../../shared/models/index.ts';
 import { formatUsd } from '../../../../shared/pricing.ts';
 import { Modal } from '../../app/modal.tsx';
@@ -11,7 +11,7 @@ import './spend.css';
 const images = (n: number) => `${n} image${n === 1 ? '' : 's'}`;
 
 function Card({ title, total, cap }: { title: string; total: SpendTotal; cap: BudgetStatus['daily'] }) {
-  const used = total.usd + cap.inFlightUsd;
+  const used = budgetUsed(cap);
   const share = cap.limitUsd ? Math.min(1, used / Math.max(cap.limitUsd, 1e-9)) : 0;
   return (
     <div className="spend-card" data-testid={`spend-${title.toLowerCase().replaceAll(' ', '-')}`}>
@@ -118,7 +118,8 @@ export function SpendDialog() {
             <p className="muted">
               {summary.unconfirmed.requests} request{summary.unconfirmed.requests === 1 ? ' was' : 's were'}{' '}
               cut off while being sent: Segmind may have charged about {formatUsd(summary.unconfirmed.usd)}{' '}
-              for {summary.unconfirmed.requests === 1 ? 'it' : 'them'}, not counted above.
+              for {summary.unconfirmed.requests === 1 ? 'it' : 'them'}. It is not in the totals above, and
+              your budgets count it.
             </p>
           )}
           <section aria-labelledby="spend-days">

@@ -16,7 +16,10 @@ export function subscribeTextStatus(): () => void {
       state.patchItems([check.imageId], () => null);
       return;
     }
-    state.window.patch(new Set([check.imageId]), (item) => ({ ...item, textStatus: check.status }));
-    useLibrary.setState({ itemsVersion: state.itemsVersion + 1 });
+    const { touched } = state.window.patch(new Set([check.imageId]), (item) => ({
+      ...item,
+      textStatus: check.status,
+    }));
+    if (touched > 0) useLibrary.setState({ itemsVersion: state.itemsVersion + 1 });
   });
 }
