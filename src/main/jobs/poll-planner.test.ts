@@ -1,7 +1,8 @@
 import { describe, expect, it } from 'vitest';
 import { mulberry32 } from '../simulator/seeded-random.ts';
 import { drawDuration, durationModels, lognormal } from '../simulator/durations.ts';
-import { logNormalFromMean, quantileOf } from './lognormal.ts';
+import { logNormalFromMean, quantileOf, survival } from './lognormal.ts';
+import { widened } from './poll-schedule.ts';
 import {
   defaultPlannerOptions,
   finishChance,
@@ -63,7 +64,7 @@ describe('poll planner', () => {
     // Once processing, nothing is asked while a finish is implausible, then densely around switch +
     // 9.5 s (about 29.5 s), where the whole-duration view (submit + 10 s) would have been wrong.
     const processing = times.filter((t) => t > 20_000);
-    expect(processing[1]! - processing[0]!).toBeGreaterThan(3_000);
+    expect(processing[1]! - processing[0]!).toBeGreaterThan(2_000);
     expect(processing.filter((t) => t >= 27_000 && t <= 32_000).length).toBeGreaterThanOrEqual(8);
   });
 
@@ -98,6 +99,7 @@ describe('poll planner', () => {
     };
     const spending = run(defaultPlannerOptions);
     const fixedPrice = run({ ...defaultPlannerOptions, requestShare: null });
+    console.info('DEBUG', JSON.stringify({ spending, fixedPrice }));
     expect(spending.polls).toBeGreaterThan(fixedPrice.polls);
     expect(spending.polls).toBeLessThanOrEqual(1);
     expect(spending.delay).toBeLessThan(fixedPrice.delay * 0.9);
@@ -186,6 +188,36 @@ describe('poll planner', () => {
       plausible,
     );
     expect(Math.max(...gaps(unusual)) - quickest).toBeLessThanOrEqual(maxGapMs + 1e-6);
+  });
+
+  it('bounds late notices over the whole bracket a switch was seen in, not from its middle', () => {
+    // QUEUED at 10 s, PROCESSING at 11.5 s: the inference began somewhere in between.
+    const observation = {
+      ...fresh(),
+      lastPendingAt: 11_500,
+      lastQueuedAt: 10_000,
+      firstProcessingAt: 11_500,
+    };
+    const next = nextPollAt(observation, busy, 11_500);
+    const { plausible, tailCaution, maxGapMs } = defaultPlannerOptions;
+    const fit = widened(busy.inference, 1_500);
+    const cautious = { mu: fit.mu, sigma: fit.sigma * tailCaution };
+    // The chance, over where in the bracket the switch fell, that the finish comes so soon after the
+    // PROCESSING answer that the next poll notices it more than maxGap late.
+    const starts = Array.from({ length: 64 }, (_, i) => 10_000 + ((i + 0.5) / 64) * 1_500);
+    const mean = (at: number) =>
+      starts.reduce((sum, s) => sum + survival(cautious, at - s), 0) / starts.length;
+    const late = (t: number) => (mean(11_500) - mean(t - maxGapMs)) / mean(11_500);
+    expect(late(next)).toBeLessThanOrEqual(plausible * 1.5);
+    // Reckoned from the middle alone, a later poll would have looked safe, and was not.
+    const fromMiddle = (t: number) =>
+      (survival(cautious, 750) - survival(cautious, t - maxGapMs - 10_750)) / survival(cautious, 750);
+    let middleLimit = next;
+    while (fromMiddle(middleLimit + 50) < plausible) middleLimit += 50;
+    expect(middleLimit).toBeGreaterThan(next);
+    expect(late(middleLimit)).toBeGreaterThan(plausible * 1.5);
+    // Still nothing asked while a finish is implausible.
+    expect(next - 11_500).toBeGreaterThan(2_000);
   });
 
   it('watches a queue no wider than the brackets the estimator learns inference times from', () => {

@@ -123,7 +123,7 @@ function priceForRequests(curves: Curves, allowance: number, options: PlannerOpt
 function anchoredPrice(
   observation: PollObservation,
   beliefs: DurationBeliefs,
-  basis: { d: LogNormal; offset: number },
+  basis: Reckoning,
   options: PlannerOptions,
 ): number {
   if (options.requestShare === null || observation.firstProcessingAt === null) return options.requestCostMs;
@@ -143,7 +143,12 @@ function anchoredPrice(
     observation.polls ?? ((lastQueuedAt ?? submittedAt) - submittedAt) / queuedGapMs(beliefs, options) + 1;
   const sdk = (basis.offset - submittedAt) / 1_000 + fixedSecondRequests(basis.d);
   const allowance = options.requestShare * sdk - spent;
-  const curves = curvesOf(basis.d, Math.max(1, firstProcessingAt - basis.offset), options);
+  const curves = curvesOf(
+    basis.d,
+    Math.max(1, firstProcessingAt - basis.offset),
+    options,
+    2 * (basis.offset - basis.earliest),
+  );
   const price =
     curves && allowance > 1
       ? Math.min(options.requestCostMs, priceForRequests(curves, allowance, options))
@@ -161,7 +166,7 @@ function anchoredPrice(
 function priceOf(
   observation: PollObservation,
   beliefs: DurationBeliefs,
-  basis: { d: LogNormal; offset: number },
+  basis: Reckoning,
   options: PlannerOptions,
 ): number {
   if (options.requestShare === null || !beliefs.reportsProcessing) return options.requestCostMs;
@@ -169,17 +174,25 @@ function priceOf(
   return pooled ?? anchoredPrice(observation, beliefs, basis, options);
 }
 
-/** The next poll for a request whose finish is `offset + X`, X ~ `d`, not finished by `now`. */
-function planOn(d: LogNormal, offset: number, now: number, price: number, options: PlannerOptions): number {
-  const curves = curvesOf(d, Math.max(1, now - offset), options);
+/** The next poll for a request not finished by `now`. */
+function planOn(reckoning: Reckoning, now: number, price: number, options: PlannerOptions): number {
+  const { d, offset, earliest } = reckoning;
+  const curves = curvesOf(d, Math.max(1, now - offset), options, 2 * (offset - earliest));
   if (!curves) return now + gapBoundMs(options);
   return now + solve(curves, price, options).step * GRID_MS;
 }
 
+/** The finish is `offset + X`, X ~ `d`; `offset` lies between `earliest` and as far after it again. */
+interface Reckoning {
+  d: LogNormal;
+  offset: number;
+  earliest: number;
+}
+
 type Basis =
-  | { kind: 'finish'; d: LogNormal; offset: number }
+  | ({ kind: 'finish' } & Reckoning)
   /** Still queued where the switch is worth watching; `fallback` reckons a usual wait's finish. */
-  | { kind: 'queued'; fallback: { d: LogNormal; offset: number } | null };
+  | { kind: 'queued'; fallback: Reckoning | null };
 
 /**
  * What the finish is reckoned from. Where queue waits are short and steady the switch says little
@@ -189,7 +202,7 @@ type Basis =
  */
 function basisOf(observation: PollObservation, beliefs: DurationBeliefs): Basis {
   const { submittedAt, lastQueuedAt, firstProcessingAt } = observation;
-  const fromSubmit = { d: beliefs.total, offset: submittedAt };
+  const fromSubmit = { d: beliefs.total, offset: submittedAt, earliest: submittedAt };
   const queuedFor = (lastQueuedAt ?? submittedAt) - submittedAt;
   const unusualWait = beliefs.longQueueMs !== null && queuedFor > beliefs.longQueueMs;
   if (!beliefs.reportsProcessing || !(beliefs.queueMatters || unusualWait)) {
@@ -202,6 +215,7 @@ function basisOf(observation: PollObservation, beliefs: DurationBeliefs): Basis 
       kind: 'finish',
       d: widened(beliefs.inference, firstProcessingAt - after),
       offset: (after + firstProcessingAt) / 2,
+      earliest: after,
     };
   }
   // A server that has been saying PROCESSING finishes nothing while QUEUED; if it skipped the switch
@@ -220,7 +234,7 @@ export function nextPollAt(
   const basis = basisOf(observation, beliefs);
   if (basis.kind === 'finish') {
     const price = priceOf(observation, beliefs, basis, options) * options.requestPrice;
-    return planOn(basis.d, basis.offset, now, price, options);
+    return planOn(basis, now, price, options);
   }
   // Nothing can finish before the switch plus an inference: watch for the switch.
   return now + (basis.fallback ? queuedGapMs(beliefs, options) : unusualQueueGapMs(beliefs, options));

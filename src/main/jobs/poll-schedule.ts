@@ -53,22 +53,36 @@ export function gapBoundMs(options: PlannerOptions): number {
   return options.maxGapMs * Math.max(1, options.requestPrice);
 }
 
+/** Where in its bracket an anchor may lie, sampled at this many evenly spaced points. */
+const BRACKET_POINTS = 8;
+
 /** The grid a plan is made on, from `x0` after the offset; null once past anything the fit has seen. */
-export function curvesOf(d: LogNormal, x0: number, options: PlannerOptions): Curves | null {
+export function curvesOf(d: LogNormal, x0: number, options: PlannerOptions, bracketMs = 0): Curves | null {
   const s0 = survival(d, x0);
   // Far past anything the fit has seen (an estimate too short, a stalled request): its tail says
   // nothing trustworthy any more; keep asking at the bounded worst case.
   if (!(s0 > BEYOND_FIT)) return null;
   // The bound on late notices is judged on a wider spread than the plan itself: a fit from a few
-  // dozen samples is least sure of its tails, and a tail finish is what that bound is about.
+  // dozen samples is least sure of its tails, and a tail finish is what that bound is about. An
+  // offset known only to within `bracketMs` (a switch seen between two polls) is averaged over it:
+  // the middle alone takes the quickest inferences for rarer than they are, as one that began right
+  // after the last QUEUED answer is further on than the middle says, and the left tail is steep.
   const cautious = { mu: d.mu, sigma: d.sigma * options.tailCaution };
-  const c0 = survival(cautious, x0);
+  const guardAt = (x: number) => {
+    if (!(bracketMs > 0)) return survival(cautious, x);
+    let sum = 0;
+    for (let m = 0; m < BRACKET_POINTS; m++) {
+      sum += survival(cautious, x + ((m + 0.5) / BRACKET_POINTS - 0.5) * bracketMs);
+    }
+    return sum / BRACKET_POINTS;
+  };
+  const c0 = guardAt(x0);
   const relative: number[] = [1];
   const guard: number[] = [1];
   for (let k = 1; k * GRID_MS <= HORIZON_MS; k++) {
     const s = survival(d, x0 + k * GRID_MS) / s0;
     relative.push(s < NEGLIGIBLE ? 0 : s);
-    guard.push(c0 > 0 ? survival(cautious, x0 + k * GRID_MS) / c0 : 0);
+    guard.push(c0 > 0 ? guardAt(x0 + k * GRID_MS) / c0 : 0);
     if (s < NEGLIGIBLE) break;
   }
   const n = relative.length - 1;

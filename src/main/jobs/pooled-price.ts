@@ -83,8 +83,9 @@ function poolPriceOf(beliefs: DurationBeliefs, options: PlannerOptions, share: n
   }
   if (!beliefs.queueMatters && turnedUnusual === 0) return null;
   const allowance = share * fixed - queuePolls;
-  const anchorCurves = curvesOf(widened(beliefs.inference, gap), gap / 2, options);
-  const looseCurves = curvesOf(widened(beliefs.inference, unusualGap), unusualGap / 2, options);
+  // Planned as nextPollAt plans them: from the middle of the bracket, bounded over all of it.
+  const anchorCurves = curvesOf(widened(beliefs.inference, gap), gap / 2, options, gap);
+  const looseCurves = curvesOf(widened(beliefs.inference, unusualGap), unusualGap / 2, options, unusualGap);
   const submitCurves = curvesOf(beliefs.total, 1, options);
   const spent = (price: number) => {
     let sum = anchorCurves && anchored > 0 ? anchored * solve(anchorCurves, price, options).requests : 0;
