@@ -102,7 +102,8 @@ describe('poll planner', () => {
     console.info('DEBUG', JSON.stringify({ spending, fixedPrice }));
     expect(spending.polls).toBeGreaterThan(fixedPrice.polls);
     expect(spending.polls).toBeLessThanOrEqual(1);
-    expect(spending.delay).toBeLessThan(fixedPrice.delay * 0.9);
+    // Each request spends its own savings on itself: a little better (the pooled price, below, does more).
+    expect(spending.delay).toBeLessThan(fixedPrice.delay);
   });
 
   it("pools a cold start's saved polls into the finishes of warm requests, within the share", () => {
@@ -190,8 +191,8 @@ describe('poll planner', () => {
     expect(Math.max(...gaps(unusual)) - quickest).toBeLessThanOrEqual(maxGapMs + 1e-6);
   });
 
-  it('bounds late notices over the whole bracket a switch was seen in, not from its middle', () => {
-    // QUEUED at 10 s, PROCESSING at 11.5 s: the inference began somewhere in between.
+  it('bounds late notices from the start of the bracket a switch was seen in, not from its middle', () => {
+    // QUEUED at 10 s, PROCESSING at 11.5 s: the inference may have begun right after 10 s.
     const observation = {
       ...fresh(),
       lastPendingAt: 11_500,
@@ -202,20 +203,17 @@ describe('poll planner', () => {
     const { plausible, tailCaution, maxGapMs } = defaultPlannerOptions;
     const fit = widened(busy.inference, 1_500);
     const cautious = { mu: fit.mu, sigma: fit.sigma * tailCaution };
-    // The chance, over where in the bracket the switch fell, that the finish comes so soon after the
-    // PROCESSING answer that the next poll notices it more than maxGap late.
-    const starts = Array.from({ length: 64 }, (_, i) => 10_000 + ((i + 0.5) / 64) * 1_500);
-    const mean = (at: number) =>
-      starts.reduce((sum, s) => sum + survival(cautious, at - s), 0) / starts.length;
-    const late = (t: number) => (mean(11_500) - mean(t - maxGapMs)) / mean(11_500);
-    expect(late(next)).toBeLessThanOrEqual(plausible * 1.5);
+    // The chance that an inference begun at `start` ends so soon after the PROCESSING answer that the
+    // next poll, at `t`, notices it more than maxGap late.
+    const late = (start: number, t: number) =>
+      (survival(cautious, 11_500 - start) - survival(cautious, t - maxGapMs - start)) /
+      survival(cautious, 11_500 - start);
+    expect(late(10_000, next)).toBeLessThanOrEqual(plausible * 1.01);
     // Reckoned from the middle alone, a later poll would have looked safe, and was not.
-    const fromMiddle = (t: number) =>
-      (survival(cautious, 750) - survival(cautious, t - maxGapMs - 10_750)) / survival(cautious, 750);
     let middleLimit = next;
-    while (fromMiddle(middleLimit + 50) < plausible) middleLimit += 50;
+    while (late(10_750, middleLimit + 50) < plausible) middleLimit += 50;
     expect(middleLimit).toBeGreaterThan(next);
-    expect(late(middleLimit)).toBeGreaterThan(plausible * 1.5);
+    expect(late(10_000, middleLimit)).toBeGreaterThan(plausible * 2);
     // Still nothing asked while a finish is implausible.
     expect(next - 11_500).toBeGreaterThan(2_000);
   });

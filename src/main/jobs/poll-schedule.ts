@@ -53,9 +53,6 @@ export function gapBoundMs(options: PlannerOptions): number {
   return options.maxGapMs * Math.max(1, options.requestPrice);
 }
 
-/** Where in its bracket an anchor may lie, sampled at this many evenly spaced points. */
-const BRACKET_POINTS = 8;
-
 /** The grid a plan is made on, from `x0` after the offset; null once past anything the fit has seen. */
 export function curvesOf(d: LogNormal, x0: number, options: PlannerOptions, bracketMs = 0): Curves | null {
   const s0 = survival(d, x0);
@@ -64,18 +61,13 @@ export function curvesOf(d: LogNormal, x0: number, options: PlannerOptions, brac
   if (!(s0 > BEYOND_FIT)) return null;
   // The bound on late notices is judged on a wider spread than the plan itself: a fit from a few
   // dozen samples is least sure of its tails, and a tail finish is what that bound is about. An
-  // offset known only to within `bracketMs` (a switch seen between two polls) is averaged over it:
-  // the middle alone takes the quickest inferences for rarer than they are, as one that began right
-  // after the last QUEUED answer is further on than the middle says, and the left tail is steep.
+  // offset known only to within `bracketMs` (a switch seen between two polls) is judged from the
+  // bracket's start: the inference may have begun right after the last QUEUED answer, further on
+  // than the middle says, and on the steep left tail the middle takes the quickest inferences for
+  // far rarer than they are then. So only the inference's own quickness is a risk the plan accepts,
+  // never where between two polls the switch happened to fall.
   const cautious = { mu: d.mu, sigma: d.sigma * options.tailCaution };
-  const guardAt = (x: number) => {
-    if (!(bracketMs > 0)) return survival(cautious, x);
-    let sum = 0;
-    for (let m = 0; m < BRACKET_POINTS; m++) {
-      sum += survival(cautious, x + ((m + 0.5) / BRACKET_POINTS - 0.5) * bracketMs);
-    }
-    return sum / BRACKET_POINTS;
-  };
+  const guardAt = (x: number) => survival(cautious, x + bracketMs / 2);
   const c0 = guardAt(x0);
   const relative: number[] = [1];
   const guard: number[] = [1];

@@ -83,7 +83,7 @@ function poolPriceOf(beliefs: DurationBeliefs, options: PlannerOptions, share: n
   }
   if (!beliefs.queueMatters && turnedUnusual === 0) return null;
   const allowance = share * fixed - queuePolls;
-  // Planned as nextPollAt plans them: from the middle of the bracket, bounded over all of it.
+  // Planned as nextPollAt plans them: from the middle of the bracket, bounded from its start.
   const anchorCurves = curvesOf(widened(beliefs.inference, gap), gap / 2, options, gap);
   const looseCurves = curvesOf(widened(beliefs.inference, unusualGap), unusualGap / 2, options, unusualGap);
   const submitCurves = curvesOf(beliefs.total, 1, options);
