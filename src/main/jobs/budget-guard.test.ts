@@ -91,10 +91,18 @@ describe('budget guard in the engine', () => {
     expect(w.simulator.stats().submits).toBe(0);
 
     // Raised past both, it goes; the cut-off request still counts, once.
-    w.setBudgets({ dailyUsd: oneTurbo * 2.5, monthlyUsd: null });
+    w.setBudgets({ dailyUsd: oneTurbo * 3.5, monthlyUsd: null });
     await until(() => w.engine.get(next.id).state === 'completed', 'the next job to complete');
     expect(w.guard.status().daily.unconfirmedUsd).toBe(oneTurbo);
     expect(w.simulator.stats().submits).toBe(1);
+
+    // Retried and then removed, the job is gone from the queue; the send that may have been
+    // charged is still counted, next to the retry's own charge.
+    w.engine.retry(cut.id);
+    await until(() => w.engine.get(cut.id).state === 'completed', 'the retry to complete');
+    w.engine.remove(cut.id);
+    expect(w.guard.status().daily).toMatchObject({ inFlightUsd: 0, unconfirmedUsd: oneTurbo });
+    expect(w.guard.status().daily.spentUsd).toBeCloseTo(0.06);
   });
 
   it('refuses a job bigger than the whole monthly cap with its own words, and answers for N jobs at once', async () => {

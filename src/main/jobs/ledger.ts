@@ -46,8 +46,9 @@ export interface Ledger {
   /** Estimates of requests on their way (sent, not yet booked): money the budget must count as spent. */
   inFlightUsd(): number;
   /**
-   * Requests cut off while being sent (interrupted before Segmind named a request id), estimated in
-   * [fromMs, toMs): Segmind may have charged for them and nothing will ever say, so budgets count them.
+   * Sends cut off before Segmind named a request id, estimated in [fromMs, toMs) (migration 014):
+   * Segmind may have charged for them and nothing will ever say, so budgets count them, even after
+   * the job was retried or removed.
    */
   unconfirmed(fromMs: number, toMs: number): { requests: number; usd: number };
   /** Per `model:tier`, the recent charges Segmind reported, per image. */
@@ -75,11 +76,9 @@ export function createLedger(db: Database.Database): Ledger {
          AND NOT EXISTS (SELECT 1 FROM ledger l WHERE l.job_id = j.id AND l.request_id = j.request_id)`,
     )
     .pluck();
-  // The interrupted are few (jobs_state_created): this never walks the history.
   const unconfirmed = db.prepare<[number, number], { requests: number; usd: number }>(
-    `SELECT count(*) AS requests, coalesce(sum(c.estimate_usd), 0) AS usd
-     FROM jobs j JOIN job_costs c ON c.job_id = j.id
-     WHERE j.state = 'interrupted' AND j.request_id IS NULL AND c.estimated_at >= ? AND c.estimated_at < ?`,
+    `SELECT count(*) AS requests, coalesce(sum(estimate_usd), 0) AS usd
+     FROM cut_off_sends WHERE estimated_at >= ? AND estimated_at < ?`,
   );
   const observed = db.prepare<[string, string, number], { usd: number | null; images: number; n: number }>(
     `SELECT sum(actual_usd) AS usd, sum(images) AS images, count(*) AS n FROM (

@@ -70,6 +70,21 @@ describe('automatic backups', () => {
     }
   });
 
+  it('drops a copy under way when the app quits: no thread left writing, no partial file, none after', async () => {
+    const { dataDir, db, backups } = await setUp();
+    try {
+      // Quit while the copy's thread is still starting: it is told to stop before it writes a page.
+      const run = backups.maybeRun(db);
+      await backups.stop();
+      expect(await run).toBe('stopped');
+      expect(fs.readdirSync(path.join(dataDir, autoBackupDirName))).toEqual([]);
+      expect(await backups.maybeRun(db)).toBe('stopped');
+      expect(backups.list()).toEqual([]);
+    } finally {
+      db.close();
+    }
+  });
+
   it('hands out only backups it listed, never a path', async () => {
     const { db, backups } = await setUp();
     try {

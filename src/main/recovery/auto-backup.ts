@@ -31,8 +31,16 @@ export interface AutoBackups {
   list(): AutoBackup[];
   /** The file of a listed backup; throws for an id that is not one. */
   fileOf(id: string): string;
-  /** Makes one if the newest is older than `everyMs` (or there is none) and the disk has room. */
-  maybeRun(db: Database.Database): Promise<'made' | 'fresh' | 'no_room'>;
+  /**
+   * Makes one if the newest is older than `everyMs` (or there is none) and the disk has room;
+   * 'stopped' once stop() was called (a copy under way is then dropped).
+   */
+  maybeRun(db: Database.Database): Promise<'made' | 'fresh' | 'no_room' | 'stopped'>;
+  /**
+   * Ends a copy under way (its thread, and the partial file) and any to come: quitting must not
+   * wait for a copy as big as the library, nor leave a thread writing into the data folder.
+   */
+  stop(): Promise<void>;
 }
 
 const day = 24 * 60 * 60 * 1000;
@@ -42,9 +50,10 @@ const workerUrl = import.meta.url.endsWith('.ts')
   ? new URL('./backup-worker.ts', import.meta.url)
   : new URL('./backup-worker.js', import.meta.url);
 
-function backupOnThread(job: BackupJob): Promise<void> {
+function backupOnThread(job: BackupJob, started: (worker: Worker) => void): Promise<void> {
   return new Promise((resolve, reject) => {
     const worker = new Worker(workerUrl, { workerData: job });
+    started(worker);
     let answered = false;
     worker.once('message', (reply: BackupReply) => {
       answered = true;
@@ -71,6 +80,9 @@ export function createAutoBackups(options: AutoBackupOptions): AutoBackups {
   const now = options.now ?? Date.now;
   const keep = options.keep ?? 3;
   const everyMs = options.everyMs ?? day;
+  let stopped = false;
+  /** The copy under way: its thread, and the attempt that ends when the thread does. */
+  let running: { worker: Worker; settled: Promise<unknown> } | null = null;
 
   function names(): string[] {
     try {
@@ -134,6 +146,7 @@ export function createAutoBackups(options: AutoBackupOptions): AutoBackups {
     },
 
     async maybeRun(db) {
+      if (stopped) return 'stopped';
       const newest = names()[0];
       if (newest && now() - createdAt(newest) < everyMs) return 'fresh';
       const size = fs.statSync(db.name, { throwIfNoEntry: false })?.size ?? 0;
@@ -149,16 +162,33 @@ export function createAutoBackups(options: AutoBackupOptions): AutoBackups {
       for (let n = 2; names().includes(name); n++) name = `library-${fileStamp(now())}-${n}.sqlite3`;
       const partial = path.join(dir, `${name}.partial`);
       const started = Date.now();
-      try {
-        await backupOnThread({ source: db.name, destination: partial });
-        fs.renameSync(partial, path.join(dir, name));
-      } catch (error) {
-        fs.rmSync(partial, { force: true });
-        throw error;
-      }
+      let worker: Worker | undefined;
+      const attempt = (async () => {
+        try {
+          await backupOnThread({ source: db.name, destination: partial }, (thread) => (worker = thread));
+          fs.renameSync(partial, path.join(dir, name));
+          return true;
+        } catch (error) {
+          fs.rmSync(partial, { force: true });
+          if (stopped) return false;
+          throw error;
+        } finally {
+          running = null;
+        }
+      })();
+      running = { worker: worker!, settled: attempt.catch(() => undefined) };
+      if (!(await attempt)) return 'stopped';
       prune();
       options.logger.info(`[backup] automatic backup ${name} made in ${Date.now() - started} ms`);
       return 'made';
+    },
+
+    async stop() {
+      stopped = true;
+      const copy = running;
+      if (!copy) return;
+      await copy.worker.terminate();
+      await copy.settled;
     },
   };
 }

@@ -493,6 +493,7 @@ export async function startStudioRuntime(options: StudioRuntimeOptions): Promise
       closed = true;
       if (spaceTimer) clearInterval(spaceTimer);
       clearInterval(backupTimer);
+      await backups.stop();
       await chain;
       await stopServices();
       lock?.release();

@@ -11,6 +11,7 @@ import { m010 } from './010-batches.ts';
 import { m011 } from './011-until-right.ts';
 import { m012 } from './012-batch-insert.ts';
 import { m013 } from './013-trash-by-pk.ts';
+import { m014 } from './014-cut-off-sends.ts';
 import type { Migration } from './types.ts';
 
 export type { Migration } from './types.ts';
@@ -31,4 +32,5 @@ export const migrations: Migration[] = [
   m011,
   m012,
   m013,
+  m014,
 ];
