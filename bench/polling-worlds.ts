@@ -82,8 +82,17 @@ export function runWorld(
   const ours = createOurs(TYPICAL_MS, options, saysProcessing);
   for (const job of draw(world, seeds.warmup, counts.warmup)) ours.run(job);
   const test = draw(world, seeds.test, counts.test);
+  ours.planMs.length = 0;
   const oursOutcomes = test.map((job) => ours.run(job));
   ours.close();
+  const planner = {
+    world,
+    calls: ours.planMs.length,
+    'mean, ms': ours.planMs.reduce((a, b) => a + b, 0) / ours.planMs.length,
+    'p50, ms': quantile(ours.planMs, 0.5),
+    'p99, ms': quantile(ours.planMs, 0.99),
+    'max, ms': Math.max(...ours.planMs),
+  };
   const oursRow = row(world, 'ours', oursOutcomes);
   const fixed1s = row(
     world,
@@ -122,6 +131,7 @@ export function runWorld(
   );
   return {
     rows: [oursRow, fixed1s, fixedSame, blind, constrained, switchKnown],
+    planner,
     ours: oursRow,
     fixed1s,
     constrained,

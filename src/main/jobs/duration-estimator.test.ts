@@ -39,10 +39,17 @@ describe('duration estimator', () => {
     expect(learned.total.sigma).toBeGreaterThan(0.2);
     expect(learned.total.sigma).toBeLessThan(0.45);
     expect(learned.samples).toBe(SAMPLE_WINDOW);
+    // The planner pools its price over every kept request, and a new one makes a new history.
+    expect(learned.history).toHaveLength(SAMPLE_WINDOW + 8);
+    expect(estimator.beliefs('k', 10_000).history).toBe(learned.history);
+    estimator.observe('k', { totalMs: 20_000, inferenceMs: 19_000, sawProcessing: true });
+    const after = estimator.beliefs('k', 10_000);
+    expect(after.history).not.toBe(learned.history);
+    expect(after.history.at(-1)).toEqual({ totalMs: 20_000, inferenceMs: 19_000, sawProcessing: true });
     db.close();
 
     const again = openDatabase(file);
-    expect(createDurationEstimator(again, () => 1).beliefs('k', 10_000)).toEqual(learned);
+    expect(createDurationEstimator(again, () => 1).beliefs('k', 10_000)).toEqual(after);
     expect(again.prepare('SELECT count(*) FROM job_duration_samples').pluck().get()).toBeLessThanOrEqual(
       SAMPLE_WINDOW * 8,
     );

@@ -39,6 +39,8 @@ const MIN_SIGMA = 0.02;
 /** Whether the server reports PROCESSING is judged on this many recent requests. */
 const PROCESSING_VOTES = 8;
 
+const NO_ROWS: readonly DurationSample[] = [];
+
 interface SampleRow {
   key: string;
   total_ms: number;
@@ -125,7 +127,7 @@ export function createDurationEstimator(db: Database.Database, now: () => number
 
   return {
     beliefs(key, seedMs) {
-      const kept = cache.get(key) ?? [];
+      const kept = cache.get(key) ?? NO_ROWS;
       const samples = kept.slice(-SAMPLE_WINDOW);
       const watched = kept.filter((s) => s.inferenceMs !== null).slice(-SAMPLE_WINDOW);
       const inference = fit(
@@ -161,6 +163,7 @@ export function createDurationEstimator(db: Database.Database, now: () => number
         inference,
         reportsProcessing,
         ...waits,
+        history: kept,
         meanMs: meanOf(total),
         samples: samples.length,
       };

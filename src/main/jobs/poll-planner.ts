@@ -1,4 +1,18 @@
-import { quantileOf, survival, type LogNormal } from './lognormal.ts';
+import { survival, type LogNormal } from './lognormal.ts';
+import { pooledPrice } from './pooled-price.ts';
+import {
+  curvesOf,
+  gapBoundMs,
+  GRID_MS,
+  HORIZON_MS,
+  NEGLIGIBLE,
+  queuedGapMs,
+  SHARP_SWITCH_MS,
+  solve,
+  unusualQueueGapMs,
+  widened,
+  type Curves,
+} from './poll-schedule.ts';
 
 /** What the polls of one request have seen so far (engine clock, ms). */
 export interface PollObservation {
@@ -28,6 +42,17 @@ export interface DurationBeliefs {
   queueMatters: boolean;
   /** A queue wait longer than this is out of the ordinary (a cold start); null while unknown. */
   longQueueMs: number | null;
+  /**
+   * The finished requests of this kind the estimator keeps, oldest first: what a request's price is
+   * pooled over (see pooledPrice). A new array whenever one is learned, so it names the beliefs too.
+   */
+  history: readonly FinishedRequest[];
+}
+
+/** One finished request as the estimator keeps it: the inference alone when its switch was watched. */
+export interface FinishedRequest {
+  totalMs: number;
+  inferenceMs: number | null;
 }
 
 export interface PlannerOptions {
@@ -45,7 +70,10 @@ export interface PlannerOptions {
    * 1 s (the SDK) would on it: the polls the queue's slower cadence saved go near the finish.
    */
   requestShare: number | null;
-  /** A multiplier on the price (request-budget.ts's pressure). */
+  /**
+   * request-budget.ts's pressure: a request costs that many times more, and the bound on late
+   * notices (maxGapMs), which no budget this tight can pay for, widens with it.
+   */
   requestPrice: number;
 }
 
@@ -58,98 +86,6 @@ export const defaultPlannerOptions: PlannerOptions = {
   requestShare: 0.95,
   requestPrice: 1,
 };
-
-/**
- * While QUEUED, poll often enough to catch the switch well before the quickest inference could end,
- * and never wider than a switch the estimator learns inference times from (SHARP_SWITCH_MS): a
- * wider cadence would stop it learning, and the fit would freeze on its first samples.
- */
-function queuedGapMs(beliefs: DurationBeliefs, options: PlannerOptions): number {
-  return Math.min(SHARP_SWITCH_MS, Math.max(options.minGapMs * 2.5, quantileOf(beliefs.inference, 0.01) / 3));
-}
-
-/** Grid of the planning step: fine next to any gap worth taking, coarse enough to plan in well under 1 ms. */
-const GRID_MS = 50;
-/** Planning looks this far ahead at most; beyond it, the bounded worst case takes over. */
-const HORIZON_MS = 600_000;
-/** Survival below this (relative to now) ends the planning horizon. */
-const NEGLIGIBLE = 1e-5;
-/** A request still running where the fit gives it less than this chance is beyond the fit. */
-const BEYOND_FIT = 1e-4;
-
-interface Curves {
-  /** Survival at each grid step from now, relative to now's. */
-  relative: number[];
-  /** The same on the cautious (wider-tailed) fit: what the bound on late notices is judged on. */
-  guard: number[];
-  /** Running sum of each cell's chance times its middle: the expected finish inside it. */
-  prefix: Float64Array;
-}
-
-/** The grid a plan is made on, from `x0` after the offset; null once past anything the fit has seen. */
-function curvesOf(d: LogNormal, x0: number, options: PlannerOptions): Curves | null {
-  const s0 = survival(d, x0);
-  // Far past anything the fit has seen (an estimate too short, a stalled request): its tail says
-  // nothing trustworthy any more; keep asking at the bounded worst case.
-  if (!(s0 > BEYOND_FIT)) return null;
-  // The bound on late notices is judged on a wider spread than the plan itself: a fit from a few
-  // dozen samples is least sure of its tails, and a tail finish is what that bound is about.
-  const cautious = { mu: d.mu, sigma: d.sigma * options.tailCaution };
-  const c0 = survival(cautious, x0);
-  const relative: number[] = [1];
-  const guard: number[] = [1];
-  for (let k = 1; k * GRID_MS <= HORIZON_MS; k++) {
-    const s = survival(d, x0 + k * GRID_MS) / s0;
-    relative.push(s < NEGLIGIBLE ? 0 : s);
-    guard.push(c0 > 0 ? survival(cautious, x0 + k * GRID_MS) / c0 : 0);
-    if (s < NEGLIGIBLE) break;
-  }
-  const n = relative.length - 1;
-  if (n === 0 || relative[n]! > 0) {
-    relative.push(0);
-    guard.push(0);
-  }
-  const last = relative.length - 1;
-  const prefix = new Float64Array(last + 1);
-  for (let k = 1; k <= last; k++) {
-    prefix[k] = prefix[k - 1]! + (relative[k - 1]! - relative[k]!) * (k - 0.5) * GRID_MS;
-  }
-  return { relative, guard, prefix };
-}
-
-/**
- * The schedule that minimises expected noticing delay plus `price` per request, by dynamic
- * programming over the grid (the same recursion bench:polling's optimal blind poller uses). A gap
- * longer than maxGap is allowed only while a finish it would notice more than maxGap late is
- * implausible (no point asking about a 10 s job at 2 s), so the worst case stays bounded. Costs about
- * G x (maxGap / grid) steps, G a few hundred. Returns the first step and the requests it expects.
- */
-function solve(curves: Curves, price: number, options: PlannerOptions): { step: number; requests: number } {
-  const { relative, guard, prefix } = curves;
-  const last = relative.length - 1;
-  const minStep = Math.max(1, Math.round(options.minGapMs / GRID_MS));
-  const maxStep = Math.max(minStep, Math.floor(options.maxGapMs / GRID_MS));
-  const cost = new Float64Array(last + 1);
-  const requests = new Float64Array(last + 1);
-  const next = new Int32Array(last + 1).fill(last);
-  for (let i = last - 1; i >= 0; i--) {
-    const si = relative[i]!;
-    if (si <= 0) continue;
-    let best = Number.POSITIVE_INFINITY;
-    for (let j = Math.min(last, i + minStep); j <= last; j++) {
-      // A finish more than maxGap before the poll at j is one noticed too late.
-      if (j - i > maxStep && guard[i]! - guard[j - maxStep]! >= options.plausible * guard[i]!) break;
-      const c = price * si + j * GRID_MS * (si - relative[j]!) - (prefix[j]! - prefix[i]!) + cost[j]!;
-      if (c < best) {
-        best = c;
-        next[i] = j;
-      }
-    }
-    cost[i] = best;
-    requests[i] = si + requests[next[i]!]!;
-  }
-  return { step: next[0]!, requests: requests[0]! };
-}
 
 /** What fixed 1 s spends on a request of this whole duration: one poll per whole second begun. */
 function fixedSecondRequests(total: LogNormal): number {
@@ -187,7 +123,7 @@ function priceForRequests(curves: Curves, allowance: number, options: PlannerOpt
 function anchoredPrice(
   observation: PollObservation,
   beliefs: DurationBeliefs,
-  basis: { d: LogNormal; offset: number },
+  basis: Reckoning,
   options: PlannerOptions,
 ): number {
   if (options.requestShare === null || observation.firstProcessingAt === null) return options.requestCostMs;
@@ -207,7 +143,12 @@ function anchoredPrice(
     observation.polls ?? ((lastQueuedAt ?? submittedAt) - submittedAt) / queuedGapMs(beliefs, options) + 1;
   const sdk = (basis.offset - submittedAt) / 1_000 + fixedSecondRequests(basis.d);
   const allowance = options.requestShare * sdk - spent;
-  const curves = curvesOf(basis.d, Math.max(1, firstProcessingAt - basis.offset), options);
+  const curves = curvesOf(
+    basis.d,
+    Math.max(1, firstProcessingAt - basis.offset),
+    options,
+    2 * (basis.offset - basis.earliest),
+  );
   const price =
     curves && allowance > 1
       ? Math.min(options.requestCostMs, priceForRequests(curves, allowance, options))
@@ -217,20 +158,41 @@ function anchoredPrice(
   return price;
 }
 
-/** The next poll for a request whose finish is `offset + X`, X ~ `d`, not finished by `now`. */
-function planOn(d: LogNormal, offset: number, now: number, price: number, options: PlannerOptions): number {
-  const curves = curvesOf(d, Math.max(1, now - offset), options);
-  if (!curves) return now + options.maxGapMs;
+/**
+ * What a request costs this plan, before the budget's pressure: where the server says PROCESSING,
+ * one price for all requests of the kind if their queues differ enough to pool (pooledPrice), else
+ * each request prices its own allowance (anchoredPrice).
+ */
+function priceOf(
+  observation: PollObservation,
+  beliefs: DurationBeliefs,
+  basis: Reckoning,
+  options: PlannerOptions,
+): number {
+  if (options.requestShare === null || !beliefs.reportsProcessing) return options.requestCostMs;
+  const pooled = pooledPrice(beliefs, options, options.requestShare);
+  return pooled ?? anchoredPrice(observation, beliefs, basis, options);
+}
+
+/** The next poll for a request not finished by `now`. */
+function planOn(reckoning: Reckoning, now: number, price: number, options: PlannerOptions): number {
+  const { d, offset, earliest } = reckoning;
+  const curves = curvesOf(d, Math.max(1, now - offset), options, 2 * (offset - earliest));
+  if (!curves) return now + gapBoundMs(options);
   return now + solve(curves, price, options).step * GRID_MS;
 }
 
-/** A switch bracketed this tightly was watched for (the queued cadence is never wider). */
-const SHARP_SWITCH_MS = 2_000;
+/** The finish is `offset + X`, X ~ `d`; `offset` lies between `earliest` and as far after it again. */
+interface Reckoning {
+  d: LogNormal;
+  offset: number;
+  earliest: number;
+}
 
 type Basis =
-  | { kind: 'finish'; d: LogNormal; offset: number }
+  | ({ kind: 'finish' } & Reckoning)
   /** Still queued where the switch is worth watching; `fallback` reckons a usual wait's finish. */
-  | { kind: 'queued'; fallback: { d: LogNormal; offset: number } | null };
+  | { kind: 'queued'; fallback: Reckoning | null };
 
 /**
  * What the finish is reckoned from. Where queue waits are short and steady the switch says little
@@ -240,7 +202,7 @@ type Basis =
  */
 function basisOf(observation: PollObservation, beliefs: DurationBeliefs): Basis {
   const { submittedAt, lastQueuedAt, firstProcessingAt } = observation;
-  const fromSubmit = { d: beliefs.total, offset: submittedAt };
+  const fromSubmit = { d: beliefs.total, offset: submittedAt, earliest: submittedAt };
   const queuedFor = (lastQueuedAt ?? submittedAt) - submittedAt;
   const unusualWait = beliefs.longQueueMs !== null && queuedFor > beliefs.longQueueMs;
   if (!beliefs.reportsProcessing || !(beliefs.queueMatters || unusualWait)) {
@@ -253,6 +215,7 @@ function basisOf(observation: PollObservation, beliefs: DurationBeliefs): Basis 
       kind: 'finish',
       d: widened(beliefs.inference, firstProcessingAt - after),
       offset: (after + firstProcessingAt) / 2,
+      earliest: after,
     };
   }
   // A server that has been saying PROCESSING finishes nothing while QUEUED; if it skipped the switch
@@ -270,11 +233,11 @@ export function nextPollAt(
 ): number {
   const basis = basisOf(observation, beliefs);
   if (basis.kind === 'finish') {
-    const price = anchoredPrice(observation, beliefs, basis, options) * options.requestPrice;
-    return planOn(basis.d, basis.offset, now, price, options);
+    const price = priceOf(observation, beliefs, basis, options) * options.requestPrice;
+    return planOn(basis, now, price, options);
   }
   // Nothing can finish before the switch plus an inference: watch for the switch.
-  return now + queuedGapMs(beliefs, options);
+  return now + (basis.fallback ? queuedGapMs(beliefs, options) : unusualQueueGapMs(beliefs, options));
 }
 
 /**
@@ -288,13 +251,6 @@ export function finishChance(observation: PollObservation, beliefs: DurationBeli
   const before = survival(reckoning.d, observation.lastPendingAt - reckoning.offset);
   if (!(before > 0)) return 1;
   return Math.max(0, 1 - survival(reckoning.d, at - reckoning.offset) / before);
-}
-
-/** An anchor known only to within `bracketMs` adds that uncertainty to what follows it. */
-function widened(d: LogNormal, bracketMs: number): LogNormal {
-  const median = Math.exp(d.mu);
-  const extra = (bracketMs * bracketMs) / 12 / (median * median);
-  return { mu: d.mu, sigma: Math.sqrt(d.sigma * d.sigma + extra) };
 }
 
 /**
@@ -326,9 +282,5 @@ export function sampleFrom(
  */
 export function underPressure(options: PlannerOptions, pressure: number): PlannerOptions {
   if (pressure <= 1) return options;
-  return {
-    ...options,
-    requestPrice: options.requestPrice * pressure,
-    maxGapMs: options.maxGapMs * pressure,
-  };
+  return { ...options, requestPrice: options.requestPrice * pressure };
 }
