@@ -11,7 +11,7 @@ import { setTimeout as sleep } from 'node:timers/promises';
 import Conf from 'conf';
 import sharp from 'sharp';
 import type { LibraryPage, LibraryQuery } from '../src/shared/api/library.ts';
-import { createAppServices, type AppServices } from '../src/main/app-services.ts';
+import { createAppServices, type AppServices, type AppServicesOptions } from '../src/main/app-services.ts';
 import { openDatabase } from '../src/main/library/database.ts';
 import { sha256Of } from '../src/main/library/file-store.ts';
 import { createLibrary } from '../src/main/library/library.ts';
@@ -29,6 +29,7 @@ export function startServices(
   dataDir: string,
   simulatorTimeScale = 0.05,
   env: NodeJS.ProcessEnv = {},
+  onIntegrityReport?: AppServicesOptions['onIntegrityReport'],
 ): Promise<AppServices> {
   const settings = createSettingsStore(new Conf({ cwd: dataDir, configName: settingsFileName }));
   settings.update({ concurrency: 8 });
@@ -42,6 +43,7 @@ export function startServices(
     simulatorTimeScale,
     osHandlers: (library) => createWebOsHandlers(library, dataDir),
     logger: memoryLogger(),
+    onIntegrityReport,
   });
 }
 

@@ -54,3 +54,49 @@ describe('reading a table file a chunk at a time', () => {
     );
   });
 });
+
+describe('what spreadsheets write', () => {
+  // csv-parse (the reader before papaparse) is the reference: every file here must read the same.
+  const reference = (text: string, delimiter = ',') =>
+    parse(text, { ...csvOptions, delimiter, quote: delimiter === '\t' ? false : '"' }) as string[][];
+  const files: [string, string][] = [
+    [
+      'an Excel export: BOM, CRLF, quoted cells with commas, quotes and line breaks',
+      '\uFEFFprompt,style\r\n"A sign, ""OPEN""",DESIGN\r\n"two\r\nlines",AUTO\r\n',
+    ],
+    ['an old Mac export: CR alone', 'prompt,style\r"a, b",DESIGN\rplain,AUTO\r'],
+    [
+      'no last line break, and rows shorter and longer than the header',
+      'prompt,style,seed\nshort\nlong,AUTO,1,extra',
+    ],
+    ['empty lines inside and at the end', 'prompt,style\n\nfirst,AUTO\n\n\nsecond,DESIGN\n\n'],
+    ['empty quoted cells and spaces kept', 'prompt,style\n"",  AUTO \n" padded ",""\n'],
+  ];
+  for (const [what, text] of files) {
+    it(`reads ${what} as csv-parse did`, async () => {
+      const [headers, ...cells] = reference(text);
+      const table = await readTable('sheet.csv', text);
+      expect(table.headers).toEqual(headers!.map((h) => h.trim()));
+      expect(table.cells).toEqual(cells);
+    });
+  }
+
+  it("keeps a TSV cell's quotes as typed", async () => {
+    const text = 'prompt\tsize\nA "5" inch badge\t"wide\n"quoted"\tx\n';
+    const table = await readTable('sheet.tsv', text);
+    expect(table.cells).toEqual(reference(text, '\t').slice(1));
+    expect(table.cells[0]).toEqual(['A "5" inch badge', '"wide']);
+  });
+
+  it('names the line of a broken quote, counting the lines of quoted cells above it', async () => {
+    const text = 'prompt,style\n"one\ntwo\nthree",AUTO\n"never closed,DESIGN\nlast,AUTO\n';
+    await expect(readTable('x.csv', text)).rejects.toThrow(
+      'The file could not be read as CSV (near line 5): a quoted cell is never closed (a quote opens it and none ends it).',
+    );
+    await expect(
+      readTable('x.csv', 'prompt,style\r\nok,AUTO\r\n"A poster" that says SALE,DESIGN\r\n'),
+    ).rejects.toThrow(
+      /^The file could not be read as CSV \(near line 3\): a quoted cell has text after its closing quote/,
+    );
+  });
+});

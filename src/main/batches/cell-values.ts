@@ -21,9 +21,8 @@ export function cellValue(field: FieldMeta, text: string): unknown {
       return booleanOf(trimmed);
     case 'select':
     case 'segmented': {
-      const key = choiceKey(trimmed);
-      const match = field.options?.find((option) => choiceKey(option.value) === key);
-      return match?.value ?? trimmed;
+      const choices = choicesOf(field);
+      return choices.get(trimmed) ?? choices.get(choiceKey(trimmed)) ?? trimmed;
     }
     case 'palette':
       return paletteOf(trimmed);
@@ -36,6 +35,27 @@ export function cellValue(field: FieldMeta, text: string): unknown {
       // Prompts keep their own spacing: a designer's line break can matter.
       return text;
   }
+}
+
+/**
+ * A field's choices by their own spelling and by choiceKey's, made once per field: every cell of a
+ * 10,000-row file used to put each of the field's options through choiceKey's regular expressions.
+ */
+const choiceTables = new WeakMap<FieldMeta, Map<string, string>>();
+function choicesOf(field: FieldMeta): Map<string, string> {
+  let choices = choiceTables.get(field);
+  if (!choices) {
+    choices = new Map();
+    // The first option of a key wins, as a search of the list would find it; an option's own
+    // spelling always finds that option.
+    for (const option of field.options ?? []) {
+      const key = choiceKey(option.value);
+      if (!choices.has(key)) choices.set(key, option.value);
+    }
+    for (const option of field.options ?? []) choices.set(option.value, option.value);
+    choiceTables.set(field, choices);
+  }
+  return choices;
 }
 
 /**

@@ -39,6 +39,7 @@ import { consoleLogger, type Logger } from '../logging/logger.ts';
 import { budgetCheck, createBudgetGuard } from './budget-guard.ts';
 import { createLedger } from './ledger.ts';
 import { createQueueOrder, type QueueMove } from './queue-order.ts';
+import { newJobId } from './job-ids.ts';
 import { createUserPause } from './user-pause.ts';
 
 export type { JobLibrary } from './job-fetcher.ts';
@@ -277,17 +278,19 @@ export function createJobEngine(deps: JobEngineDeps): JobEngine {
     parentId: string | null,
     queuePos: number,
     held = false,
+    expectedOf: (key: string, seedMs: number) => number = (key, seedMs) =>
+      estimator.beliefs(key, seedMs).meanMs,
   ): NewJobRow {
-    const id = randomUUID();
+    const id = newJobId();
     const estimateKey = estimateKeyFor(model, params);
-    const expected = estimator.beliefs(estimateKey, seedMsOf(model, params));
+    const expectedMs = expectedOf(estimateKey, seedMsOf(model, params));
     return queuedRow({
       id,
       model,
       params: JSON.stringify(params),
       createdAt: now(),
       estimateKey,
-      expectedMs: Math.round(expected.meanMs),
+      expectedMs: Math.round(expectedMs),
       batchId: batchId ?? id,
       parentId,
       queuePos,
@@ -525,8 +528,25 @@ export function createJobEngine(deps: JobEngineDeps): JobEngine {
       const ids = writing(() =>
         db.transaction(() => {
           const first = order.backPosition(now());
+          // A batch's jobs share a few estimate keys, and no sample arrives inside this transaction:
+          // each key's beliefs are fitted once, not once a job.
+          const expected = new Map<string, number>();
+          const expectedOf = (key: string, seedMs: number) => {
+            const memo = `${seedMs} ${key}`;
+            let ms = expected.get(memo);
+            if (ms === undefined) expected.set(memo, (ms = estimator.beliefs(key, seedMs).meanMs));
+            return ms;
+          };
           const rows = jobs.map(({ model, params }, i) =>
-            newRow(model, withDrawnSeed(getModel(model), params, random), batchId, null, first + i, held),
+            newRow(
+              model,
+              withDrawnSeed(getModel(model), params, random),
+              batchId,
+              null,
+              first + i,
+              held,
+              expectedOf,
+            ),
           );
           store.insertMany(rows);
           const inserted = rows.map((row) => row.id);

@@ -38,7 +38,8 @@ import { edgesOf, familyOf, lineageOf, recordLineage } from './lineage.ts';
 import { libraryCounts, libraryStats } from './library-stats.ts';
 import { drainPendingTerms } from './search-terms.ts';
 import { createInlineSqlReader } from './inline-sql-reader.ts';
-import { createSqlReader } from './sql-reader.ts';
+import { createSqlReader, type SqlReader } from './sql-reader.ts';
+import { checkpointOffLoop } from './wal-checkpoints.ts';
 import { prepareImage, prepareImageFile, type PreparedImage } from './prepare-image.ts';
 import { checkWritable, removeTempFiles } from './temp-files.ts';
 import { createThumbnails, type ThumbnailKind } from './thumbnails.ts';
@@ -76,7 +77,11 @@ export function createLibrary({ db, dataDir, now = Date.now, inlineReads = false
   removeTempFiles(tempDir, Date.now());
   // Page queries run on their own thread and connection; writes stay on this one.
   const reader = inlineReads ? createInlineSqlReader(db) : createSqlReader(db.name);
+  // With one connection (a full disk) SQLite checkpoints as before; with the thread, off the loop.
+  const stopCheckpoints = inlineReads ? () => undefined : checkpointOffLoop(db, reader);
   const terms = createTermsDrain(asWritable(db));
+  /** Integrity checks on threads of their own, ended with the library. */
+  const checkers = new Set<SqlReader>();
 
   function emit(kind: LibraryChange['kind'], ids: string[]): void {
     if (ids.length === 0) return;
@@ -361,9 +366,11 @@ export function createLibrary({ db, dataDir, now = Date.now, inlineReads = false
      */
     async checkIntegrity(): Promise<IntegrityReport> {
       const checker = inlineReads ? reader : createSqlReader(db.name, { background: true });
+      if (checker !== reader) checkers.add(checker);
       try {
         return await checker.run('integrity', { imagesDir: store.root, now: now() });
       } finally {
+        checkers.delete(checker);
         if (checker !== reader) await checker.close();
       }
     },
@@ -372,7 +379,9 @@ export function createLibrary({ db, dataDir, now = Date.now, inlineReads = false
     close(): Promise<void> {
       closing = true;
       terms.stop();
-      return reader.close();
+      stopCheckpoints();
+      // A check still running would otherwise keep its connection open past the app's own close.
+      return Promise.all([reader, ...checkers].map((thread) => thread.close())).then(() => undefined);
     },
 
     onChange(listener: (change: LibraryChange) => void): () => void {

@@ -6,6 +6,8 @@ export interface SqlOps {
   list: { input: LibraryQuery; result: LibraryPage };
   collections: { input: null; result: Collection[] };
   integrity: { input: { imagesDir: string; now: number }; result: IntegrityReport };
+  /** Copies main's committed WAL pages into the database file (PASSIVE: never waits on main). */
+  checkpoint: { input: null; result: { walPages: number; copied: number } };
 }
 export type SqlOp = keyof SqlOps;
 

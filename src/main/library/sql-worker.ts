@@ -21,12 +21,27 @@ const db = asReadable(new Database(file, { readonly: true, fileMustExist: true }
 // Main holds the write lock only for a transaction's commit; a reader rarely has to wait at all.
 db.pragma('busy_timeout = 5000');
 
+// Checkpoints (wal-checkpoints.ts) need write access to the file, which the read-only connection
+// lacks: a second connection does only that, for one checkpoint (opening it is a fraction of a ms),
+// so no writable connection outlives main's. PASSIVE copies what no reader still needs and never
+// waits, so neither main's commits nor this thread's reads are held.
+function checkpoint(): SqlOps['checkpoint']['result'] {
+  const checkpointer = new Database(file, { fileMustExist: true });
+  try {
+    const [row] = checkpointer.pragma('wal_checkpoint(PASSIVE)') as { log: number; checkpointed: number }[];
+    return { walPages: Math.max(0, row?.log ?? 0), copied: Math.max(0, row?.checkpointed ?? 0) };
+  } finally {
+    checkpointer.close();
+  }
+}
+
 const ops: {
   [K in SqlOp]: (input: SqlOps[K]['input']) => SqlOps[K]['result'] | Promise<SqlOps[K]['result']>;
 } = {
   list: (query) => listImages(db, query),
   collections: () => listCollections(db),
   integrity: ({ imagesDir, now }) => checkIntegrity(db, createFileStore(imagesDir), now),
+  checkpoint,
 };
 
 const port = parentPort!;
