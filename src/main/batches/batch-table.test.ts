@@ -88,6 +88,18 @@ describe('what spreadsheets write', () => {
     expect(table.cells[0]).toEqual(['A "5" inch badge', '"wide']);
   });
 
+  it("reads an Excel TSV's quoted headlines as typed in the sheet, one row per sheet row", async () => {
+    const text =
+      '\uFEFFprompt\tstyle_type\r\n"A poster that says ""SALE"""\tDESIGN\r\n"SUMMER\nSALE"\tAUTO\r\n"OPEN" late\tGENERAL\r\n';
+    const table = await readTable('campaign.tsv', text);
+    expect(table.headers).toEqual(['prompt', 'style_type']);
+    expect(table.cells).toEqual([
+      ['A poster that says "SALE"', 'DESIGN'],
+      ['SUMMER\nSALE', 'AUTO'],
+      ['"OPEN" late', 'GENERAL'],
+    ]);
+  });
+
   it('names the line of a broken quote, counting the lines of quoted cells above it', async () => {
     const text = 'prompt,style\n"one\ntwo\nthree",AUTO\n"never closed,DESIGN\nlast,AUTO\n';
     await expect(readTable('x.csv', text)).rejects.toThrow(

@@ -1,6 +1,7 @@
 import Papa from 'papaparse';
 import { batchLimits } from '../../shared/api/batches.ts';
 import { AppError } from '../../shared/rpc.ts';
+import { tsvRecords } from './tsv-records.ts';
 
 export type TableFormat = 'csv' | 'tsv' | 'json';
 
@@ -72,19 +73,16 @@ function quoteProblem(error: Papa.ParseError): string {
  * cells' own strings). The first problem stops the read: a file read on past a broken quote would
  * shift every cell after it into the wrong column.
  */
-function recordsOf(text: string, format: 'csv' | 'tsv'): Promise<string[][]> {
-  const body = text.startsWith('\uFEFF') ? text.slice(1) : text;
+function csvRecords(body: string): Promise<string[][]> {
   return new Promise((resolve, reject) => {
     const records: string[][] = [];
     // Where the text papaparse is parsing starts: after a pause it goes on from a slice of it.
     let offset = 0;
     let failed = false;
     Papa.parse<string[]>(body, {
-      delimiter: format === 'tsv' ? '\t' : ',',
-      // A TSV has no quoting convention worth trusting: "5" inches stay as typed. (Fast mode splits
-      // on tabs and line breaks only.) Empty lines are kept, and skipped later, so that row
-      // numbers stay the spreadsheet's; rows may have fewer or more cells than the header.
-      fastMode: format === 'tsv',
+      delimiter: ',',
+      // Empty lines are kept, and skipped later, so that row numbers stay the spreadsheet's; rows
+      // may have fewer or more cells than the header.
       skipEmptyLines: false,
       // The file's first line break is its kind: papaparse's own guess reads the first megabyte again.
       newline: (body.match(/\r\n|\r|\n/)?.[0] ?? '\n') as Papa.ParseConfig['newline'],
@@ -96,7 +94,7 @@ function recordsOf(text: string, format: 'csv' | 'tsv'): Promise<string[][]> {
           reject(
             new AppError(
               'validation',
-              `The file could not be read as ${format.toUpperCase()} (near line ${line}): ${quoteProblem(problem)}.`,
+              `The file could not be read as CSV (near line ${line}): ${quoteProblem(problem)}.`,
             ),
           );
           // After the rejection: abort() calls complete() at once.
@@ -122,7 +120,9 @@ function recordsOf(text: string, format: 'csv' | 'tsv'): Promise<string[][]> {
 }
 
 async function delimited(text: string, format: 'csv' | 'tsv'): Promise<Table> {
-  const records = await recordsOf(text, format);
+  const body = text.startsWith('\uFEFF') ? text.slice(1) : text;
+  // A TSV's quotes are read the way its exporter wrote them (tsv-records.ts): none is ever broken.
+  const records = await (format === 'tsv' ? tsvRecords(body, ROWS_PER_TURN) : csvRecords(body));
   const [headers = [], ...cells] = records;
   tooBig(cells.length, headers.length);
   if (headers.every((header) => header.trim() === '')) {
