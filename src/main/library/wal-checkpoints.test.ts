@@ -6,7 +6,7 @@ import { afterEach, describe, expect, it } from 'vitest';
 import { openDatabase } from './database.ts';
 import { createLibrary } from './library.ts';
 import { createSqlReader, type SqlReader } from './sql-reader.ts';
-import { FALLBACK_PAGES, WAL_LIMIT_BYTES, checkpointOffLoop } from './wal-checkpoints.ts';
+import { FALLBACK_PAGES, LOW_DISK_BYTES, WAL_LIMIT_BYTES, checkpointOffLoop } from './wal-checkpoints.ts';
 
 const PAGE = 4096;
 const dirs: string[] = [];
@@ -133,6 +133,33 @@ describe('WAL checkpoints off main', () => {
     await until('the write is copied', () => answers.length > before);
     await new Promise((resolve) => setTimeout(resolve, 150));
     expect(answers.length).toBe(before + 1);
+  });
+
+  it('on a nearly full disk leaves checkpoints to SQLite on main, and takes them back once there is room', async () => {
+    const t = tempDatabase();
+    const thread = reader(t.file);
+    const asked: string[] = [];
+    const counting: SqlReader = {
+      get ready() {
+        return thread.ready;
+      },
+      run: (op, input) => (asked.push(op), thread.run(op, input)),
+      close: () => thread.close(),
+    };
+    let free = LOW_DISK_BYTES - 1;
+    toClose.push(checkpointOffLoop(t.db, counting, { everyMs: 10, free: () => free }));
+    const ownPages = () => t.db.pragma('wal_autocheckpoint', { simple: true });
+    expect(ownPages()).toBe(1_000);
+    t.write(1_200);
+    await new Promise((resolve) => setTimeout(resolve, 150));
+    expect(asked).toEqual([]);
+    // SQLite's own checkpoint ran inside a commit, as it always did: the file grew.
+    expect(t.size('')).toBeGreaterThan(1_000 * PAGE);
+
+    free = LOW_DISK_BYTES;
+    t.write(10, 10);
+    await until('the thread to be asked again', () => asked.length > 0);
+    expect(ownPages()).toBe(FALLBACK_PAGES);
   });
 
   it('with the thread gone, main checkpoints past the fallback and nothing is lost', async () => {
