@@ -174,6 +174,12 @@ export function LibraryGrid() {
     targetHeight: tileSize,
     gap: GAP,
   };
+  /** Where the grid last scrolled itself (a correction, a new query, a reveal): see onScroll. */
+  const ownScroll = useRef<number | null>(null);
+  const scrollTo = useCallback((element: HTMLElement, top: number) => {
+    element.scrollTop = top;
+    ownScroll.current = element.scrollTop;
+  }, []);
   const viewRef = useRef<GridView | null>(null);
   viewRef.current ??= new GridView(geometry, total, padding);
   const view = viewRef.current;
@@ -192,12 +198,12 @@ export function LibraryGrid() {
       // The canvas must be tall enough before the scroll position is set, or the browser clamps it.
       const canvas = element.firstElementChild as HTMLElement | null;
       if (canvas) canvas.style.height = `${view.canvasHeight}px`;
-      element.scrollTop = corrected;
+      scrollTo(element, corrected);
     }
     const firstVisible = view.firstVisible(element.scrollTop).index;
     ensureRange(want[0], want[1], firstVisible);
     redraw();
-  }, [view]);
+  }, [view, scrollTo]);
 
   const frame = useRef(0);
   const scheduleSync = useCallback(() => {
@@ -218,7 +224,8 @@ export function LibraryGrid() {
     setSize({ width: element.clientWidth, height: element.clientHeight });
     // While the grid moves, cells sliding under a still pointer would fire a storm of hover events
     // (each one a React dispatch): pointer events are off until scrolling pauses. Only for moves the
-    // user made: a scroll the grid set itself must not swallow the next click.
+    // user made: a scroll the grid set itself (a layout correction once images load, the reset of a
+    // new query) must not swallow the click that comes right after it.
     let timer: ReturnType<typeof setTimeout> | undefined;
     const onScroll = () => {
       const jumped = view.scrolled(element.scrollTop, element.clientHeight);
@@ -230,7 +237,9 @@ export function LibraryGrid() {
           .findEnd()
           .then((count) => revealRef.current(count - 1));
       }
-      if (!jumped) {
+      const own = ownScroll.current !== null && Math.abs(element.scrollTop - ownScroll.current) < 1;
+      ownScroll.current = null;
+      if (!jumped && !own) {
         element.classList.add('grid-scrolling');
         clearTimeout(timer);
         timer = setTimeout(() => element.classList.remove('grid-scrolling'), 150);
@@ -253,7 +262,7 @@ export function LibraryGrid() {
     view.reshape(geometry, total, 0, padding.top);
     if (element) {
       view.expectScroll(0);
-      element.scrollTop = 0;
+      scrollTo(element, 0);
     }
     // oxlint-disable-next-line react-hooks/exhaustive-deps -- only a new query resets the view
   }, [queryId, view]);
@@ -310,9 +319,9 @@ export function LibraryGrid() {
     const row = view.layout.rowOf(index);
     if (row) {
       const y = row.top + view.offsetY;
-      if (y < element.scrollTop) element.scrollTop = y - GAP;
+      if (y < element.scrollTop) scrollTo(element, y - GAP);
       else if (y + row.height > element.scrollTop + element.clientHeight) {
-        element.scrollTop = y + row.height - element.clientHeight + GAP;
+        scrollTo(element, y + row.height - element.clientHeight + GAP);
       }
       return;
     }
@@ -323,7 +332,7 @@ export function LibraryGrid() {
     // and the clamped position reads as a jump elsewhere.
     const canvas = element.firstElementChild as HTMLElement | null;
     if (canvas) canvas.style.height = `${view.canvasHeight}px`;
-    element.scrollTop = top;
+    scrollTo(element, top);
     scheduleSync();
   }
 
