@@ -103,6 +103,7 @@ function queueWaits(samples: number, total: LogNormal, inference: LogNormal) {
  */
 export function createDurationEstimator(db: Database.Database, now: () => number): DurationEstimator {
   const cache = new Map<string, DurationSample[]>();
+  const fitted = new Map<string, { kept: readonly DurationSample[]; seedMs: number; beliefs: Beliefs }>();
   const rows = db
     .prepare<[], SampleRow>(
       'SELECT key, total_ms, inference_ms, saw_processing FROM job_duration_samples ORDER BY id',
@@ -128,6 +129,10 @@ export function createDurationEstimator(db: Database.Database, now: () => number
   return {
     beliefs(key, seedMs) {
       const kept = cache.get(key) ?? NO_ROWS;
+      // Asked at every poll of every request, and unchanged until one of this kind finishes (a new
+      // array then): fitted once per sample, not per poll.
+      const known = fitted.get(key);
+      if (known && known.kept === kept && known.seedMs === seedMs) return known.beliefs;
       const samples = kept.slice(-SAMPLE_WINDOW);
       const watched = kept.filter((s) => s.inferenceMs !== null).slice(-SAMPLE_WINDOW);
       const inference = fit(
@@ -158,7 +163,7 @@ export function createDurationEstimator(db: Database.Database, now: () => number
       const votes = samples.slice(-PROCESSING_VOTES);
       const reportsProcessing =
         votes.length === 0 || votes.filter((s) => s.sawProcessing).length * 2 >= votes.length;
-      return {
+      const beliefs: Beliefs = {
         total,
         inference,
         reportsProcessing,
@@ -167,6 +172,8 @@ export function createDurationEstimator(db: Database.Database, now: () => number
         meanMs: meanOf(total),
         samples: samples.length,
       };
+      fitted.set(key, { kept, seedMs, beliefs });
+      return beliefs;
     },
     observe(key, sample) {
       if (!(sample.totalMs > 0)) return;

@@ -8,6 +8,7 @@ import {
   NEGLIGIBLE,
   queuedGapMs,
   SHARP_SWITCH_MS,
+  priceWithin,
   solve,
   unusualQueueGapMs,
   widened,
@@ -103,14 +104,11 @@ const PRICES_KEPT = 512;
 
 /** The price at which a plan on `curves` expects `allowance` requests (bisected in log space). */
 function priceForRequests(curves: Curves, allowance: number, options: PlannerOptions): number {
-  let lo = 0.5;
-  let hi = 4_000;
-  for (let step = 0; step < 16; step++) {
-    const mid = Math.sqrt(lo * hi);
-    if (solve(curves, mid, options).requests > allowance) lo = mid;
-    else hi = mid;
-  }
-  return hi;
+  return priceWithin((price) => solve(curves, price, options).requests, allowance, {
+    lo: 0.5,
+    hi: 4_000,
+    steps: 16,
+  });
 }
 
 /**

@@ -142,6 +142,24 @@ export function pollsBefore(next: Int32Array, untilMs: number, options: PlannerO
   return polls + Math.max(0, Math.ceil((untilMs - i * GRID_MS) / gapBoundMs(options)));
 }
 
+/**
+ * The cheapest price in [lo, hi] at which `spent(price)` requests stay within `allowance`, bisected
+ * in log space for `steps` steps (dearer prices plan fewer requests). Returns the upper end found.
+ */
+export function priceWithin(
+  spent: (price: number) => number,
+  allowance: number,
+  range: { lo: number; hi: number; steps: number },
+): number {
+  let { lo, hi } = range;
+  for (let step = 0; step < range.steps; step++) {
+    const mid = Math.sqrt(lo * hi);
+    if (spent(mid) > allowance) lo = mid;
+    else hi = mid;
+  }
+  return hi;
+}
+
 /** A switch bracketed this tightly was watched for (the queued cadence is never wider). */
 export const SHARP_SWITCH_MS = 2_000;
 

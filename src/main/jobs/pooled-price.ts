@@ -4,7 +4,15 @@
  */
 import { meanOf } from './lognormal.ts';
 import type { DurationBeliefs, FinishedRequest, PlannerOptions } from './poll-planner.ts';
-import { curvesOf, pollsBefore, queuedGapMs, solve, unusualQueueGapMs, widened } from './poll-schedule.ts';
+import {
+  curvesOf,
+  pollsBefore,
+  priceWithin,
+  queuedGapMs,
+  solve,
+  unusualQueueGapMs,
+  widened,
+} from './poll-schedule.ts';
 
 /** Below this many finished requests of a kind, a pool's tail (its cold starts) is too thinly seen to price. */
 const POOL_MIN_ROWS = 32;
@@ -99,16 +107,11 @@ function poolPriceOf(beliefs: DurationBeliefs, options: PlannerOptions, share: n
     return sum;
   };
   // Never dearer than requestCostMs: a short allowance does not thin the plan.
-  let hi = options.requestCostMs;
+  const hi = options.requestCostMs;
   if (spent(hi) > allowance) return hi;
-  let lo = POOL_PRICE_FLOOR;
+  const lo = POOL_PRICE_FLOOR;
   if (spent(lo) <= allowance) return lo;
-  for (let step = 0; step < POOL_PRICE_STEPS; step++) {
-    const mid = Math.sqrt(lo * hi);
-    if (spent(mid) > allowance) lo = mid;
-    else hi = mid;
-  }
-  return hi;
+  return priceWithin(spent, allowance, { lo, hi, steps: POOL_PRICE_STEPS });
 }
 
 /** The cheapest a request gets, in ms of noticing delay: below it, polls buy nothing a user sees. */
