@@ -227,7 +227,7 @@ describe("a user's day in the studio", () => {
       .toBe(true);
   });
 
-  it('moves an image to the trash and restores it', async () => {
+  it('moves an image to the trash and restores it, keeping a pick made before the restore answered', async () => {
     await openDetailOf(prompts.remixFile);
     await detail().getByRole('button', { name: 'Move to trash' }).click();
     await detail().getByText('In the trash').waitFor();
@@ -236,6 +236,16 @@ describe("a user's day in the studio", () => {
     await page.getByRole('button', { name: 'Trash', exact: true }).click();
     await waitLoaded(gridImage(prompts.remixFile));
     await gridImage(prompts.remixFile).click();
+    // The restore's answer is held back until the user has moved on and picked another image, as a
+    // busy main can answer after its change event: the late answer must not clear the new pick.
+    const restoreRoute = '**/rpc/library%3Arestore';
+    let release!: () => void;
+    const released = new Promise<void>((resolve) => (release = resolve));
+    await page.route(restoreRoute, async (route) => {
+      const response = await route.fetch();
+      await released;
+      await route.fulfill({ response });
+    });
     await page
       .getByRole('toolbar', { name: 'Selection actions' })
       .getByRole('button', { name: 'Restore' })
@@ -243,6 +253,17 @@ describe("a user's day in the studio", () => {
     await page.getByText('The trash is empty').waitFor();
     await page.getByRole('button', { name: 'Images', exact: true }).click();
     await waitLoaded(gridImage(prompts.remixFile));
+    await grid().getByRole('gridcell').nth(1).click();
+    await page.getByText('1 selected').waitFor();
+    const replayed = page.waitForResponse('**/rpc/library%3Aget');
+    release();
+    await replayed;
+    await page.evaluate(() => new Promise((resolve) => setTimeout(resolve, 100)));
+    await page.unroute(restoreRoute);
+    expect(await page.getByText('1 selected').count()).toBe(1);
+    expect(await page.getByText('1 image restored.').count()).toBe(0);
+    await page.getByRole('button', { name: 'Clear selection' }).click();
+    await expect.poll(() => page.getByText('1 selected').count()).toBe(0);
   });
 
   it('selects with click, shift and ctrl, acts in bulk and compares two images', async () => {
@@ -285,7 +306,7 @@ describe("a user's day in the studio", () => {
     await page.keyboard.press('Escape');
     await detail().waitFor({ state: 'hidden' });
     await expect.poll(() => grid().evaluate((element) => element === document.activeElement)).toBe(true);
-    await page.keyboard.press('Escape');
+    await page.getByRole('button', { name: 'Clear selection' }).click();
     await expect.poll(() => page.getByText('1 selected').count()).toBe(0);
   });
 

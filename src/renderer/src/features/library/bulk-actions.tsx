@@ -8,6 +8,12 @@ import { applyLibraryChange } from './library-changes.ts';
 import { useLibrary } from './library-store.ts';
 import { useFilterChoices } from './filter-choices.ts';
 
+interface Message {
+  ok: boolean;
+  text: string;
+  about: ReadonlySet<string>;
+}
+
 /** What can be done to every selected image at once. */
 export function BulkActions() {
   const selected = useLibrary((state) => state.selected);
@@ -16,18 +22,23 @@ export function BulkActions() {
   const openCompare = useDetail((state) => state.openCompare);
   const openDetail = useDetail((state) => state.openDetail);
   const { collections } = useFilterChoices();
-  const [message, setMessage] = useState<{ ok: boolean; text: string } | null>(null);
+  // A message is about the selection it was said for; a new selection (or view) starts without one.
+  const [message, setMessage] = useState<Message | null>(null);
   const ids = [...selected];
   if (ids.length === 0) return null;
+  const acted = selected;
+  const say = (text: string, ok = true) => setMessage({ ok, text, about: acted });
 
   async function run(action: () => Promise<unknown>, done: string, clear = false, removes = false) {
     try {
       await action();
       await applyLibraryChange({ kind: removes ? 'removed' : 'updated', ids });
-      setMessage({ ok: true, text: done });
-      if (clear) clearSelection();
+      say(done);
+      // The user may have moved on while this ran (another view, a new selection): clearing then
+      // would throw away what they just picked, so only the selection acted on is cleared.
+      if (clear && useLibrary.getState().selected === acted) clearSelection();
     } catch (error) {
-      setMessage({ ok: false, text: messageOf(error) });
+      say(messageOf(error), false);
     }
   }
 
@@ -42,7 +53,7 @@ export function BulkActions() {
       )}
       {!trashed && (
         <>
-          <ExportButtons ids={ids} onDone={setMessage} />
+          <ExportButtons ids={ids} onDone={say} />
           <button
             type="button"
             className="btn btn-small"
@@ -142,7 +153,7 @@ export function BulkActions() {
       <button type="button" className="btn btn-small" onClick={clearSelection}>
         Clear selection
       </button>
-      {message && (
+      {message?.about === selected && (
         <span className={message.ok ? 'muted' : 'field-error'} role="status">
           {message.text}
         </span>
@@ -157,18 +168,15 @@ function ExportButtons({
   onDone,
 }: {
   ids: string[];
-  onDone: (message: { ok: boolean; text: string }) => void;
+  onDone: (text: string, ok?: boolean) => void;
 }) {
   async function exportAs(as: 'zip' | 'folder') {
     try {
       const result = await call('os:exportImages', { ids, as });
       if ('canceled' in result) return;
-      onDone({
-        ok: true,
-        text: `Exported ${result.count} image${result.count === 1 ? '' : 's'} to ${result.path}`,
-      });
+      onDone(`Exported ${result.count} image${result.count === 1 ? '' : 's'} to ${result.path}`);
     } catch (error) {
-      onDone({ ok: false, text: messageOf(error) });
+      onDone(messageOf(error), false);
     }
   }
   return (
