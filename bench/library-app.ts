@@ -103,6 +103,37 @@ export async function measureNewImage(dataDir: string, images: number): Promise<
   return samples;
 }
 
+/**
+ * What a rating costs the loop: the update and its change event, which carries the changed images
+ * as they are now (changedImages), for one image and for a selection of 100.
+ */
+export async function measureRatings(dataDir: string, runs: number): Promise<Record<string, number[]>> {
+  const db = openDatabase(path.join(dataDir, 'library.sqlite3'));
+  const library = createLibrary({ db, dataDir });
+  let carried = 0;
+  library.onChange((change) => (carried += change.images?.length ?? 0));
+  const ids = db.prepare<[], string>('SELECT id FROM images ORDER BY pk DESC LIMIT 100').pluck().all();
+  const samples: Record<string, number[]> = {
+    'rate one image, loop cost': [],
+    'rate 100 images, loop cost': [],
+  };
+  for (let i = 0; i < runs; i++) {
+    for (const [measure, set] of [
+      ['rate one image, loop cost', ids.slice(i % 100, (i % 100) + 1)],
+      ['rate 100 images, loop cost', ids],
+    ] as const) {
+      const started = performance.now();
+      library.setRating([...set], 1 + (i % 5));
+      await Promise.resolve();
+      samples[measure]!.push(performance.now() - started);
+    }
+  }
+  if (carried === 0) throw new Error('no change event carried its images');
+  await library.close();
+  db.close();
+  return samples;
+}
+
 export interface JobRun {
   jobs: number;
   completed: number;

@@ -101,6 +101,14 @@ export function measureQueries(file: string, rows: number, seed: number): Sample
     time(add('search sorted by rating'), () => list({ search: `${word} `, sort: 'rating', limit: 100 }));
   }
 
+  // Inside the trash (1 % of the library): the same common words, finished and as typed.
+  for (let i = 0; i < 12; i++) {
+    const word = common[(i * 7) % common.length]!;
+    time(add('trash search, common word'), () => list({ trashed: true, search: `${word} `, limit: 100 }));
+    for (const prefix of typed(word).slice(0, 4))
+      time(add('trash search as typed'), () => list({ trashed: true, search: prefix, limit: 100 }));
+  }
+
   // Filters that match about 0.1 % of the library or less (the world's distribution says how much).
   const selective: LibraryQuery[] = [
     { model: 'ideogram-2a', favorite: true },

@@ -20,7 +20,7 @@ import path from 'node:path';
 import { openDatabase } from '../src/main/library/database.ts';
 import { createLibrary } from '../src/main/library/library.ts';
 import { printTable, quantile, writeResults, type Row } from './bench-table.ts';
-import { measureJobRun, measureNewImage, measureStart, type JobRun } from './library-app.ts';
+import { measureJobRun, measureNewImage, measureRatings, measureStart, type JobRun } from './library-app.ts';
 import { makeImportFiles, measureImports } from './library-import.ts';
 import { measureQueries, type Samples } from './library-queries.ts';
 import { buildWorld, copyWorld, describeWorld, worldSeed } from './library-world.ts';
@@ -71,6 +71,7 @@ async function measureSize(rows: number): Promise<{ samples: Samples; loads: str
     copyWorld(rows, dir);
     samples['first page served after start'] = await measureStart(dir, 5);
     samples['one new image, loop cost'] = await measureNewImage(dir, 40);
+    Object.assign(samples, await measureRatings(dir, 20));
     loads.push(load());
     const jobRun = rows === Math.max(...sizes) ? await measureJobRun(dir, JOBS, rows) : undefined;
     loads.push(load());
