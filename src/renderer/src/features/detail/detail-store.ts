@@ -54,14 +54,17 @@ export const useDetail = create<DetailState>()((set, get) => ({
     }
   },
   async act(action, note) {
+    // The image acted on: the user may step to the next one (arrow keys) before main answers, and
+    // the note or error must not land on that one.
+    const id = get().detailId;
     try {
       const answer = await action();
-      const id = get().detailId;
       if (id) void applyLibraryChange(ownEdit([id], answer));
+      if (get().detailId !== id) return;
       set({ note: note ?? null, error: null });
       await get().refresh();
     } catch (error) {
-      set({ error: messageOf(error) });
+      if (get().detailId === id) set({ error: messageOf(error) });
     }
   },
   setNote: (note) => set({ note }),
