@@ -255,10 +255,11 @@ describe("a user's day in the studio", () => {
     await waitLoaded(gridImage(prompts.remixFile));
     await grid().getByRole('gridcell').nth(1).click();
     await page.getByText('1 selected').waitFor();
-    const replayed = page.waitForResponse('**/rpc/library%3Aget');
+    const answered = page.waitForResponse(restoreRoute);
     release();
-    await replayed;
-    await page.evaluate(() => new Promise((resolve) => setTimeout(resolve, 100)));
+    await answered;
+    // The page takes the answer in without another request: a moment for its handler to run.
+    await page.evaluate(() => new Promise((resolve) => setTimeout(resolve, 200)));
     await page.unroute(restoreRoute);
     expect(await page.getByText('1 selected').count()).toBe(1);
     expect(await page.getByText('1 image restored.').count()).toBe(0);

@@ -16,6 +16,7 @@ import {
   type LibraryQuery,
   type LibraryStats,
   type SourceInfo,
+  type Updated,
 } from '../../shared/api/library.ts';
 import type { RestoreResult } from '../../shared/api/transfers.ts';
 import type { Family, Lineage } from '../../shared/api/lineage.ts';
@@ -96,12 +97,17 @@ export function createLibrary({
   /** Integrity checks on threads of their own, ended with the library. */
   const checkers = new Set<SqlReader>();
 
-  function emit(kind: LibraryChange['kind'], ids: string[]): void {
+  const imagesOf = (ids: string[]) =>
+    ids.length <= changedImagesCarried ? changedImages(db, ids) : undefined;
+
+  function emit(
+    kind: LibraryChange['kind'],
+    ids: string[],
+    images = kind === 'updated' ? imagesOf(ids) : undefined,
+  ): void {
     if (ids.length === 0) return;
     if (kind !== 'removed') terms.soon();
     const counts = libraryCounts(asWritable(db));
-    const images =
-      kind === 'updated' && ids.length <= changedImagesCarried ? changedImages(db, ids) : undefined;
     for (const listener of listeners) {
       try {
         listener({ kind, ids, counts, ...(images && { images }) });
@@ -111,9 +117,11 @@ export function createLibrary({
     }
   }
 
-  function updated(ids: string[]): { updated: number } {
-    emit('updated', ids);
-    return { updated: ids.length };
+  /** The event and the answer carry the same images: the page that asked need not look them up. */
+  function updated(ids: string[]): Updated {
+    const images = imagesOf(ids);
+    emit('updated', ids, images);
+    return { updated: ids.length, ...(images && { images }) };
   }
 
   async function sizeOf(file: string): Promise<number | null> {

@@ -79,7 +79,7 @@ describe.skipIf(!small)('starting on a full disk (a real 12 MB tmpfs)', () => {
         ids: [((await runtime.call('library:list', {})) as { items: { id: string }[] }).items[0]!.id],
         favorite: true,
       });
-      expect(favorite).toEqual({ updated: 1 });
+      expect(favorite).toMatchObject({ updated: 1 });
       const job = (await runtime.call('jobs:create', {
         model: 'ideogram-3',
         params: { prompt: 'ROOM AGAIN' },

@@ -2,7 +2,7 @@ import { create } from 'zustand';
 import type { Collection, ImageRecord } from '../../../../shared/api/library.ts';
 import { call } from '../../bridge/api.ts';
 import { messageOf } from '../../lib/errors.ts';
-import { applyLibraryChange } from '../library/library-changes.ts';
+import { applyLibraryChange, ownEdit } from '../library/library-changes.ts';
 
 interface DetailState {
   detailId: string | null;
@@ -55,9 +55,9 @@ export const useDetail = create<DetailState>()((set, get) => ({
   },
   async act(action, note) {
     try {
-      await action();
+      const answer = await action();
       const id = get().detailId;
-      if (id) void applyLibraryChange({ kind: 'updated', ids: [id] });
+      if (id) void applyLibraryChange(ownEdit([id], answer));
       set({ note: note ?? null, error: null });
       await get().refresh();
     } catch (error) {
