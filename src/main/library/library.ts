@@ -62,11 +62,22 @@ export interface LibraryOptions {
   now?: () => number;
   /** Reads on this connection instead of the SQL worker's: for a library opened on a full disk. */
   inlineReads?: boolean;
+  /**
+   * A write no caller waits on (the reader thread's WAL checkpoint) met a full disk: the app's
+   * disk-full handling, as a handler's failed write gets it through the storage guard.
+   */
+  onDiskFull?(error: unknown): void;
 }
 
 export type Library = ReturnType<typeof createLibrary>;
 
-export function createLibrary({ db, dataDir, now = Date.now, inlineReads = false }: LibraryOptions) {
+export function createLibrary({
+  db,
+  dataDir,
+  now = Date.now,
+  inlineReads = false,
+  onDiskFull,
+}: LibraryOptions) {
   const store = createFileStore(path.join(dataDir, 'images'));
   const thumbnails = createThumbnails(path.join(dataDir, 'thumbnails'));
   const listeners = new Set<(change: LibraryChange) => void>();
@@ -79,7 +90,9 @@ export function createLibrary({ db, dataDir, now = Date.now, inlineReads = false
   // Page queries run on their own thread and connection; writes stay on this one.
   const reader = inlineReads ? createInlineSqlReader(db) : createSqlReader(db.name);
   // With one connection (a full disk) SQLite checkpoints as before; with the thread, off the loop.
-  const stopCheckpoints = inlineReads ? () => undefined : checkpointOffLoop(db, reader);
+  const stopCheckpoints = inlineReads
+    ? () => undefined
+    : checkpointOffLoop(db, reader, onDiskFull ? { onDiskFull } : {});
   const terms = createTermsDrain(asWritable(db));
   /** Integrity checks on threads of their own, ended with the library. */
   const checkers = new Set<SqlReader>();
