@@ -4,6 +4,7 @@ import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import {
   dropFiles,
+  holdAnswers,
   launchBrowser,
   openStudioPage,
   listJobs,
@@ -197,6 +198,25 @@ describe('a batch from a file', () => {
     ).toBe(true);
     expect(rows.every((row) => Number(row.seed) >= 100 && Number(row.cost_usd) > 0)).toBe(true);
     expect(batchId).toMatch(/^batch-/);
+    expect(pageErrors).toEqual([]);
+  });
+
+  it('forgets a file whose reading answers after the user closed the dialog', async () => {
+    // Main's answer is held back, as a big file read on a busy machine is late.
+    const read = await holdAnswers(page, 'batches:read');
+    await dropFiles(page.getByRole('heading', { name: 'Queue' }), [
+      { name: 'closed-early.csv', type: 'text/csv', bytes: Buffer.from(campaignCsv()) },
+    ]);
+    await dialog().waitFor();
+    await dialog().getByRole('button', { name: 'Close' }).click();
+    await dialog().waitFor({ state: 'hidden' });
+    await read.release();
+    await page.getByRole('button', { name: 'Batch from file…' }).click();
+    await dialog().waitFor();
+    // The dialog opens on choosing a file, not on the draft the user walked away from.
+    expect(await dialog().getByText('closed-early.csv').count()).toBe(0);
+    expect(await dialog().getByLabel('Parameter for column Headline').count()).toBe(0);
+    await dialog().getByRole('button', { name: 'Close' }).click();
     expect(pageErrors).toEqual([]);
   });
 });

@@ -267,3 +267,28 @@ export async function pageRpc<T>(page: Page, method: string, input: unknown = {}
 export function listJobs<T extends object = ListedJob>(page: Page, input: object = {}): Promise<T[]> {
   return pageRpc<T[]>(page, 'jobs:list', input);
 }
+
+/**
+ * Holds main's answers to one RPC method back, as a busy main answers late: the page goes on
+ * meanwhile. release() lets them through and returns once the page has had one and run its handler.
+ */
+export async function holdAnswers(page: Page, method: string): Promise<{ release(): Promise<void> }> {
+  const pattern = `**/rpc/${encodeURIComponent(method)}`;
+  let open!: () => void;
+  const released = new Promise<void>((resolve) => (open = resolve));
+  await page.route(pattern, async (route) => {
+    const response = await route.fetch();
+    await released;
+    await route.fulfill({ response });
+  });
+  return {
+    async release() {
+      const answered = page.waitForResponse(pattern);
+      open();
+      await answered;
+      await page.unroute(pattern);
+      // The page takes the answer in without another request: a moment for its handler to run.
+      await page.evaluate(() => new Promise((resolve) => setTimeout(resolve, 200)));
+    },
+  };
+}

@@ -3,6 +3,7 @@ import sharp from 'sharp';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import {
   dropFiles,
+  holdAnswers,
   launchBrowser,
   openStudioPage,
   listJobs as listJobsOf,
@@ -238,14 +239,7 @@ describe("a user's day in the studio", () => {
     await gridImage(prompts.remixFile).click();
     // The restore's answer is held back until the user has moved on and picked another image, as a
     // busy main can answer after its change event: the late answer must not clear the new pick.
-    const restoreRoute = '**/rpc/library%3Arestore';
-    let release!: () => void;
-    const released = new Promise<void>((resolve) => (release = resolve));
-    await page.route(restoreRoute, async (route) => {
-      const response = await route.fetch();
-      await released;
-      await route.fulfill({ response });
-    });
+    const restore = await holdAnswers(page, 'library:restore');
     await page
       .getByRole('toolbar', { name: 'Selection actions' })
       .getByRole('button', { name: 'Restore' })
@@ -255,11 +249,7 @@ describe("a user's day in the studio", () => {
     await waitLoaded(gridImage(prompts.remixFile));
     await grid().getByRole('gridcell').nth(1).click();
     await page.getByText('1 selected').waitFor();
-    const replayed = page.waitForResponse('**/rpc/library%3Aget');
-    release();
-    await replayed;
-    await page.evaluate(() => new Promise((resolve) => setTimeout(resolve, 100)));
-    await page.unroute(restoreRoute);
+    await restore.release();
     expect(await page.getByText('1 selected').count()).toBe(1);
     expect(await page.getByText('1 image restored.').count()).toBe(0);
     await page.getByRole('button', { name: 'Clear selection' }).click();

@@ -141,7 +141,16 @@ export async function createAppServices(options: AppServicesOptions): Promise<Ap
     });
   const db = options.db ?? openDatabase(join(options.dataDir, 'library.sqlite3'));
   const storage = options.storage ?? 'ok';
-  const library = createLibrary({ db, dataDir: options.dataDir, inlineReads: storage === 'full' });
+  const diskFull = (error: unknown) => {
+    logger.warn('[storage] the disk is full:', error);
+    options.onDiskFull?.(error);
+  };
+  const library = createLibrary({
+    db,
+    dataDir: options.dataDir,
+    inlineReads: storage === 'full',
+    onDiskFull: diskFull,
+  });
   const bus = options.bus ?? createEventBus(logger);
   const textCheck = startTextCheck({
     db,
@@ -309,10 +318,7 @@ export async function createAppServices(options: AppServicesOptions): Promise<Ap
     },
     {
       dataDir: options.dataDir,
-      onDiskFull: (error) => {
-        logger.warn('[storage] the disk is full:', error);
-        options.onDiskFull?.(error);
-      },
+      onDiskFull: diskFull,
       onCorruption: (error) => {
         logger.error('[storage] the library file is damaged:', error);
         options.onCorruption?.(error);

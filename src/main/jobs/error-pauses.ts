@@ -50,6 +50,8 @@ export const remedies: Record<SegmindErrorKind, Remedy> = {
 /** A write to the data folder failed: nothing paid for is dropped, everything waits for the disk. */
 const storageRemedy = remedy('disk_full', 'wait', 'hour', 'storage');
 const tooLargeFile = remedy(null, 'fail', 'fail', 'too_large');
+/** An image the library refuses (damaged, not an image): what Segmind sent is at fault, not the disk. */
+const unusableImage = remedy(null, 'fail', 'budget', 'invalid_output');
 
 export type Stage = 'submit' | 'status' | 'result' | 'download' | 'store';
 
@@ -63,7 +65,11 @@ export function diagnose(error: unknown, stage: Stage): Diagnosis {
   const storage = storageProblemOf(error);
   if (storage) return { remedy: storageRemedy, storage };
   if (error instanceof AppError && error.code === 'too_large') return { remedy: tooLargeFile, storage: null };
-  // An image the library refuses (damaged, not an image), or a bug: a few more tries, then an end.
+  // Ended as 'storage' (whose advice is to free some space) it sent the user to their disk.
+  if (error instanceof AppError && error.code === 'unsupported_file') {
+    return { remedy: unusableImage, storage: null };
+  }
+  // A failure the error table does not know (a bug): a few more tries, then an end.
   return {
     remedy: remedy(null, 'fail', 'budget', stage === 'store' ? 'storage' : 'invalid_output'),
     storage: null,

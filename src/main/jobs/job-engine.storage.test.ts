@@ -98,7 +98,8 @@ describe('a disk that refuses writes while a paid result is fetched', () => {
     const createFile = async (file: string) => {
       const handle = await open(file, 'wx');
       return {
-        write: (chunk: Uint8Array) => (disk.error ? Promise.reject(disk.error) : handle.write(chunk)),
+        write: (chunk: Uint8Array, offset: number, length: number) =>
+          disk.error ? Promise.reject(disk.error) : handle.write(chunk, offset, length),
         sync: () => handle.sync(),
         close: () => handle.close(),
       };

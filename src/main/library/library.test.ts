@@ -305,9 +305,11 @@ describe('actions', () => {
     const spring = library.createCollection('Spring');
     library.tag([first], ['poster', 'draft']);
     library.addToCollection(spring.id, [first]);
-    library.setRating([first, second], 4);
+    const answer = library.setRating([first, second], 4);
     const rated = changes.at(-1)!;
     expect(rated).toMatchObject({ kind: 'updated', ids: [first, second] });
+    // The answer to the page that asked carries the same images, so it need not look them up.
+    expect(answer).toEqual({ updated: 2, images: rated.images });
     // Exactly what library:get would have said, in the shape the grid's filters ask about.
     const asked = (id: string) => {
       const record = library.get(id);
@@ -327,7 +329,7 @@ describe('actions', () => {
       expect.objectContaining({ id: second, trashedAt: expect.any(Number) }),
     ]);
     // More than a page's worth says which images, not what: the page reloads for so many.
-    library.setRating(ids, 2);
+    expect(library.setRating(ids, 2)).toEqual({ updated: ids.length });
     expect(changes.at(-1)!.ids.length).toBeGreaterThan(changedImagesCarried);
     expect(changes.at(-1)!.images).toBeUndefined();
   });
@@ -343,13 +345,13 @@ describe('actions', () => {
     const cFile = (await library.fileFor(c.id, 'original')).path;
     const cThumb = (await library.fileFor(c.id, 'thumb')).path;
 
-    expect(library.trash([a.id, c.id])).toEqual({ updated: 2 });
-    expect(library.trash([a.id])).toEqual({ updated: 0 });
+    expect(library.trash([a.id, c.id])).toMatchObject({ updated: 2 });
+    expect(library.trash([a.id])).toMatchObject({ updated: 0 });
     expect((await library.list({})).items.map((i) => i.id)).toEqual([b.id]);
     expect((await library.list({ trashed: true })).items.map((i) => i.id).sort()).toEqual(
       [a.id, c.id].sort(),
     );
-    expect(library.restore([c.id])).toEqual({ updated: 1 });
+    expect(library.restore([c.id])).toMatchObject({ updated: 1 });
     library.trash([c.id]);
 
     expect(await library.emptyTrash()).toEqual({ removed: 2, filesRemoved: 1 });
@@ -387,9 +389,9 @@ describe('actions', () => {
     const { library } = setup();
     const a = library.insertGenerated(await prepareOutput(library, await makeImage('png', 30)), recipe('c1'));
     const b = library.insertGenerated(await prepareOutput(library, await makeImage('png', 31)), recipe('c2'));
-    expect(library.tag([a.id, b.id], ['winter', 'Animals'])).toEqual({ updated: 2 });
+    expect(library.tag([a.id, b.id], ['winter', 'Animals'])).toMatchObject({ updated: 2 });
     expect(library.get(a.id).tags).toEqual(['Animals', 'winter']);
-    expect(library.untag([a.id], ['WINTER'])).toEqual({ updated: 1 });
+    expect(library.untag([a.id], ['WINTER'])).toMatchObject({ updated: 1 });
     expect(library.get(a.id).tags).toEqual(['Animals']);
     expect(library.stats().tags).toEqual([
       { name: 'Animals', count: 2 },
@@ -398,13 +400,13 @@ describe('actions', () => {
 
     const album = library.createCollection('Favourites');
     expect(() => library.createCollection('favourites')).toThrow(/already exists/);
-    expect(library.addToCollection(album.id, [a.id, b.id])).toEqual({ updated: 2 });
-    expect(library.addToCollection(album.id, [a.id])).toEqual({ updated: 0 });
+    expect(library.addToCollection(album.id, [a.id, b.id])).toMatchObject({ updated: 2 });
+    expect(library.addToCollection(album.id, [a.id])).toMatchObject({ updated: 0 });
     library.trash([b.id]);
     expect(await library.listCollections()).toEqual([{ ...album, count: 1, coverId: a.id }]);
     expect(library.renameCollection(album.id, 'Best').name).toBe('Best');
     expect(library.get(a.id).collections).toEqual([{ id: album.id, name: 'Best' }]);
-    expect(library.removeFromCollection(album.id, [a.id])).toEqual({ updated: 1 });
+    expect(library.removeFromCollection(album.id, [a.id])).toMatchObject({ updated: 1 });
     expect(library.deleteCollection(album.id)).toBe(true);
     expect(await library.listCollections()).toEqual([]);
     expect(() => library.renameCollection(album.id, 'x')).toThrow(/no longer exists/);

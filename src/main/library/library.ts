@@ -16,6 +16,7 @@ import {
   type LibraryQuery,
   type LibraryStats,
   type SourceInfo,
+  type Updated,
 } from '../../shared/api/library.ts';
 import type { RestoreResult } from '../../shared/api/transfers.ts';
 import type { Family, Lineage } from '../../shared/api/lineage.ts';
@@ -61,11 +62,22 @@ export interface LibraryOptions {
   now?: () => number;
   /** Reads on this connection instead of the SQL worker's: for a library opened on a full disk. */
   inlineReads?: boolean;
+  /**
+   * A write no caller waits on (the reader thread's WAL checkpoint) met a full disk: the app's
+   * disk-full handling, as a handler's failed write gets it through the storage guard.
+   */
+  onDiskFull?(error: unknown): void;
 }
 
 export type Library = ReturnType<typeof createLibrary>;
 
-export function createLibrary({ db, dataDir, now = Date.now, inlineReads = false }: LibraryOptions) {
+export function createLibrary({
+  db,
+  dataDir,
+  now = Date.now,
+  inlineReads = false,
+  onDiskFull,
+}: LibraryOptions) {
   const store = createFileStore(path.join(dataDir, 'images'));
   const thumbnails = createThumbnails(path.join(dataDir, 'thumbnails'));
   const listeners = new Set<(change: LibraryChange) => void>();
@@ -78,17 +90,24 @@ export function createLibrary({ db, dataDir, now = Date.now, inlineReads = false
   // Page queries run on their own thread and connection; writes stay on this one.
   const reader = inlineReads ? createInlineSqlReader(db) : createSqlReader(db.name);
   // With one connection (a full disk) SQLite checkpoints as before; with the thread, off the loop.
-  const stopCheckpoints = inlineReads ? () => undefined : checkpointOffLoop(db, reader);
+  const stopCheckpoints = inlineReads
+    ? () => undefined
+    : checkpointOffLoop(db, reader, onDiskFull ? { onDiskFull } : {});
   const terms = createTermsDrain(asWritable(db));
   /** Integrity checks on threads of their own, ended with the library. */
   const checkers = new Set<SqlReader>();
 
-  function emit(kind: LibraryChange['kind'], ids: string[]): void {
+  const imagesOf = (ids: string[]) =>
+    ids.length <= changedImagesCarried ? changedImages(db, ids) : undefined;
+
+  function emit(
+    kind: LibraryChange['kind'],
+    ids: string[],
+    images = kind === 'updated' ? imagesOf(ids) : undefined,
+  ): void {
     if (ids.length === 0) return;
     if (kind !== 'removed') terms.soon();
     const counts = libraryCounts(asWritable(db));
-    const images =
-      kind === 'updated' && ids.length <= changedImagesCarried ? changedImages(db, ids) : undefined;
     for (const listener of listeners) {
       try {
         listener({ kind, ids, counts, ...(images && { images }) });
@@ -98,9 +117,11 @@ export function createLibrary({ db, dataDir, now = Date.now, inlineReads = false
     }
   }
 
-  function updated(ids: string[]): { updated: number } {
-    emit('updated', ids);
-    return { updated: ids.length };
+  /** The event and the answer carry the same images: the page that asked need not look them up. */
+  function updated(ids: string[]): Updated {
+    const images = imagesOf(ids);
+    emit('updated', ids, images);
+    return { updated: ids.length, ...(images && { images }) };
   }
 
   async function sizeOf(file: string): Promise<number | null> {

@@ -24,8 +24,11 @@ export type SqlReply =
   | {
       id: number;
       ok: false;
-      /** code is set for an AppError, which main throws again as one; anything else is internal. */
-      error: { code?: string; message: string; issues?: RpcIssue[]; stack?: string };
+      /**
+       * code is set for an AppError, which main throws again as one; anything else is internal, with
+       * the library's or the system's own code (SQLITE_FULL, ENOSPC) in `systemCode` when it had one.
+       */
+      error: { code?: string; message: string; issues?: RpcIssue[]; stack?: string; systemCode?: string };
     };
 
 export interface SqlWorkerData {

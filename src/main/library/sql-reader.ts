@@ -56,7 +56,10 @@ export function createSqlReader(file: string, options: { background?: boolean } 
         const code = ErrorCode.safeParse(reply.error.code);
         const error = code.success
           ? new AppError(code.data, reply.error.message, reply.error.issues)
-          : Object.assign(new Error(reply.error.message), { stack: reply.error.stack });
+          : Object.assign(new Error(reply.error.message), {
+              stack: reply.error.stack,
+              ...(reply.error.systemCode && { code: reply.error.systemCode }),
+            });
         waiter.reject(error);
       }
     });

@@ -14,6 +14,7 @@ import { checkIntegrity } from './integrity.ts';
 import { listImages } from './library-query.ts';
 import type { SqlOp, SqlOps, SqlReply, SqlRequest, SqlWorkerData } from './sql-ops.ts';
 import { lowerThreadPriority } from '../thread-priority.ts';
+import { errorCode } from '../recovery/storage-errors.ts';
 
 const { file, background } = workerData as SqlWorkerData;
 if (background) lowerThreadPriority();
@@ -62,7 +63,12 @@ port.on('message', async (request: SqlRequest) => {
         : {
             id: request.id,
             ok: false,
-            error: { message: (error as Error)?.message ?? String(error), stack: (error as Error)?.stack },
+            error: {
+              message: (error as Error)?.message ?? String(error),
+              stack: (error as Error)?.stack,
+              // SQLite's code (SQLITE_FULL, ...): main tells a full disk from a bug by it.
+              systemCode: errorCode(error) || undefined,
+            },
           };
   }
   port.postMessage(reply);

@@ -2,13 +2,20 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import Database from 'better-sqlite3';
-import { afterEach, describe, expect, it } from 'vitest';
+import { afterAll, afterEach, describe, expect, it } from 'vitest';
 import { openDatabase } from './database.ts';
 import { createLibrary } from './library.ts';
 import { createSqlReader, type SqlReader } from './sql-reader.ts';
-import { FALLBACK_PAGES, LOW_DISK_BYTES, WAL_LIMIT_BYTES, checkpointOffLoop } from './wal-checkpoints.ts';
+import { isDiskFull } from '../recovery/storage-errors.ts';
+import { mountSmallDisk, type SmallDisk } from '../recovery/test-support/small-disk.ts';
+import { FALLBACK_PAGES, WAL_LIMIT_BYTES, checkpointOffLoop } from './wal-checkpoints.ts';
 
 const PAGE = 4096;
+/** A real 16 MB tmpfs for the full-disk test (mounting needs root, as in CI; elsewhere it skips). */
+const disk = mountSmallDisk(16);
+if (typeof disk === 'string') console.warn(`[wal-checkpoints.test] full-disk test skipped: ${disk}`);
+const small = typeof disk === 'string' ? null : (disk as SmallDisk);
+afterAll(() => small?.unmount());
 const dirs: string[] = [];
 const toClose: (() => Promise<void> | void)[] = [];
 afterEach(async () => {
@@ -17,8 +24,8 @@ afterEach(async () => {
 });
 
 /** A library file of the app's own schema in a temp folder, with a scratch table to fill. */
-function tempDatabase() {
-  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'wal-test-'));
+function tempDatabase(under = os.tmpdir()) {
+  const dir = fs.mkdtempSync(path.join(under, 'wal-test-'));
   dirs.push(dir);
   const file = path.join(dir, 'library.sqlite3');
   const db = openDatabase(file);
@@ -135,32 +142,66 @@ describe('WAL checkpoints off main', () => {
     expect(answers.length).toBe(before + 1);
   });
 
-  it('on a nearly full disk leaves checkpoints to SQLite on main, and takes them back once there is room', async () => {
-    const t = tempDatabase();
-    const thread = reader(t.file);
-    const asked: string[] = [];
-    const counting: SqlReader = {
-      get ready() {
-        return thread.ready;
-      },
-      run: (op, input) => (asked.push(op), thread.run(op, input)),
-      close: () => thread.close(),
-    };
-    let free = LOW_DISK_BYTES - 1;
-    toClose.push(checkpointOffLoop(t.db, counting, { everyMs: 10, free: () => free }));
-    const ownPages = () => t.db.pragma('wal_autocheckpoint', { simple: true });
-    expect(ownPages()).toBe(1_000);
-    t.write(1_200);
-    await new Promise((resolve) => setTimeout(resolve, 150));
-    expect(asked).toEqual([]);
-    // SQLite's own checkpoint ran inside a commit, as it always did: the file grew.
-    expect(t.size('')).toBeGreaterThan(1_000 * PAGE);
+  it.skipIf(!small)(
+    "a checkpoint on the thread that meets a full disk is told to the app's disk-full handling, once",
+    async () => {
+      const t = tempDatabase(small!.dir);
+      const thread = reader(t.file);
+      // Each checkpoint's outcome, to know when one has copied everything main wrote before it.
+      let wholeCopies = 0;
+      const watching: SqlReader = {
+        get ready() {
+          return thread.ready;
+        },
+        run: (op, input) =>
+          thread.run(op, input).then((value) => {
+            if (op === 'checkpoint') {
+              const { walPages, copied } = value as { walPages: number; copied: number };
+              if (walPages === copied) wholeCopies++;
+            }
+            return value;
+          }),
+        close: () => thread.close(),
+      };
+      const copied = async (what: string) => {
+        const before = wholeCopies;
+        await until(what, () => wholeCopies > before);
+      };
+      const told: unknown[] = [];
+      toClose.push(
+        checkpointOffLoop(t.db, watching, { everyMs: 20, onDiskFull: (error) => told.push(error) }),
+      );
+      t.write(300, 50);
+      await copied('the first pages are copied');
+      const fileBefore = t.size('');
+      small!.fill();
+      // The mechanism behind the stall: after a copy main's commits start the WAL over and write into
+      // the room it already has, so main's writes succeed on the full disk and the only SQLite write to
+      // meet it is the thread's, whose file must grow. Before, that SQLITE_FULL was dropped on the
+      // thread (its code lost on the way), nothing said the disk was full, and the first write of the
+      // app to meet it was the next image's download.
+      t.write(200, 50);
+      await until('the full disk is told', () => told.length > 0);
+      expect(told[0]).toMatchObject({ code: 'SQLITE_FULL' });
+      expect(isDiskFull(told[0], small!.dir)).toBe(true);
+      // Every tick fails the same way until there is room: told once, not once a tick.
+      await new Promise((resolve) => setTimeout(resolve, 200));
+      expect(told).toHaveLength(1);
+      expect(t.size('')).toBe(fileBefore);
 
-    free = LOW_DISK_BYTES;
-    t.write(10, 10);
-    await until('the thread to be asked again', () => asked.length > 0);
-    expect(ownPages()).toBe(FALLBACK_PAGES);
-  });
+      small!.unfill();
+      await copied('the pages are copied once there is room');
+      expect(t.size('')).toBeGreaterThanOrEqual(fileBefore + 200 * PAGE);
+      // A full disk met again after a copy succeeded is told again.
+      t.write(300, 50);
+      await copied('those are copied too');
+      small!.fill();
+      t.write(200, 50);
+      await until('the second full disk is told', () => told.length > 1);
+      small!.unfill();
+      expect(t.db.prepare('SELECT count(*) FROM scratch').pluck().get()).toBe(1_000);
+    },
+  );
 
   it('with the thread gone, main checkpoints past the fallback and nothing is lost', async () => {
     const t = tempDatabase();

@@ -1,6 +1,6 @@
 import path from 'node:path';
 import type Database from 'better-sqlite3';
-import { freeBytes } from '../recovery/storage-errors.ts';
+import { isDiskFull } from '../recovery/storage-errors.ts';
 import type { SqlReader } from './sql-reader.ts';
 
 /**
@@ -15,23 +15,17 @@ export const FALLBACK_PAGES = 10_000;
  */
 export const WAL_LIMIT_BYTES = 16 * 1024 * 1024;
 const EVERY_MS = 1_000;
-/**
- * Below this much free space on the data folder's disk, SQLite checkpoints on main's connection as
- * it always did (its own 1,000 pages): the full-disk handling (queue paused, library read-only, a
- * banner naming the folder) was built on that. A checkpoint on the thread that met a full disk left
- * the job saving an image stuck instead, with no banner (e2e/studio-disk-full.test.ts; the cause was
- * not found), so the thread only copies while a checkpoint cannot be what fills the disk.
- */
-export const LOW_DISK_BYTES = 256 * 1024 * 1024;
-const SQLITE_OWN_PAGES = 1_000;
 
 export interface CheckpointOptions {
   /** Time between two checkpoints on the thread; tests shorten it. */
   everyMs?: number;
   /** Main's own wal_autocheckpoint, for when the thread cannot keep up; tests lower it. */
   fallbackPages?: number;
-  /** Free bytes on the data folder's disk; tests pretend it is nearly full. */
-  free?: () => number;
+  /**
+   * A checkpoint failed for want of space: the app's disk-full handling (the banner, the watch for
+   * space). Told once per run of failures, not at every tick.
+   */
+  onDiskFull?(error: unknown): void;
 }
 
 /**
@@ -41,49 +35,46 @@ export interface CheckpointOptions {
  * without (bench:batch). The reader thread's own writable connection copies them instead, once a
  * tick and without waiting on anyone (PASSIVE), while main's commits only append. A checkpoint that
  * fails copies nothing it cannot finish: every commit stays in the WAL until one succeeds, and past
- * FALLBACK_PAGES main checkpoints itself as before. Returns the function that stops it.
+ * FALLBACK_PAGES main checkpoints itself as before; one that fails for want of space goes to
+ * onDiskFull, since no caller waits on it to say so. Returns the function that stops it.
  */
 export function checkpointOffLoop(
   db: Database.Database,
   reader: SqlReader,
-  {
-    everyMs = EVERY_MS,
-    fallbackPages = FALLBACK_PAGES,
-    free = () => freeBytes(path.dirname(db.name)),
-  }: CheckpointOptions = {},
+  { everyMs = EVERY_MS, fallbackPages = FALLBACK_PAGES, onDiskFull }: CheckpointOptions = {},
 ): () => void {
   db.pragma(`journal_size_limit = ${WAL_LIMIT_BYTES}`);
-  let onThread: boolean | null = null;
-  /** Whether the thread copies now: set on main's connection whenever the answer changes. */
-  const roomy = (): boolean => {
-    const now = free() >= LOW_DISK_BYTES;
-    if (now !== onThread) {
-      onThread = now;
-      db.pragma(`wal_autocheckpoint = ${now ? Math.trunc(fallbackPages) : SQLITE_OWN_PAGES}`);
-    }
-    return now;
-  };
-  roomy();
+  db.pragma(`wal_autocheckpoint = ${Math.trunc(fallbackPages)}`);
+  const dir = path.dirname(db.name);
   // Rows main's connection has written since it opened: an idle library asks the thread for nothing.
   const written = db.prepare<[], number>('SELECT total_changes()').pluck();
   let copiedUpTo = -1;
   let busy = false;
+  let toldFull = false;
   const timer = setInterval(() => {
     // Main's connection closed without the library (a test, a failed start): nothing more to copy,
     // and a checkpoint now would be the file's last connection, in a folder that may be going away.
     if (!db.open) return clearInterval(timer);
-    if (busy || !reader.ready || !roomy()) return;
+    if (busy || !reader.ready) return;
     const changes = written.get()!;
     if (changes === copiedUpTo) return;
     busy = true;
     reader
       .run('checkpoint', null)
       .then(({ walPages, copied }) => {
+        toldFull = false;
         // Pages a reader still needed stay for the next tick, new writes or not.
         if (copied === walPages) copiedUpTo = changes;
       })
       // Tried again at the next tick (a lock, the disk); until then the WAL holds every commit.
-      .catch(() => undefined)
+      .catch((error: unknown) => {
+        // The file could not grow. Main's commits go on landing in the room the WAL file already
+        // has (it starts over from its beginning after each copy), so main meets the full disk only
+        // once the WAL itself must grow, and a download may meet it first: said here, it is said now.
+        if (toldFull || !isDiskFull(error, dir)) return;
+        toldFull = true;
+        onDiskFull?.(error);
+      })
       .finally(() => (busy = false));
   }, everyMs);
   timer.unref();

@@ -23,7 +23,7 @@ export interface DownloadOptions {
 
 /** The part of fs.promises' FileHandle a download writes through. */
 export interface WritableFile {
-  write(chunk: Uint8Array): Promise<unknown>;
+  write(buffer: Uint8Array, offset: number, length: number): Promise<{ bytesWritten: number }>;
   sync(): Promise<void>;
   close(): Promise<void>;
 }
@@ -112,7 +112,7 @@ export function createMediaDownloads(deps: MediaDeps) {
         if (head.length < 16) head = Buffer.concat([head, Buffer.from(chunk.subarray(0, 16))]);
         hash.update(chunk);
         size += chunk.byteLength;
-        await handle.write(chunk);
+        await writeAll(handle, chunk);
       };
       try {
         let answered: Headers | null = null;
@@ -135,6 +135,21 @@ export function createMediaDownloads(deps: MediaDeps) {
       }
     },
   };
+}
+
+/**
+ * FileHandle.write is one write(2): on a disk that fills up mid-chunk it resolves with fewer bytes
+ * written and no error, and only the next write says ENOSPC. When that chunk was the last one the
+ * download "succeeded" into a cut-off file, which the decoder then called damaged: the job burned
+ * its retries on "damaged" instead of pausing for the disk. Writing the rest makes the disk say so.
+ */
+async function writeAll(handle: WritableFile, chunk: Uint8Array): Promise<void> {
+  for (let offset = 0; offset < chunk.byteLength;) {
+    const { bytesWritten } = await handle.write(chunk, offset, chunk.byteLength - offset);
+    // write(2) returns 0 without an error only for an empty buffer; were it ever to, no endless loop.
+    if (bytesWritten <= 0) throw Object.assign(new Error('the disk accepted no bytes'), { code: 'EIO' });
+    offset += bytesWritten;
+  }
 }
 
 function checkInlineSize(bytes: Buffer, maxBytes: number): void {

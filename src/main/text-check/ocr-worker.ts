@@ -50,6 +50,7 @@ async function prepare(request: OcrRequest): Promise<Buffer> {
  * no binary for some platforms) is reported and skipped; the caller picks a stand-in.
  */
 async function handle(request: OcrRequest): Promise<OcrReply> {
+  if (closing) throw new Error('The OCR reader is closing.');
   const png = await prepare(request);
   const readings: OcrReading[] = [];
   const skipped: { engine: EngineName; message: string }[] = [];
@@ -69,28 +70,34 @@ async function handle(request: OcrRequest): Promise<OcrReply> {
   return { id: request.id, ok: true, readings, skipped };
 }
 
-/** Readings under way: closing waits for them, since onnxruntime's native run may not outlive its thread. */
-const inFlight = new Set<Promise<void>>();
+/**
+ * The readings, one after another. Closing waits for the one under way, since onnxruntime's native
+ * run may not outlive its thread; the ones queued behind it are refused at once. Run side by side,
+ * six readings on a loaded machine took past main's 15 s terminate, which aborts the process in
+ * the middle of an inference. One at a time costs nothing: the text check asks for one at a time.
+ */
+let readings: Promise<void> = Promise.resolve();
 
 port.on('message', (message: OcrRequest | 'close') => {
   if (message === 'close') {
     closing = true;
     // An engine torn down under a running inference ends the whole process ("terminate called after
-    // throwing an instance of 'Napi::Error'"), so the readings finish first; their answers go unread.
-    void Promise.allSettled(inFlight)
+    // throwing an instance of 'Napi::Error'"), so the reading under way finishes first; its answer
+    // goes unread.
+    void readings
       .then(() => Promise.allSettled([...engines.values()].map(async (e) => (await e).close())))
       .then(() => port.close());
     return;
   }
-  const reading = handle(message).then(
-    (reply) => port.postMessage(reply),
-    (error: unknown) =>
-      port.postMessage({
-        id: message.id,
-        ok: false,
-        message: error instanceof Error ? error.message : String(error),
-      } satisfies OcrReply),
+  readings = readings.then(() =>
+    handle(message).then(
+      (reply) => port.postMessage(reply),
+      (error: unknown) =>
+        port.postMessage({
+          id: message.id,
+          ok: false,
+          message: error instanceof Error ? error.message : String(error),
+        } satisfies OcrReply),
+    ),
   );
-  inFlight.add(reading);
-  void reading.finally(() => inFlight.delete(reading));
 });

@@ -236,7 +236,22 @@ export const IntegrityReport = z.object({
 });
 export type IntegrityReport = z.infer<typeof IntegrityReport>;
 
-const Updated = z.object({ updated: z.number().int() });
+/** An image as a change left it: its tile, and what the grid's filters ask of it. */
+export const ChangedImage = ImageSummary.omit({ snippet: true }).extend({
+  tags: z.array(z.string()),
+  collectionIds: z.array(CollectionId),
+});
+export type ChangedImage = z.infer<typeof ChangedImage>;
+
+/** An update of more images than this says which, not what: a grid reloads for so many anyway. */
+export const changedImagesCarried = 100;
+
+/**
+ * What an edit changed. `images`: the changed images as it left them, for an edit of at most
+ * changedImagesCarried, so the page that asked patches its own tiles without a lookup per image.
+ */
+const Updated = z.object({ updated: z.number().int(), images: z.array(ChangedImage).optional() });
+export type Updated = z.infer<typeof Updated>;
 const NoInput = z.object({}).strict().optional();
 const Ids = z.object({ ids: ImageIds }).strict();
 const TagEdit = z
@@ -292,16 +307,6 @@ export const libraryApi = {
   'library:stats': defineMethod(NoInput, LibraryStats),
   'library:checkIntegrity': defineMethod(NoInput, IntegrityReport),
 };
-
-/** An image as a change left it: its tile, and what the grid's filters ask of it. */
-export const ChangedImage = ImageSummary.omit({ snippet: true }).extend({
-  tags: z.array(z.string()),
-  collectionIds: z.array(CollectionId),
-});
-export type ChangedImage = z.infer<typeof ChangedImage>;
-
-/** An update of more images than this says which, not what: a grid reloads for so many anyway. */
-export const changedImagesCarried = 100;
 
 export const LibraryChange = z.object({
   kind: z.enum(['added', 'updated', 'removed']),

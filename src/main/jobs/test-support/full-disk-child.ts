@@ -3,9 +3,11 @@
  * mount namespace whose data folder is a small tmpfs. Once its jobs are queued it fills the disk
  * with a ballast file but for `--leave` KB, and deletes the ballast when `--signal` appears (the
  * user emptying the trash). Prints one JSON line per queue status and, when no job is left, one
- * with every job's end, then exits 0.
+ * with every job's end, then exits 0. `--warm` first runs one job to its end and waits for the
+ * reader thread's WAL checkpoint, so the disk fills under a library that has been at work (its WAL
+ * copied back and started over) rather than under one just opened.
  *
- *   node full-disk-child.ts --data DIR --url SIMULATOR_URL --scale 0.05 --signal FILE --jobs N --leave KB
+ *   node full-disk-child.ts --data DIR --url SIMULATOR_URL --scale 0.05 --signal FILE --jobs N --leave KB [--warm]
  */
 import fs from 'node:fs';
 import path from 'node:path';
@@ -21,6 +23,7 @@ const { values } = parseArgs({
     signal: { type: 'string' },
     jobs: { type: 'string', default: '4' },
     leave: { type: 'string', default: '64' },
+    warm: { type: 'boolean', default: false },
   },
 });
 if (!values.data || !values.url || !values.signal) {
@@ -42,7 +45,18 @@ const world = createSimulatedEngine({
   },
 });
 const { engine } = world;
+const idle = () => !activeJobStates.some((state) => engine.status().counts[state] > 0);
 
+if (values.warm) {
+  engine.create({
+    model: 'ideogram-3',
+    params: { prompt: 'before the disk fills', rendering_speed: 'TURBO', resolution: '512x1536' },
+  });
+  engine.start();
+  while (!idle()) await new Promise((resolve) => setTimeout(resolve, 50));
+  // The thread checkpoints once a second: two ticks, and main's next commit starts the WAL over.
+  await new Promise((resolve) => setTimeout(resolve, 2_500));
+}
 const jobIds = Array.from(
   { length: Number(values.jobs) },
   (_, i) =>
@@ -58,7 +72,7 @@ try {
 } catch (error) {
   say({ type: 'note', text: `ballast stopped short: ${(error as Error).message}` });
 }
-engine.start();
+if (!values.warm) engine.start();
 say({ type: 'ready' });
 
 const watch = setInterval(() => {
@@ -66,8 +80,7 @@ const watch = setInterval(() => {
     fs.rmSync(ballast);
     say({ type: 'freed' });
   }
-  const { counts } = engine.status();
-  if (activeJobStates.some((state) => counts[state] > 0)) return;
+  if (!idle()) return;
   clearInterval(watch);
   const jobs = jobIds.map((id) => {
     const job = engine.get(id);

@@ -60,6 +60,11 @@ function ordered(batches: Record<string, BatchSummary>): string[] {
 }
 
 let checkTimer: ReturnType<typeof setTimeout> | null = null;
+/**
+ * Counts file reads and closings of the import: a big file read in main can answer after the user
+ * closed the dialog or dropped another file, and its draft must not take the newer one's place.
+ */
+let readSerial = 0;
 
 export const useBatches = create<BatchState>()((set, get) => ({
   batches: {},
@@ -90,12 +95,15 @@ export const useBatches = create<BatchState>()((set, get) => ({
     if (get().gridId === summary.id) void refreshGrid();
   },
   openImport(open) {
-    set({ importOpen: open, ...(open ? {} : { import: null, importError: null }) });
+    if (!open) readSerial++;
+    set({ importOpen: open, ...(open ? {} : { import: null, importError: null, reading: false }) });
   },
   async readFile(name, text, model) {
+    const serial = ++readSerial;
     set({ reading: true, importError: null, importOpen: true });
     try {
       const draft = await call('batches:read', { name, text, model });
+      if (serial !== readSerial) return;
       set({
         import: {
           draft,
@@ -109,9 +117,9 @@ export const useBatches = create<BatchState>()((set, get) => ({
       });
       await get().recheck();
     } catch (error) {
-      set({ importError: messageOf(error), import: null });
+      if (serial === readSerial) set({ importError: messageOf(error), import: null });
     } finally {
-      set({ reading: false });
+      if (serial === readSerial) set({ reading: false });
     }
   },
   setMapping(column, param) {

@@ -2,7 +2,7 @@ import { create } from 'zustand';
 import type { Collection, ImageRecord } from '../../../../shared/api/library.ts';
 import { call } from '../../bridge/api.ts';
 import { messageOf } from '../../lib/errors.ts';
-import { applyLibraryChange } from '../library/library-changes.ts';
+import { applyLibraryChange, ownEdit } from '../library/library-changes.ts';
 
 interface DetailState {
   detailId: string | null;
@@ -54,14 +54,17 @@ export const useDetail = create<DetailState>()((set, get) => ({
     }
   },
   async act(action, note) {
+    // The image acted on: the user may step to the next one (arrow keys) before main answers, and
+    // the note or error must not land on that one.
+    const id = get().detailId;
     try {
-      await action();
-      const id = get().detailId;
-      if (id) void applyLibraryChange({ kind: 'updated', ids: [id] });
+      const answer = await action();
+      if (id) void applyLibraryChange(ownEdit([id], answer));
+      if (get().detailId !== id) return;
       set({ note: note ?? null, error: null });
       await get().refresh();
     } catch (error) {
-      set({ error: messageOf(error) });
+      if (get().detailId === id) set({ error: messageOf(error) });
     }
   },
   setNote: (note) => set({ note }),

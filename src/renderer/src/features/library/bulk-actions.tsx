@@ -4,7 +4,7 @@ import { call } from '../../bridge/api.ts';
 import { messageOf } from '../../lib/errors.ts';
 import { useDetail } from '../detail/detail-store.ts';
 import { trashWithUndo } from './image-actions.ts';
-import { applyLibraryChange } from './library-changes.ts';
+import { applyLibraryChange, ownEdit } from './library-changes.ts';
 import { useLibrary } from './library-store.ts';
 import { useFilterChoices } from './filter-choices.ts';
 
@@ -31,8 +31,8 @@ export function BulkActions() {
 
   async function run(action: () => Promise<unknown>, done: string, clear = false, removes = false) {
     try {
-      await action();
-      await applyLibraryChange({ kind: removes ? 'removed' : 'updated', ids });
+      const answer = await action();
+      await applyLibraryChange(removes ? { kind: 'removed', ids } : ownEdit(ids, answer));
       say(done);
       // The user may have moved on while this ran (another view, a new selection): clearing then
       // would throw away what they just picked, so only the selection acted on is cleared.
@@ -163,13 +163,7 @@ export function BulkActions() {
 }
 
 /** Exports go through main, which asks where (desktop) or writes into the data folder (browser mode). */
-function ExportButtons({
-  ids,
-  onDone,
-}: {
-  ids: string[];
-  onDone: (text: string, ok?: boolean) => void;
-}) {
+function ExportButtons({ ids, onDone }: { ids: string[]; onDone: (text: string, ok?: boolean) => void }) {
   async function exportAs(as: 'zip' | 'folder') {
     try {
       const result = await call('os:exportImages', { ids, as });

@@ -4,7 +4,7 @@ import { call } from '../../bridge/api.ts';
 import { messageOf } from '../../lib/errors.ts';
 import { useCompose } from '../compose/compose-store.ts';
 import { useRemix } from '../remix/remix-store.ts';
-import { applyLibraryChange } from './library-changes.ts';
+import { applyLibraryChange, ownEdit } from './library-changes.ts';
 
 /** The one notice after an action that can be taken back (trashing), or that failed. */
 export interface ActionNotice {
@@ -30,8 +30,7 @@ const count = (n: number) => `${n} image${n === 1 ? '' : 's'}`;
 
 async function run(action: () => Promise<unknown>, ids: string[]): Promise<boolean> {
   try {
-    await action();
-    await applyLibraryChange({ kind: 'updated', ids });
+    await applyLibraryChange(ownEdit(ids, await action()));
     return true;
   } catch (error) {
     useActionNotice.getState().show({ ok: false, text: messageOf(error) });

@@ -1,4 +1,4 @@
-import type { ChangedImage, LibraryChange } from '../../../../shared/api/library.ts';
+import type { ChangedImage, LibraryChange, Updated } from '../../../../shared/api/library.ts';
 import { call, on } from '../../bridge/api.ts';
 import { scheduleReload, toQuery, useLibrary, type LibraryFilters } from './library-store.ts';
 
@@ -54,8 +54,20 @@ function matches(filters: LibraryFilters, image: ChangedImage): boolean {
 }
 
 /**
- * The changed images as they are now: carried by main's event, or (for a change the page replays
- * to itself after its own action) asked for one by one. Missing: gone since.
+ * The change one of the page's own edits made, from main's answer: the images it changed, as it
+ * left them. An answer without them (an edit of more images than main carries) names the ids asked
+ * about, which the grid reloads for anyway.
+ */
+export function ownEdit(ids: string[], answer: unknown): LibraryChange {
+  const images = (answer as Partial<Updated> | undefined)?.images;
+  return images
+    ? { kind: 'updated', ids: images.map((image) => image.id), images }
+    : { kind: 'updated', ids };
+}
+
+/**
+ * The changed images as they are now: carried by main's event or answer, or else asked for one by
+ * one. Missing: gone since.
  */
 async function currentImages(change: LibraryChange, ids: string[]): Promise<Map<string, ChangedImage>> {
   if (change.images) {
