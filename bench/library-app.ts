@@ -103,6 +103,37 @@ export async function measureNewImage(dataDir: string, images: number): Promise<
   return samples;
 }
 
+/**
+ * What a rating costs the loop: the update and its change event, which carries the changed images
+ * as they are now (changedImages), for one image and for a selection of 100.
+ */
+export async function measureRatings(dataDir: string, runs: number): Promise<Record<string, number[]>> {
+  const db = openDatabase(path.join(dataDir, 'library.sqlite3'));
+  const library = createLibrary({ db, dataDir });
+  let carried = 0;
+  library.onChange((change) => (carried += change.images?.length ?? 0));
+  const ids = db.prepare<[], string>('SELECT id FROM images ORDER BY pk DESC LIMIT 100').pluck().all();
+  const samples: Record<string, number[]> = {
+    'rate one image, loop cost': [],
+    'rate 100 images, loop cost': [],
+  };
+  for (let i = 0; i < runs; i++) {
+    for (const [measure, set] of [
+      ['rate one image, loop cost', ids.slice(i % 100, (i % 100) + 1)],
+      ['rate 100 images, loop cost', ids],
+    ] as const) {
+      const started = performance.now();
+      library.setRating([...set], 1 + (i % 5));
+      await Promise.resolve();
+      samples[measure]!.push(performance.now() - started);
+    }
+  }
+  if (carried === 0) throw new Error('no change event carried its images');
+  await library.close();
+  db.close();
+  return samples;
+}
+
 export interface JobRun {
   jobs: number;
   completed: number;
@@ -112,6 +143,8 @@ export interface JobRun {
   loopDelay: { p50: number; p99: number; max: number };
   /** CPU main itself spent between 5 ms ticks: what our code held the loop for, whatever the load. */
   cpuHold: { p50: number; p99: number; max: number };
+  /** library:list round trips while the jobs run: the SQL thread also copies the WAL between them. */
+  pageAnswer: { p50: number; p95: number; max: number };
 }
 
 /**
@@ -188,6 +221,7 @@ export async function measureJobRun(dataDir: string, jobs: number, rows: number)
   const started = performance.now();
   let browsing = true;
   let pagesBrowsed = 0;
+  const answers: number[] = [];
   const browse = (async () => {
     let cursor: string | null = null;
     while (browsing) {
@@ -200,7 +234,9 @@ export async function measureJobRun(dataDir: string, jobs: number, rows: number)
             : kind < 0.85
               ? { limit: 100, search: words[zipf()]!.slice(0, 2 + Math.floor(random() * 4)) }
               : { limit: 100, minRating: 3, model: 'ideogram-4' };
+      const asked = performance.now();
       const page: LibraryPage = await call<LibraryPage>(services, 'library:list', query);
+      answers.push(performance.now() - asked);
       if (kind < 0.4) cursor = page.nextCursor;
       pagesBrowsed++;
       await sleep(50);
@@ -235,5 +271,6 @@ export async function measureJobRun(dataDir: string, jobs: number, rows: number)
     pagesBrowsed,
     loopDelay: { p50: ms(delay.percentile(50)), p99: ms(delay.percentile(99)), max: ms(delay.max) },
     cpuHold,
+    pageAnswer: { p50: quantile(answers, 0.5), p95: quantile(answers, 0.95), max: Math.max(...answers) },
   };
 }

@@ -101,6 +101,32 @@ export function measureQueries(file: string, rows: number, seed: number): Sample
     time(add('search sorted by rating'), () => list({ search: `${word} `, sort: 'rating', limit: 100 }));
   }
 
+  // Inside the trash (1 % of the library): the same common words, finished and as typed.
+  for (let i = 0; i < 12; i++) {
+    const word = common[(i * 7) % common.length]!;
+    time(add('trash search, common word'), () => list({ trashed: true, search: `${word} `, limit: 100 }));
+    for (const prefix of typed(word).slice(0, 4))
+      time(add('trash search as typed'), () => list({ trashed: true, search: prefix, limit: 100 }));
+  }
+  // Side by side, in turns: the trash's first page and count (1,001 keys) walked in the library's
+  // index with each match looked up in the trash (before migration 015), and in the trash's own.
+  const trashInLibrary = db.prepare<[string], number>(
+    `SELECT f.rowid FROM images_fts f WHERE images_fts MATCH ?
+       AND EXISTS (SELECT 1 FROM images t INDEXED BY images_trashed_pk
+         WHERE t.trashed_at IS NOT NULL AND t.pk = f.rowid) ORDER BY f.rowid DESC LIMIT 1001`,
+  );
+  const trashOwn = db.prepare<[string], number>(
+    `SELECT rowid FROM images_trash_fts WHERE images_trash_fts MATCH ? ORDER BY rowid DESC LIMIT 1001`,
+  );
+  for (let i = 0; i < 12; i++) {
+    const fts = toFtsQuery(`${common[(i * 7) % common.length]!} `)!;
+    const pair = [
+      () => time(add('trash search keys, library index'), () => trashInLibrary.all(fts)),
+      () => time(add('trash search keys, trash index'), () => trashOwn.all(fts)),
+    ];
+    for (const run of i % 2 ? pair.toReversed() : pair) run();
+  }
+
   // Filters that match about 0.1 % of the library or less (the world's distribution says how much).
   const selective: LibraryQuery[] = [
     { model: 'ideogram-2a', favorite: true },

@@ -100,9 +100,13 @@ export function describeWorld(): string {
   );
 }
 
-/** The schema itself (every CREATE statement of a freshly migrated library), not the file names. */
+/**
+ * The schema itself (every CREATE statement of a freshly migrated library) and its version: a
+ * migration that only rewrites rows (no CREATE of its own) still makes the cached worlds stale.
+ */
 function cacheKey(): string {
   const scratch = openDatabase(':memory:');
+  const version = scratch.pragma('user_version', { simple: true }) as number;
   const schema = scratch
     .prepare<[], string>(
       "SELECT group_concat(sql, ';') FROM (SELECT sql FROM sqlite_master WHERE sql IS NOT NULL ORDER BY name)",
@@ -111,7 +115,7 @@ function cacheKey(): string {
     .get();
   scratch.close();
   return createHash('sha256')
-    .update(`${schema}|generator ${generatorVersion}|seed ${worldSeed}`)
+    .update(`${schema}|schema ${version}|generator ${generatorVersion}|seed ${worldSeed}`)
     .digest('hex')
     .slice(0, 12);
 }

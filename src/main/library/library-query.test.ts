@@ -164,6 +164,49 @@ describe('list at a position (offset)', () => {
     expect(walk(list, { search: 'fox ', sort: 'rating' }, 10)).toEqual(bySql.pluck().all('"fox"'));
   });
 
+  it("searches the trash in the trash's own index: exactly the trashed matches, after trash and restore too", () => {
+    const { list, db, library } = seededLibrary(2_600, 18);
+    const bySql = (order: string, extra = '') =>
+      db
+        .prepare<[string], string>(
+          `SELECT i.id FROM images i WHERE i.trashed_at IS NOT NULL ${extra}
+             AND i.pk IN (SELECT rowid FROM images_fts WHERE images_fts MATCH ?) ORDER BY ${order}`,
+        )
+        .pluck();
+    const check = () => {
+      for (const [search, fts] of [
+        ['fox ', '"fox"'],
+        ['ne', '"ne"*'],
+        ['harb', '"harbor"'],
+        ['tide owl ', '"tide" "owl"'],
+      ] as const) {
+        expect(walk(list, { trashed: true, search }, 10), search).toEqual(bySql('i.pk DESC').all(fts));
+        expect(walk(list, { trashed: true, search, sort: 'oldest' }), search).toEqual(
+          bySql('i.pk ASC').all(fts),
+        );
+        expect(walk(list, { trashed: true, search, sort: 'rating' }, 10), search).toEqual(
+          bySql('i.rating DESC, i.pk DESC').all(fts),
+        );
+        expect(walk(list, { trashed: true, search, model: 'ideogram-4' }, 10), search).toEqual(
+          bySql('i.pk DESC', "AND i.model = 'ideogram-4'").all(fts),
+        );
+      }
+      const first = list({ trashed: true, search: 'fox ', limit: 10 });
+      expect(first.total).toBe(bySql('i.pk').all('"fox"').length);
+    };
+    check();
+    expect(bySql('i.pk').all('"fox"').length).toBeGreaterThan(20);
+    const trashed = db
+      .prepare<[], string>('SELECT id FROM images WHERE trashed_at IS NOT NULL')
+      .pluck()
+      .all();
+    library.restore(trashed.filter((_, i) => i % 2 === 0));
+    const live = db.prepare<[], string>('SELECT id FROM images WHERE trashed_at IS NULL').pluck().all();
+    library.trash(live.filter((_, i) => i % 9 === 0));
+    library.tag(trashed.slice(1, 40), ['harbor']);
+    check();
+  });
+
   it('refuses a cursor together with an offset, and a negative or fractional offset', () => {
     const { list } = seededLibrary(30, 16);
     const cursor = list({ limit: 5 }).nextCursor!;

@@ -83,24 +83,31 @@ interface KeyRow {
 /**
  * Which rows, in order: a query that returns sort keys only. Newest/oldest searches walk the FTS
  * index in rowid (= pk) order and stop early; with no other filter they do not even touch the images
- * table (trash is checked against its small partial index). A search sorted by rating is read
+ * table (the library's search checks the trash's small partial index; the trash's search walks its
+ * own index). A search sorted by rating is read
  * newest first too and stopped by ratingSearchKeys; other lists walk a covering live index.
  */
 function keyQuery(query: ParsedQuery, fts: string | null) {
   const filters = filterClauses(query);
   const trashed = query.trashed ? 'i.trashed_at IS NOT NULL' : 'i.trashed_at IS NULL';
   const { direction } = sortKeys[query.sort];
+  // The trash has a search index of its own (migration 015): walking the library's for it read
+  // every match until enough of them turned out to be trashed.
+  const index = query.trashed ? 'images_trash_fts' : 'images_fts';
   if (fts !== null && query.sort !== 'rating') {
     const bare = filters.sql.length === 0;
     return {
-      // Each match is looked up in the trash's own index (migration 013) and the walk stops with
-      // the page: a set of every trashed pk, built first, cost O(trash) per keystroke.
-      select: bare
-        ? `SELECT f.rowid AS pk, 0 AS rating FROM images_fts f WHERE images_fts MATCH ?
-             AND ${query.trashed ? '' : 'NOT '}EXISTS (SELECT 1 FROM images t INDEXED BY images_trashed_pk
-               WHERE t.trashed_at IS NOT NULL AND t.pk = f.rowid)`
-        : `SELECT i.pk, 0 AS rating FROM images_fts f CROSS JOIN images i ON i.pk = f.rowid
-             WHERE images_fts MATCH ? AND ${[trashed, ...filters.sql].join(' AND ')}`,
+      // In the library, each match is looked up in the trash's partial index (migration 013) and
+      // the walk stops with the page: a set of every trashed pk, built first, cost O(trash) per
+      // keystroke. In the trash, its own index holds only trashed rows.
+      select: !bare
+        ? `SELECT i.pk, 0 AS rating FROM ${index} f CROSS JOIN images i ON i.pk = f.rowid
+             WHERE ${index} MATCH ? AND ${[trashed, ...filters.sql].join(' AND ')}`
+        : query.trashed
+          ? `SELECT f.rowid AS pk, 0 AS rating FROM images_trash_fts f WHERE images_trash_fts MATCH ?`
+          : `SELECT f.rowid AS pk, 0 AS rating FROM images_fts f WHERE images_fts MATCH ?
+             AND NOT EXISTS (SELECT 1 FROM images t INDEXED BY images_trashed_pk
+               WHERE t.trashed_at IS NOT NULL AND t.pk = f.rowid)`,
       values: [fts, ...filters.values],
       keys: ['f.rowid'],
       order: `f.rowid ${direction}`,
@@ -111,10 +118,10 @@ function keyQuery(query: ParsedQuery, fts: string | null) {
   if (fts !== null) {
     // Read in pk order and stopped early by ratingSearchKeys; the rating comes from the small
     // live-order index when nothing else needs the table.
-    const index = filters.sql.length === 0 && !query.trashed ? 'INDEXED BY images_live_order' : '';
+    const live = filters.sql.length === 0 && !query.trashed ? 'INDEXED BY images_live_order' : '';
     return {
-      select: `SELECT i.pk, i.rating FROM images_fts f CROSS JOIN images i ${index} ON i.pk = f.rowid
-             WHERE images_fts MATCH ? AND ${[trashed, ...filters.sql].join(' AND ')}`,
+      select: `SELECT i.pk, i.rating FROM ${index} f CROSS JOIN images i ${live} ON i.pk = f.rowid
+             WHERE ${index} MATCH ? AND ${[trashed, ...filters.sql].join(' AND ')}`,
       values: [fts, ...filters.values],
       keys: ['i.rating', 'i.pk'],
       order: 'i.rating DESC, i.pk DESC',

@@ -12,6 +12,7 @@ import { m011 } from './011-until-right.ts';
 import { m012 } from './012-batch-insert.ts';
 import { m013 } from './013-trash-by-pk.ts';
 import { m014 } from './014-cut-off-sends.ts';
+import { m015 } from './015-trash-search.ts';
 import type { Migration } from './types.ts';
 
 export type { Migration } from './types.ts';
@@ -33,4 +34,5 @@ export const migrations: Migration[] = [
   m012,
   m013,
   m014,
+  m015,
 ];
