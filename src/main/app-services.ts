@@ -35,6 +35,7 @@ import { simulatorTextFaults, startTextCheck, type TextCheckService } from './te
 import { setupUntilRight } from './text-check/start-until-right.ts';
 import type { MediaFile } from './web/web-host.ts';
 import { setupSpend } from './spend/setup-spend.ts';
+import { schedulePurge } from './library/trash-purge-schedule.ts';
 
 export const defaultApiOrigin = 'https://api.segmind.com';
 
@@ -349,13 +350,32 @@ export async function createAppServices(options: AppServicesOptions): Promise<Ap
     if (!options.db) db.close();
     throw error;
   }
+  // Thumbnails and imports decode on pool threads: at a lower priority they never keep main waiting.
+  const stopImageThreads = lowerImageThreadsPriority();
+  // quick_check and a look for every original, on a thread of its own (9 s at 1M images): the page
+  // can ask for the same report (library:checkIntegrity) to show what is missing.
+  const integrity =
+    storage === 'ok'
+      ? library.checkIntegrity().then(
+          (report) => {
+            if (report.database.length > 0 || report.missingCount > 0) {
+              logger.warn(
+                `[library] integrity: ${report.database.length} database problem(s), ${report.missingCount} image(s) missing their file`,
+              );
+            }
+            options.onIntegrityReport?.(report);
+          },
+          (error: unknown) => logger.error('[library] integrity check failed:', error),
+        )
+      : Promise.resolve();
   const { trashDays } = options.settings.get();
   // Not on a full disk: deleting rows needs room there, and the user empties the trash by hand.
-  // A few seconds in, after the first page: sliced, it never holds the loop, but 10,000 old images
-  // at a million are still seconds of work that would compete with the start.
-  const purgeTimer =
+  // A few seconds in, after the first page, and after the integrity check (schedulePurge says why):
+  // sliced, it never holds the loop, but 10,000 old images at a million are still seconds of work
+  // that would compete with the start.
+  const stopPurge =
     trashDays > 0 && storage === 'ok'
-      ? setTimeout(
+      ? schedulePurge(
           () =>
             void library.purgeTrash(trashDays).then(
               ({ removed }) =>
@@ -363,27 +383,9 @@ export async function createAppServices(options: AppServicesOptions): Promise<Ap
                 logger.info(`[library] ${removed} image(s) over ${trashDays} days in the trash deleted`),
               (error: unknown) => logger.error('[library] emptying the old trash failed:', error),
             ),
-          trashPurgeDelayMs,
+          { delayMs: trashPurgeDelayMs, after: integrity },
         )
-      : undefined;
-  purgeTimer?.unref();
-  // Thumbnails and imports decode on pool threads: at a lower priority they never keep main waiting.
-  const stopImageThreads = lowerImageThreadsPriority();
-  // quick_check and a look for every original, on a thread of its own (9 s at 1M images): the page
-  // can ask for the same report (library:checkIntegrity) to show what is missing.
-  if (storage === 'ok') {
-    void library.checkIntegrity().then(
-      (report) => {
-        if (report.database.length > 0 || report.missingCount > 0) {
-          logger.warn(
-            `[library] integrity: ${report.database.length} database problem(s), ${report.missingCount} image(s) missing their file`,
-          );
-        }
-        options.onIntegrityReport?.(report);
-      },
-      (error: unknown) => logger.error('[library] integrity check failed:', error),
-    );
-  }
+      : () => undefined;
 
   return {
     dispatch: createDispatcher(methods, handlers, {
@@ -401,7 +403,7 @@ export async function createAppServices(options: AppServicesOptions): Promise<Ap
     info,
     resolveMedia: (path) => resolveMediaRequest(library, path),
     async close() {
-      clearTimeout(purgeTimer);
+      stopPurge();
       stopImageThreads();
       stopLibraryEvents();
       stopBatchEvents();
