@@ -17,6 +17,7 @@ import {
   type LibraryStats,
   type SourceInfo,
   type Updated,
+  type ChangedImage,
 } from '../../shared/api/library.ts';
 import type { RestoreResult } from '../../shared/api/transfers.ts';
 import type { Family, Lineage } from '../../shared/api/lineage.ts';
@@ -97,14 +98,8 @@ export function createLibrary({
   /** Integrity checks on threads of their own, ended with the library. */
   const checkers = new Set<SqlReader>();
 
-  const imagesOf = (ids: string[]) =>
-    ids.length <= changedImagesCarried ? changedImages(db, ids) : undefined;
-
-  function emit(
-    kind: LibraryChange['kind'],
-    ids: string[],
-    images = kind === 'updated' ? imagesOf(ids) : undefined,
-  ): void {
+  /** `images`: an update's changed images as they are now (see updated). */
+  function emit(kind: LibraryChange['kind'], ids: string[], images?: ChangedImage[]): void {
     if (ids.length === 0) return;
     if (kind !== 'removed') terms.soon();
     const counts = libraryCounts(asWritable(db));
@@ -119,7 +114,7 @@ export function createLibrary({
 
   /** The event and the answer carry the same images: the page that asked need not look them up. */
   function updated(ids: string[]): Updated {
-    const images = imagesOf(ids);
+    const images = ids.length <= changedImagesCarried ? changedImages(db, ids) : undefined;
     emit('updated', ids, images);
     return { updated: ids.length, ...(images && { images }) };
   }
@@ -175,7 +170,7 @@ export function createLibrary({
     ...cleanup,
     now,
     onAdded: (ids: string[]) => emit('added', ids),
-    onRestored: (ids: string[]) => emit('updated', ids),
+    onRestored: (ids: string[]) => void updated(ids),
   };
 
   return {

@@ -314,7 +314,8 @@ export const LibraryChange = z.object({
   /**
    * For an update of at most changedImagesCarried images, each one as it is now (one that is gone
    * since is missing), so the page patches its tiles without asking for them one by one. Absent
-   * for larger updates and for a change the page replays to itself.
+   * for larger updates; a change the page replays to itself takes them from its edit's answer
+   * (Updated), when that has them.
    */
   images: z.array(ChangedImage).optional(),
   /**
